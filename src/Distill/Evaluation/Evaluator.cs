@@ -1,0 +1,50 @@
+using Distill.Data;
+using static TorchSharp.torch;
+
+namespace Distill.Evaluation;
+
+/// <summary>Accuracy, loss, confusion matrix and raw logits of a model, in eval mode, without gradients.</summary>
+public static class Evaluator
+{
+    public const int DefaultBatchSize = 1000;
+
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize)
+    {
+        var classes = data.ClassCount;
+        using var logits = Logits(model, data.Features, batchSize);
+        if (logits.shape[1] != classes)
+            throw new DistillException($"The model predicts {logits.shape[1]} classes but '{data.Name}' has {classes}.");
+        using var scope = NewDisposeScope();
+        var loss = nn.functional.cross_entropy(logits, data.Labels).item<float>();
+        var predictions = logits.argmax(1);
+        var correct = predictions.eq(data.Labels).sum().item<long>();
+        var counts = (data.Labels * classes + predictions).bincount(null, classes * classes).data<long>().ToArray();
+        var confusion = Enumerable.Range(0, classes).Select(r => counts.AsSpan(r * classes, classes).ToArray()).ToArray();
+        return new EvaluationResult(data.Count, correct, loss, confusion);
+    }
+
+    /// <summary>Logits for every row of <paramref name="features"/>, computed in batches in eval mode.</summary>
+    public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor features, int batchSize = DefaultBatchSize)
+    {
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var count = features.shape[0];
+            var parts = new List<Tensor>();
+            for (long start = 0; start < count; start += batchSize)
+            {
+                using var batch = features.narrow(0, start, Math.Min(batchSize, count - start));
+                parts.Add(model.call(batch));
+            }
+            var all = cat(parts, 0);
+            foreach (var part in parts) part.Dispose();
+            return all;
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+}

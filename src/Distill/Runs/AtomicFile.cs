@@ -1,0 +1,32 @@
+using System.Text;
+
+namespace Distill.Runs;
+
+/// <summary>
+/// Writes files under a temporary name in the same folder and renames them into place, so a
+/// crash never leaves a truncated file where a good one was expected.
+/// </summary>
+public static class AtomicFile
+{
+    public static void Write(string path, Action<string> writeTo)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            writeTo(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    public static void WriteAllText(string path, string text) =>
+        Write(path, temporary => File.WriteAllText(temporary, text, new UTF8Encoding(false)));
+
+    public static void WriteAllBytes(string path, byte[] bytes) =>
+        Write(path, temporary => File.WriteAllBytes(temporary, bytes));
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Distill.Runs;
+
+/// <summary>The one JSON style Distill writes and reads: camelCase, enums as strings.</summary>
+public static class Json
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static JsonSerializerOptions Compact { get; } = new(Options) { WriteIndented = false };
+
+    public static string Serialize<T>(T value, bool indented = true) =>
+        JsonSerializer.Serialize(value, indented ? Options : Compact);
+
+    public static T Read<T>(string path, string what)
+    {
+        if (!File.Exists(path)) throw new DistillException($"The {what} file '{path}' does not exist.");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options)
+                   ?? throw new DistillException($"The {what} file '{path}' is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new DistillException($"The {what} file '{path}' is not valid: {e.Message.Split('.')[0]}.");
+        }
+    }
+}

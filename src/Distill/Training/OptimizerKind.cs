@@ -1,0 +1,8 @@
+namespace Distill.Training;
+
+public enum OptimizerKind
+{
+    Sgd,
+    Adam,
+    AdamW,
+}

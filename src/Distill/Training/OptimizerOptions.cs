@@ -1,0 +1,51 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Training;
+
+/// <summary>The optimizer and its settings.</summary>
+public sealed record OptimizerOptions
+{
+    /// <summary>SGD, Adam or AdamW.</summary>
+    public OptimizerKind Kind { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Initial learning rate (before any schedule).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>SGD momentum; ignored by Adam and AdamW.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Nesterov momentum for SGD.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>L2 penalty (SGD, Adam) or decoupled weight decay (AdamW).</summary>
+    public double WeightDecay { get; init; }
+
+    public void Validate()
+    {
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            throw new DistillException($"The learning rate must be a positive number, not {LearningRate}.");
+        if (!(Momentum >= 0 && Momentum < 1))
+            throw new DistillException($"The momentum must be in [0, 1), not {Momentum}.");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
+            throw new DistillException($"The weight decay must be 0 or more, not {WeightDecay}.");
+        if (Nesterov && (Kind != OptimizerKind.Sgd || Momentum == 0))
+            throw new DistillException("Nesterov momentum needs the SGD optimizer and a momentum above 0.");
+    }
+
+    // Betas spelled out: TorchSharp defaults beta2 to 0.99 where PyTorch uses 0.999.
+    public optim.Optimizer Create(IEnumerable<Parameter> parameters) => Kind switch
+    {
+        OptimizerKind.Sgd => optim.SGD(parameters, LearningRate, Momentum, dampening: 0, weight_decay: WeightDecay, nesterov: Nesterov),
+        OptimizerKind.Adam => optim.Adam(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
+        _ => throw new DistillException($"Unknown optimizer {Kind}."),
+    };
+
+    public override string ToString() => Kind switch
+    {
+        OptimizerKind.Sgd => FormattableString.Invariant(
+            $"SGD lr={LearningRate:g3} m={Momentum:g3}{(Nesterov ? " nesterov" : "")}{(WeightDecay > 0 ? $" wd={WeightDecay:g3}" : "")}"),
+        _ => FormattableString.Invariant($"{Kind} lr={LearningRate:g3}{(WeightDecay > 0 ? $" wd={WeightDecay:g3}" : "")}"),
+    };
+}

@@ -1,0 +1,8 @@
+namespace Distill.Training;
+
+public enum ScheduleKind
+{
+    Constant,
+    Step,
+    Cosine,
+}

@@ -1,0 +1,41 @@
+namespace Distill.Training;
+
+/// <summary>Everything that shapes one training run of one model.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set.</summary>
+    public int Epochs { get; init; } = 5;
+
+    /// <summary>Examples per optimisation step.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    public OptimizerOptions Optimizer { get; init; } = new();
+
+    public ScheduleOptions Schedule { get; init; } = new();
+
+    /// <summary>Stop after this many epochs without a better validation accuracy; 0 turns it off.</summary>
+    public int EarlyStoppingPatience { get; init; }
+
+    /// <summary>Shift each training image by up to this many pixels (0 = no augmentation).</summary>
+    public int JitterPixels { get; init; }
+
+    /// <summary>Clip the global gradient norm to this value; 0 turns clipping off.</summary>
+    public double GradientClipNorm { get; init; }
+
+    /// <summary>Seed for weight initialisation, dropout, shuffling and augmentation.</summary>
+    public int Seed { get; init; } = 1;
+
+    public void Validate()
+    {
+        if (Epochs <= 0) throw new DistillException($"The number of epochs must be positive, not {Epochs}.");
+        if (BatchSize <= 0) throw new DistillException($"The batch size must be positive, not {BatchSize}.");
+        if (EarlyStoppingPatience < 0) throw new DistillException($"The early-stopping patience must be 0 or more, not {EarlyStoppingPatience}.");
+        if (JitterPixels < 0) throw new DistillException($"The jitter must be 0 or more pixels, not {JitterPixels}.");
+        if (!(GradientClipNorm >= 0)) throw new DistillException($"The gradient clip norm must be 0 or more, not {GradientClipNorm}.");
+        Optimizer.Validate();
+        Schedule.Validate();
+    }
+
+    public override string ToString() =>
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}";
+}
