@@ -58,12 +58,7 @@ public sealed class WeakenElfVersionNeed : Task
             var strings = checked((int)BitConverter.ToUInt64(bytes, stringsHeader + 0x18));
             changed |= WeakenIn(bytes, offset, strings, versionName);
         }
-        if (changed)
-        {
-            var temporary = path + ".patching";
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, path, overwrite: true);
-        }
+        if (changed) File.WriteAllBytes(path, bytes);
         return changed;
     }
 

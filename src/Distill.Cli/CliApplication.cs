@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Distill.Cli.Commands;
+
+namespace Distill.Cli;
+
+/// <summary>
+/// The distill command line: parse, then act. Every action returns an exit code; a
+/// <see cref="DistillException"/> becomes one sentence on standard error and exit code 1.
+/// </summary>
+public static class CliApplication
+{
+    public const int UserError = 1;
+    public const int InternalError = 70;
+
+    /// <param name="output">Where results go (tables, JSON): standard output.</param>
+    /// <param name="diagnostics">Where progress and errors go: standard error.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter diagnostics)
+    {
+        var context = new CliContext(output, diagnostics);
+        var root = new RootCommand("Distill: knowledge distillation for .NET. Train a teacher, distill a student, compare them.")
+        {
+            DataCommand.Create(context),
+            TrainCommand.Create(context),
+            DistillCommand.Create(context),
+            EvalCommand.Create(context),
+            CompareCommand.Create(context, "compare", "Run a whole study: teacher, the student from scratch, the student distilled; compare all three."),
+            CompareCommand.Create(context, "quickstart", "The built-in study on MNIST with defaults: fetches the data, trains, distills and compares (a few minutes)."),
+        };
+        var configuration = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            Output = output,
+            Error = diagnostics,
+        };
+        try
+        {
+            return root.Parse(args).Invoke(configuration);
+        }
+        catch (DistillException e)
+        {
+            return context.Fail(e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return context.Fail(e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return context.Fail("Cancelled.");
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("DISTILL_DEBUG") is null)
+        {
+            context.Fail($"Unexpected failure ({e.GetType().Name}): {e.Message.Split('\n')[0]} Set DISTILL_DEBUG=1 for details.");
+            return InternalError;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Distill.Cli.Rendering;
+using Distill.Studies;
+
+namespace Distill.Cli.Commands;
+
+/// <summary>compare / quickstart: the whole study from one command, every part configurable by flag.</summary>
+internal static class CompareCommand
+{
+    public static Command Create(CliContext context, string name, string description)
+    {
+        var defaults = new StudyOptions();
+        var command = new Command(name, description);
+        var run = new RunOptionSet(command);
+        var teacherSpec = new Option<string>("--teacher-spec") { Description = "Teacher architecture, e.g. mlp:1200-1200,dropout=0.5 or cnn:c256s2-lrelu0.2-mp2s1-c512s2.", DefaultValueFactory = _ => defaults.TeacherSpec };
+        var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher (best.bin from a train run) instead of training one." };
+        var studentSpec = new Option<string>("--student-spec") { Description = "Student architecture, shared by the scratch and distilled students.", DefaultValueFactory = _ => defaults.StudentSpec };
+        command.Add(teacherSpec);
+        command.Add(teacherPath);
+        command.Add(studentSpec);
+        var teacherTraining = new TrainingOptionSet(command, "teacher-", "teacher", defaults.TeacherTraining);
+        var studentTraining = new TrainingOptionSet(command, "student-", "both students", defaults.StudentTraining);
+        var distillation = new DistillationOptionSet(command, defaults.Distillation);
+
+        command.SetAction(parse =>
+        {
+            var seed = run.Seed(parse);
+            var options = new StudyOptions
+            {
+                Dataset = run.Dataset(parse),
+                DataDirectory = run.DataDirectory(parse),
+                ValidationCount = run.ValidationCount(parse),
+                TeacherSpec = parse.GetValue(teacherSpec)!,
+                TeacherPath = parse.GetValue(teacherPath),
+                StudentSpec = parse.GetValue(studentSpec)!,
+                TeacherTraining = teacherTraining.Read(parse, seed),
+                StudentTraining = studentTraining.Read(parse, seed),
+                Distillation = distillation.Read(parse),
+            };
+            options.Validate();
+            var folder = run.CreateFolder(parse, name);
+            var result = ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer).Run(folder));
+            ResultView.Show(context, result, run.Json(parse));
+            return 0;
+        });
+        return command;
+    }
+}

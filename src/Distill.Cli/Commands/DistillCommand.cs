@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Distill.Cli.Rendering;
+using Distill.Losses;
+using Distill.Reports;
+using Distill.Studies;
+using Distill.Training;
+
+namespace Distill.Cli.Commands;
+
+/// <summary>distill: train a student from a saved teacher.</summary>
+internal static class DistillCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("distill", "Distill a student from a saved teacher (the best.bin of a train run).");
+        var run = new RunOptionSet(command);
+        var teacher = new Option<string>("--teacher") { Description = "The teacher's weights file (its .json card must sit beside it).", Required = true };
+        var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16.", Required = true };
+        command.Add(teacher);
+        command.Add(student);
+        var training = new TrainingOptionSet(command, "", "the student", new TrainingOptions());
+        var distillation = new DistillationOptionSet(command, new DistillationOptions());
+
+        command.SetAction(parse =>
+        {
+            var options = training.Read(parse, run.Seed(parse));
+            var method = distillation.Read(parse);
+            Models.ModelSpec.Parse(parse.GetValue(student)!);
+            var folder = run.CreateFolder(parse, "distill");
+            var result = ProgressView.Run(context.Diagnostics, observer =>
+            {
+                using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
+                var runner = new ModelRunner(data, folder, observer);
+                var (teacherModel, teacherOutcome) = runner.LoadTeacher(parse.GetValue(teacher)!);
+                using (teacherModel)
+                {
+                    var (model, outcome) = runner.Train(ModelRole.Distilled, parse.GetValue(student)!, options,
+                        () => new DistillationObjective(teacherModel, new HintonDistillation(method), options.JitterPixels == 0 ? data.Train : null),
+                        method.ToString());
+                    model.Dispose();
+                    var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, [teacherOutcome, outcome], DateTimeOffset.Now);
+                    StudyReport.Write(study, folder, run.ValidationCount(parse));
+                    return study;
+                }
+            });
+            ResultView.Show(context, result, run.Json(parse));
+            return 0;
+        });
+        return command;
+    }
+}

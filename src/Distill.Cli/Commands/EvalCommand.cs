@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using Distill.Data;
+using Distill.Evaluation;
+using Distill.Models;
+using Distill.Reports;
+using Distill.Runs;
+using Spectre.Console;
+
+namespace Distill.Cli.Commands;
+
+/// <summary>eval: a saved model on a data set's test split.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
+        var model = new Argument<string>("model") { Description = "Weights file (best.bin or last.bin) with its .json card beside it." };
+        var dataset = new Option<string?>("--dataset") { Description = "Data set; default: the one the model was trained on." };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the IDX files; default: the cache." };
+        var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        command.Add(model);
+        command.Add(dataset);
+        command.Add(dataDir);
+        command.Add(json);
+
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(model)!;
+            var card = ModelStore.ReadCard(path);
+            var info = DatasetInfo.Find(parse.GetValue(dataset) ?? card.Dataset);
+            if (card.ClassCount != info.ClassCount)
+                throw new DistillException($"The model '{path}' predicts {card.ClassCount} classes but {info.Name} has {info.ClassCount}.");
+            var directory = parse.GetValue(dataDir) ?? new DatasetFetcher(DatasetFetcher.DefaultCacheRoot).Fetch(info);
+            var (train, test) = IdxDatasetLoader.Load(directory, info);
+            train.Dispose();
+            using (test)
+            {
+                if (!card.InputShape.SequenceEqual(test.SampleShape))
+                    throw new DistillException($"The model '{path}' takes inputs of shape {string.Join("x", card.InputShape)} but {info.Name} has {string.Join("x", test.SampleShape)}.");
+                var (loaded, _) = ModelStore.Load(path);
+                using (loaded)
+                {
+                    var result = Evaluator.Evaluate(loaded, test);
+                    var latency = LatencyMeter.MedianMilliseconds(loaded, test.SampleShape);
+                    var report = new EvalReport(path, card.Spec, info.Name, card.Parameters, new FileInfo(path).Length,
+                        result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix);
+                    if (parse.GetValue(json)) context.RawOutput.WriteLine(Json.Serialize(report));
+                    else Show(context.Output, report);
+                }
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Show(IAnsiConsole console, EvalReport r)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string name, string value) => grid.AddRow(new Text(name), new Text(value));
+        Row("Model", $"{r.Model} ({r.Spec})");
+        Row("Data", $"{r.Dataset} test, {r.Count:N0} examples");
+        Row("Accuracy", (r.Accuracy * 100).ToString("F2", CultureInfo.InvariantCulture) + "%");
+        Row("Errors", r.Errors.ToString(CultureInfo.InvariantCulture));
+        Row("Loss", r.Loss.ToString("F4", CultureInfo.InvariantCulture));
+        Row("Parameters", r.Parameters.ToString("N0", CultureInfo.InvariantCulture));
+        Row("Size", ComparisonTable.FormatBytes(r.SizeBytes));
+        Row("Latency / sample", r.LatencyMilliseconds.ToString("F3", CultureInfo.InvariantCulture) + " ms");
+        console.Write(grid);
+    }
+
+    private sealed record EvalReport(
+        string Model, string Spec, string Dataset, long Parameters, long SizeBytes, long Count,
+        double Accuracy, long Errors, double Loss, double LatencyMilliseconds, long[][] ConfusionMatrix);
+}

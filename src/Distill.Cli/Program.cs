@@ -1,0 +1,3 @@
+using Distill.Cli;
+
+return CliApplication.Run(args, Console.Out, Console.Error);

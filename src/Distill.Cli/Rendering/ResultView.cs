@@ -1,0 +1,29 @@
+using Distill.Reports;
+using Distill.Runs;
+using Distill.Studies;
+using Spectre.Console;
+
+namespace Distill.Cli.Rendering;
+
+/// <summary>Prints a run's results: the comparison table, or JSON with --json.</summary>
+internal static class ResultView
+{
+    public static void Show(CliContext context, StudyResult result, bool json)
+    {
+        if (json)
+        {
+            context.RawOutput.WriteLine(Json.Serialize(result));
+            context.RawOutput.Flush();
+            return;
+        }
+        var table = new Table().Border(TableBorder.Rounded).Title($"Distill results on {result.Dataset} ({result.TestCount:N0} test examples)");
+        foreach (var header in ComparisonTable.Headers) table.AddColumn(new TableColumn(header));
+        foreach (var row in ComparisonTable.Rows(result)) table.AddRow(row.Select(c => new Text(c)).ToArray());
+        context.Output.Write(table);
+        if (result.ErrorsSavedByDistillation is { } saved)
+            context.Output.WriteLine(saved > 0
+                ? $"Distillation saved {saved} test errors over the same student trained from scratch."
+                : $"Distillation did not beat the scratch student ({-saved} more test errors).");
+        context.Output.WriteLine($"Run folder: {result.RunDirectory} (summary.md, results.json, metrics.jsonl, curves, weights)");
+    }
+}

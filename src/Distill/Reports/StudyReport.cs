@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using Distill.Runs;
+using Distill.Studies;
+
+namespace Distill.Reports;
+
+/// <summary>Writes a finished study's results.json, curves and Markdown summary into its run folder.</summary>
+public static class StudyReport
+{
+    public const string ResultsFile = "results.json";
+    public const string SummaryFile = "summary.md";
+
+    public static void Write(StudyResult result, RunFolder folder, int validationCount)
+    {
+        AtomicFile.WriteAllText(folder.File(ResultsFile), Json.Serialize(result));
+        var trained = result.Models.Where(m => m.History.Count > 0).Select(m => (m.Label, m.History)).ToList();
+        CurvePlotter.Accuracy(trained, folder.File("accuracy.png"));
+        CurvePlotter.Loss(trained, folder.File("loss.png"));
+        if (result.Find(ModelRole.Distilled) is { History.Count: > 0 } distilled)
+            CurvePlotter.LossTerms(distilled.Label, distilled.History, folder.File("kd-loss-terms.png"));
+        AtomicFile.WriteAllText(folder.File(SummaryFile), Markdown(result, validationCount));
+    }
+
+    public static string Markdown(StudyResult result, int validationCount)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Distill run on {result.Dataset}");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples. Validation split: {validationCount:N0} training rows (model selection only).");
+        text.AppendLine();
+        text.AppendLine(MarkdownTable(result));
+        if (result.ErrorsSavedByDistillation is { } saved)
+        {
+            text.AppendLine(saved > 0
+                ? $"Distillation saved {saved} test errors over the same student trained from scratch."
+                : $"Distillation did not beat the scratch student this time ({-saved} more test errors).");
+            text.AppendLine();
+        }
+        text.AppendLine("Test numbers are for the epoch with the best validation accuracy; \"Last-epoch errors\" are the final epoch's.");
+        text.AppendLine();
+        text.AppendLine("![accuracy](accuracy.png)");
+        text.AppendLine();
+        text.AppendLine("![loss](loss.png)");
+        text.AppendLine();
+        if (result.Find(ModelRole.Distilled) is { History.Count: > 0 })
+            text.AppendLine("![KD loss terms](kd-loss-terms.png)");
+        return text.ToString();
+    }
+
+    public static string MarkdownTable(StudyResult result)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| " + string.Join(" | ", ComparisonTable.Headers) + " |");
+        text.AppendLine("|" + string.Join("|", ComparisonTable.Headers.Select(_ => "---")) + "|");
+        foreach (var row in ComparisonTable.Rows(result))
+            text.AppendLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|"))) + " |");
+        return text.ToString();
+    }
+}

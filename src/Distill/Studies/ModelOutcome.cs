@@ -1,0 +1,33 @@
+using Distill.Training;
+
+namespace Distill.Studies;
+
+/// <summary>
+/// One model's line in a study. Test numbers are for the epoch chosen on the validation split
+/// ("best"); the last epoch's are kept beside them because the field often confuses the two.
+/// </summary>
+public sealed record ModelOutcome(
+    ModelRole Role,
+    string Spec,
+    long Parameters,
+    long SizeBytes,
+    string Hyperparameters,
+    double TestAccuracy,
+    long TestErrors,
+    double LastEpochTestAccuracy,
+    long LastEpochTestErrors,
+    int BestEpoch,
+    int EpochsRun,
+    double TrainingSeconds,
+    double LatencyMilliseconds,
+    string WeightsPath,
+    IReadOnlyList<EpochRecord> History,
+    long[][] ConfusionMatrix)
+{
+    public string Label => Role switch
+    {
+        ModelRole.Teacher => "Teacher",
+        ModelRole.Scratch => "Student (scratch)",
+        _ => "Student (distilled)",
+    };
+}

@@ -1,0 +1,8 @@
+namespace Distill.Studies;
+
+public enum ModelRole
+{
+    Teacher,
+    Scratch,
+    Distilled,
+}

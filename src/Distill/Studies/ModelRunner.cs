@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Distill.Evaluation;
+using Distill.Models;
+using Distill.Runs;
+using Distill.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Studies;
+
+/// <summary>
+/// Trains, loads and evaluates the models of a run against one <see cref="StudyData"/>, writing
+/// checkpoints into a subfolder per model and every finished epoch into metrics.jsonl.
+/// </summary>
+public sealed class ModelRunner
+{
+    private readonly StudyData _data;
+    private readonly RunFolder _folder;
+    private readonly StudyObserver _observer;
+    private readonly CancellationToken _cancellation;
+    private readonly MetricsLog _metrics;
+
+    public ModelRunner(StudyData data, RunFolder folder, StudyObserver? observer = null, CancellationToken cancellation = default)
+    {
+        _data = data;
+        _folder = folder;
+        _observer = observer ?? StudyObserver.None;
+        _cancellation = cancellation;
+        _metrics = new MetricsLog(folder.File("metrics.jsonl"));
+    }
+
+    /// <summary>
+    /// Builds <paramref name="spec"/> from the seed (so two students of one spec start from the
+    /// same weights), trains it with the objective, and evaluates the best and last epochs on test.
+    /// </summary>
+    public (Sequential Model, ModelOutcome Outcome) Train(
+        ModelRole role, string spec, TrainingOptions training, Func<ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
+    {
+        var name = role.ToString().ToLowerInvariant();
+        _observer.Messages?.Report($"Training {name}: {spec}, {training}");
+        manual_seed(training.Seed);
+        var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
+        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name);
+        var checkpoints = _folder.Subfolder(name);
+        var clock = Stopwatch.StartNew();
+        var objective = objectiveFor();
+        try
+        {
+            var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
+            EvaluationResult? last = null;
+            var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
+                lastEpochWeights: m => last = Evaluator.Evaluate(m, _data.Test));
+            var seconds = clock.Elapsed.TotalSeconds;
+            var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
+            return (model, Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), hyperparameters, last!, result.History, result.BestEpoch, seconds));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            (objective as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>Loads a teacher saved by Distill and checks it fits the data set.</summary>
+    public (Sequential Model, ModelOutcome Outcome) LoadTeacher(string path)
+    {
+        _observer.Messages?.Report($"Loading teacher from {path}");
+        var (model, card) = ModelStore.Load(path);
+        var info = _data.Info;
+        if (card.ClassCount != info.ClassCount)
+            throw new DistillException($"The teacher '{path}' predicts {card.ClassCount} classes but {info.Name} has {info.ClassCount}.");
+        if (!card.InputShape.SequenceEqual(_data.Train.SampleShape))
+            throw new DistillException(
+                $"The teacher '{path}' takes inputs of shape {string.Join("x", card.InputShape)} but {info.Name} has {string.Join("x", _data.Train.SampleShape)}.");
+        var evaluation = Evaluator.Evaluate(model, _data.Test);
+        return (model, Describe(ModelRole.Teacher, model, card, path, "loaded from file", evaluation, [], 0, 0));
+    }
+
+    private ModelOutcome Describe(
+        ModelRole role, Sequential model, ModelCard card, string weights, string hyperparameters,
+        EvaluationResult last, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds)
+    {
+        var best = Evaluator.Evaluate(model, _data.Test);
+        var latency = LatencyMeter.MedianMilliseconds(model, _data.Test.SampleShape);
+        return new ModelOutcome(role, card.Spec, card.Parameters, new FileInfo(weights).Length, hyperparameters,
+            best.Accuracy, best.Errors, last.Accuracy, last.Errors, bestEpoch, history.Count, seconds, latency, weights, history, best.ConfusionMatrix);
+    }
+
+    /// <summary>Passes progress on and appends each finished epoch to the run's metrics log.</summary>
+    private sealed class ForwardingProgress(IProgress<TrainingProgress>? inner, MetricsLog metrics) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Completed is not null) metrics.Append(value.Completed);
+            inner?.Report(value);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Distill.Data;
+using Distill.Losses;
+using Distill.Models;
+using Distill.Training;
+
+namespace Distill.Studies;
+
+/// <summary>
+/// A whole distillation study: a teacher (trained here or loaded), the same student trained
+/// from scratch, and that student distilled from the teacher, all judged on one test set.
+/// </summary>
+public sealed record StudyOptions
+{
+    /// <summary>Data set name (mnist, fashion-mnist).</summary>
+    public string Dataset { get; init; } = "mnist";
+
+    /// <summary>Folder holding the IDX files; null fetches the data set into the cache.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Training rows held out for model selection and early stopping.</summary>
+    public int ValidationCount { get; init; } = 5000;
+
+    /// <summary>Teacher architecture, when the teacher is trained here.</summary>
+    public string TeacherSpec { get; init; } = "mlp:1200-1200,dropout=0.3";
+
+    /// <summary>A teacher saved by Distill (weights file with its .json card) to use instead of training one.</summary>
+    public string? TeacherPath { get; init; }
+
+    /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
+    public string StudentSpec { get; init; } = "mlp:64-16";
+
+    public TrainingOptions TeacherTraining { get; init; } = new() { Epochs = 5 };
+
+    /// <summary>Training of both students: the baseline and the distilled one differ only in their loss.</summary>
+    public TrainingOptions StudentTraining { get; init; } = new() { Epochs = 5 };
+
+    public DistillationOptions Distillation { get; init; } = new();
+
+    public void Validate()
+    {
+        DatasetInfo.Find(Dataset);
+        if (ValidationCount <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
+        if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);
+        else if (!File.Exists(TeacherPath)) throw new DistillException($"Teacher file '{TeacherPath}' does not exist.");
+        ModelSpec.Parse(StudentSpec);
+        TeacherTraining.Validate();
+        StudentTraining.Validate();
+        Distillation.Validate();
+    }
+}
