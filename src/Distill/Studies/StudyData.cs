@@ -26,6 +26,8 @@ public sealed class StudyData : IDisposable
     {
         var info = DatasetInfo.Find(dataset);
         directory ??= new DatasetFetcher(DatasetFetcher.DefaultCacheRoot, messages).Fetch(info);
+        if (!Directory.Exists(directory))
+            throw new DistillException($"Data folder '{directory}' does not exist; run 'distill data fetch {info.Name}' or pass another --data-dir.");
         messages?.Report($"Loading {info.Name} from {directory}");
         var (fullTrain, test) = IdxDatasetLoader.Load(directory, info);
         try
