@@ -25,7 +25,7 @@ public static class DistillationLosses
     public static Tensor HardLabelCrossEntropy(Tensor logits, Tensor labels) =>
         nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Mean);
 
-    private static void CheckShapes(Tensor student, Tensor teacher)
+    internal static void CheckShapes(Tensor student, Tensor teacher)
     {
         if (!student.shape.SequenceEqual(teacher.shape))
             throw new DistillException(

@@ -27,6 +27,6 @@ public sealed record DistillationOptions
     private static void CheckWeight(double weight, string name)
     {
         if (!(weight >= 0) || double.IsInfinity(weight))
-            throw new DistillException($"{name} must be a finite number of 0 or more, not {weight}.");
+            throw new DistillException(FormattableString.Invariant($"{name} must be a finite number of 0 or more, not {weight}."));
     }
 }

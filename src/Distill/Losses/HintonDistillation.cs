@@ -20,6 +20,7 @@ public sealed class HintonDistillation : IDistillationMethod
 
     public LossTerms Compute(DistillationBatch batch)
     {
+        DistillationLosses.CheckShapes(batch.StudentLogits, batch.TeacherLogits);
         var terms = new LossTerms();
         if (Options.HardLabelWeight > 0)
             terms.Add("hard_ce", DistillationLosses.HardLabelCrossEntropy(batch.StudentLogits, batch.Labels) * Options.HardLabelWeight);

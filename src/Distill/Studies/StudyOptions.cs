@@ -20,8 +20,8 @@ public sealed record StudyOptions
     /// <summary>Training rows held out for model selection and early stopping.</summary>
     public int ValidationCount { get; init; } = 5000;
 
-    /// <summary>Teacher architecture, when the teacher is trained here.</summary>
-    public string TeacherSpec { get; init; } = "mlp:1200-1200,dropout=0.3";
+    /// <summary>Teacher architecture, when the teacher is trained here (default: a small CNN, ~99% on MNIST in 3 epochs).</summary>
+    public string TeacherSpec { get; init; } = "cnn:c32-relu-mp2-c64-relu-mp2-fc128-relu-drop0.3";
 
     /// <summary>A teacher saved by Distill (weights file with its .json card) to use instead of training one.</summary>
     public string? TeacherPath { get; init; }
@@ -29,7 +29,7 @@ public sealed record StudyOptions
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
     public string StudentSpec { get; init; } = "mlp:64-16";
 
-    public TrainingOptions TeacherTraining { get; init; } = new() { Epochs = 5 };
+    public TrainingOptions TeacherTraining { get; init; } = new() { Epochs = 3 };
 
     /// <summary>Training of both students: the baseline and the distilled one differ only in their loss.</summary>
     public TrainingOptions StudentTraining { get; init; } = new() { Epochs = 5 };
