@@ -21,16 +21,18 @@ internal static class DistillCommand
         var training = new TrainingOptionSet(command, "", "the student", new TrainingOptions());
         var distillation = new DistillationOptionSet(command, new DistillationOptions());
 
-        command.SetAction(parse =>
+        command.SetAction(given =>
         {
+            var parse = run.Resolve(command, given);
+            var resume = run.ResumeFolder(given) is not null;
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             Models.ModelSpec.Parse(parse.GetValue(student)!);
-            var folder = run.CreateFolder(parse, "distill");
+            var folder = run.OpenFolder(given, parse, command);
             var result = ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
-                var runner = new ModelRunner(data, folder, observer);
+                var runner = new ModelRunner(data, folder, observer, resume: resume);
                 var (teacherModel, teacherOutcome) = runner.LoadTeacher(parse.GetValue(teacher)!);
                 using (teacherModel)
                 {
