@@ -57,7 +57,7 @@ public static class ModelStore
         var length = new FileInfo(weightsPath).Length;
         if (parameters * sizeof(float) > length)
             throw new DistillException(
-                $"Model file '{weightsPath}' holds {length:N0} bytes, too few for the {parameters:N0} parameters of '{card.Spec}' its metadata describes.");
+                $"Model file '{weightsPath}' does not hold valid weights for '{card.Spec}': it has {length:N0} bytes, too few for the {parameters:N0} parameters its metadata describes.");
         var model = ModelBuilder.Build(spec, card.InputShape, card.ClassCount);
         try
         {

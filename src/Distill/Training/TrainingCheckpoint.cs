@@ -138,6 +138,7 @@ public sealed class TrainingCheckpoint
             if (loaded.FirstOrDefault(kv => kv.Value.is_floating_point() && !kv.Value.isfinite().all().item<bool>()) is { Key: { } bad })
                 throw new DistillException($"{what} holds NaN or infinite values in '{bad}'.");
 
+            foreach (var name in generatorStates.Keys) CheckGeneratorState(loaded[name], name, what);
             using (no_grad())
                 foreach (var (name, tensor) in modelTensors) tensor.copy_(loaded["model." + name]);
             var best = modelTensors.Keys.ToDictionary(k => k, k => loaded["best." + k]);
@@ -156,6 +157,23 @@ public sealed class TrainingCheckpoint
         {
             foreach (var tensor in loaded.Values.Where(t => !keep.Contains(t))) tensor.Dispose();
         }
+    }
+
+    /// <summary>
+    /// libtorch aborts the whole process (a C++ exception through TorchSharp's P/Invoke) on a
+    /// generator state its Mersenne Twister deems invalid, so the fields it checks are checked
+    /// here first. Layout of the CPU state (CPUGeneratorImplStateLegacy at the front): int64 seed,
+    /// int32 left, int32 seeded, uint64 next, then the 624-word state.
+    /// </summary>
+    private static void CheckGeneratorState(Tensor state, string name, string what)
+    {
+        const int MersenneStateWords = 624;
+        var bytes = state.bytes;
+        var left = BitConverter.ToInt32(bytes[8..]);
+        var seeded = BitConverter.ToInt32(bytes[12..]);
+        var next = (uint)BitConverter.ToUInt64(bytes[16..]);
+        if (bytes.Length < 24 + 8 * MersenneStateWords || seeded == 0 || left is < 1 or > MersenneStateWords || next > MersenneStateWords)
+            throw new DistillException($"{what} holds an invalid random generator state in '{name}'.");
     }
 
     private static FileStream OpenVerified(string path, string what)
