@@ -14,10 +14,11 @@ internal static class DistillCommand
     {
         var command = new Command("distill", "Distill a student from a saved teacher (the best.bin of a train run).");
         var run = new RunOptionSet(command);
-        var teacher = new Option<string>("--teacher") { Description = "The teacher's weights file (its .json card must sit beside it).", Required = true };
-        var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16.", Required = true };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher's weights file (its .json card must sit beside it)." };
+        var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
         command.Add(student);
+        run.RequireUnlessResuming(command, teacher, student);
         var training = new TrainingOptionSet(command, "", "the student", new TrainingOptions());
         var distillation = new DistillationOptionSet(command, new DistillationOptions());
 

@@ -21,6 +21,20 @@ internal sealed class RunOptionSet
         foreach (var option in new Option[] { _dataset, _dataDir, _validation, _seed, _out, _force, _json, _resume }) command.Add(option);
     }
 
+    /// <summary>
+    /// Options a new run needs but a resumed one takes from its saved command line: required
+    /// unless --resume is given.
+    /// </summary>
+    public void RequireUnlessResuming(Command command, params Option[] options)
+    {
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(_resume) is not null) return;
+            foreach (var option in options.Where(o => result.GetResult(o) is null))
+                result.AddError($"Option '{option.Name}' is required.");
+        });
+    }
+
     public string Dataset(ParseResult result) => result.GetValue(_dataset)!;
 
     public string? DataDirectory(ParseResult result) => result.GetValue(_dataDir);
@@ -53,7 +67,7 @@ internal sealed class RunOptionSet
         IReadOnlyList<string> arguments = Json(result) ? [.. saved.Arguments, _json.Name] : saved.Arguments;
         var reparsed = command.Parse(arguments);
         if (reparsed.Errors.Count > 0 || reparsed.GetValue(_resume) is not null)
-            throw new DistillException($"The saved command line in '{folder}' is not valid: {reparsed.Errors.FirstOrDefault()?.Message ?? "it asks to resume"}");
+            throw new DistillException($"The saved command line in '{folder}' is not valid: {reparsed.Errors.FirstOrDefault()?.Message.Split('\n')[0] ?? "it asks to resume"}");
         return reparsed;
     }
 

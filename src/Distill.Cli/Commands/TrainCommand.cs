@@ -13,10 +13,11 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train one model on the labels alone: a teacher, or a student baseline.");
         var run = new RunOptionSet(command);
-        var spec = new Option<string>("--model", "-m") { Description = "Architecture, e.g. mlp:1200-1200,dropout=0.5.", Required = true };
+        var spec = new Option<string>("--model", "-m") { Description = "Architecture, e.g. mlp:1200-1200,dropout=0.5." };
         var role = new Option<string>("--role") { Description = "teacher or scratch (how the model is labelled in reports).", DefaultValueFactory = _ => "teacher" };
         role.AcceptOnlyFromAmong("teacher", "scratch");
         command.Add(spec);
+        run.RequireUnlessResuming(command, spec);
         command.Add(role);
         var training = new TrainingOptionSet(command, "", "this model", new TrainingOptions());
 
