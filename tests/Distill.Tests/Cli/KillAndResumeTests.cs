@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using Distill.Models;
+using Distill.Runs;
 using Distill.Tests.Support;
+using Distill.Training;
 
 namespace Distill.Tests.Cli;
 
@@ -54,6 +57,7 @@ public sealed class KillAndResumeTests : IDisposable
                 Assert.True(CliProcess.KillAfter(lines, l => IsEpochLine(l) && !l.Contains("from checkpoint"), TimeSpan.FromMilliseconds(delay), "compare", "--resume", run),
                     "the resumed run finished before it could be killed again");
             Assert.False(File.Exists(Path.Combine(run, "results.json")), "a killed run must not have finished");
+            AssertNoFileIsTruncated(run);
 
             (code, errors) = CliProcess.Run("compare", "--resume", run);
 
@@ -101,6 +105,24 @@ public sealed class KillAndResumeTests : IDisposable
         (code, errors) = CliProcess.Run("compare", "--resume", empty, "--seed", "4");
         Assert.Equal(1, code);
         Assert.Contains("no other options", errors);
+    }
+
+    /// <summary>
+    /// Whatever the kill interrupted, every file under its real name is whole: weights load,
+    /// metrics parse, and a training state (when one exists) reads back with a valid checksum.
+    /// </summary>
+    private static void AssertNoFileIsTruncated(string run)
+    {
+        foreach (var weights in Directory.GetFiles(run, "*.bin", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) is "best.bin" or "last.bin"))
+            ModelStore.Load(weights).Model.Dispose();
+        if (File.Exists(Path.Combine(run, "metrics.jsonl"))) MetricsLog.Read(Path.Combine(run, "metrics.jsonl"));
+        foreach (var json in Directory.GetFiles(run, "*.json", SearchOption.AllDirectories))
+            System.Text.Json.JsonDocument.Parse(File.ReadAllText(json)).Dispose();
+        foreach (var state in Directory.GetFiles(run, TrainingCheckpoint.FileName, SearchOption.AllDirectories))
+        {
+            var bytes = File.ReadAllBytes(state);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)), bytes[^32..]);
+        }
     }
 
     /// <summary>metrics.jsonl without the wall-clock field.</summary>

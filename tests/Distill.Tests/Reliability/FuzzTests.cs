@@ -9,6 +9,7 @@ using Distill.Runs;
 using Distill.Studies;
 using Distill.Tests.Support;
 using Distill.Training;
+using Xunit.Abstractions;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ namespace Distill.Tests.Reliability;
 /// fed to every reader. Each read must either succeed or throw <see cref="DistillException"/>:
 /// never another exception type, never a hang, never a large allocation.
 /// </summary>
-public sealed partial class FuzzTests : IDisposable
+public sealed partial class FuzzTests(ITestOutputHelper output) : IDisposable
 {
     private const long AllocationLimit = 32L << 20;
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(90);
@@ -57,9 +58,11 @@ public sealed partial class FuzzTests : IDisposable
         // Every target must have seen both outcomes, or its mutations did not reach the reader.
         foreach (var (name, accepted, rejected) in results)
         {
+            output.WriteLine($"{name}: {accepted + rejected} mutations, {accepted} read, {rejected} refused with a DistillException");
             Assert.True(rejected > 0, $"no mutation of {name} was rejected");
             Assert.True(accepted > 0, $"no mutation of {name} was accepted, so the valid path was never exercised");
         }
+        output.WriteLine($"slowest single read: {_slowest.TotalMilliseconds:F0} ms");
         Assert.True(_slowest < TimeSpan.FromSeconds(5), $"one read took {_slowest}");
     }
 
