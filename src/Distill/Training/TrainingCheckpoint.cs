@@ -46,7 +46,7 @@ public sealed class TrainingCheckpoint
         nn.Module model, IReadOnlyDictionary<string, Tensor> bestWeights, optim.Optimizer optimizer,
         IReadOnlyDictionary<string, Generator> generators)
     {
-        var states = OptimizerStates(optimizer);
+        var states = OptimizerCheckpoint.States(optimizer);
         var header = new Header(fingerprint, epoch, bestEpoch, bestAccuracy, [.. history],
             [.. optimizer.ParamGroups.Select(g => g.LearningRate)],
             [.. states.Select(s => s switch { Adam.State a => a.step, AdamW.State w => w.step, _ => 0L })]);
@@ -55,7 +55,7 @@ public sealed class TrainingCheckpoint
         tensors.AddRange(model.state_dict().Select(kv => KeyValuePair.Create("model." + kv.Key, kv.Value)));
         tensors.AddRange(bestWeights.Select(kv => KeyValuePair.Create("best." + kv.Key, kv.Value)));
         for (var i = 0; i < states.Count; i++)
-            foreach (var (field, tensor) in OptimizerTensors(states[i]))
+            foreach (var (field, tensor) in OptimizerCheckpoint.Tensors(states[i]))
                 tensors.Add(KeyValuePair.Create($"optimizer.{i}.{field}", tensor));
         var owned = new List<Tensor> { get_rng_state() };
         tensors.Add(KeyValuePair.Create(GlobalGenerator, owned[0]));
@@ -104,7 +104,7 @@ public sealed class TrainingCheckpoint
         var header = ReadHeader(stream, what);
         if (header.Options != fingerprint)
             throw new DistillException($"{what} was written with other training options; resume with the options the run started with.");
-        var states = OptimizerStates(optimizer);
+        var states = OptimizerCheckpoint.States(optimizer);
         var groups = optimizer.ParamGroups.ToList();
         if (header.Epoch < 1 || header.Epoch > epochs || header.BestEpoch < 1 || header.BestEpoch > header.Epoch
             || header.History is null || header.History.Count != header.Epoch
@@ -132,7 +132,7 @@ public sealed class TrainingCheckpoint
         try
         {
             var required = modelTensors.Keys.SelectMany(k => new[] { "model." + k, "best." + k }).Concat(generatorStates.Keys)
-                .Concat(states.SelectMany((s, i) => RequiredOptimizerFields(s).Select(f => $"optimizer.{i}.{f}")));
+                .Concat(states.SelectMany((s, i) => OptimizerCheckpoint.RequiredFields(s).Select(f => $"optimizer.{i}.{f}")));
             if (required.FirstOrDefault(k => !loaded.ContainsKey(k)) is { } missing)
                 throw new DistillException($"{what} lacks the tensor '{missing}'.");
             if (loaded.FirstOrDefault(kv => kv.Value.is_floating_point() && !kv.Value.isfinite().all().item<bool>()) is { Key: { } bad })
@@ -145,7 +145,7 @@ public sealed class TrainingCheckpoint
             keep.UnionWith(best.Values);
             set_rng_state(loaded[GlobalGenerator]);
             foreach (var (name, generator) in generators) generator.set_state(loaded["rng." + name]);
-            for (var i = 0; i < states.Count; i++) keep.UnionWith(RestoreOptimizerState(states[i], i, header.Steps[i], loaded));
+            for (var i = 0; i < states.Count; i++) keep.UnionWith(OptimizerCheckpoint.Restore(states[i], i, header.Steps[i], loaded));
             return (new TrainingCheckpoint(header), best);
         }
         catch
@@ -230,55 +230,6 @@ public sealed class TrainingCheckpoint
         }
     }
 
-    private static List<OptimizerState> OptimizerStates(optim.Optimizer optimizer) => optimizer switch
-    {
-        OptimizerHelper helper => helper.state_dict().State,
-        _ => throw new DistillException($"The optimizer {optimizer.GetType().Name} cannot be checkpointed."),
-    };
-
-    private static IEnumerable<(string Field, Tensor Tensor)> OptimizerTensors(OptimizerState state)
-    {
-        var fields = state switch
-        {
-            SGD.State s => new[] { ("momentum_buffer", s.momentum_buffer) },
-            Adam.State a => [("exp_avg", a.exp_avg), ("exp_avg_sq", a.exp_avg_sq), ("max_exp_avg_sq", a.max_exp_avg_sq)],
-            AdamW.State w => [("exp_avg", w.exp_avg), ("exp_avg_sq", w.exp_avg_sq), ("max_exp_avg_sq", w.max_exp_avg_sq)],
-            _ => throw new DistillException($"The optimizer state {state.GetType().FullName} cannot be checkpointed."),
-        };
-        return fields.Where(f => f.Item2 is not null).Select(f => (f.Item1, f.Item2!));
-    }
-
-    private static string[] RequiredOptimizerFields(OptimizerState state) =>
-        state is SGD.State ? [] : ["exp_avg", "exp_avg_sq"];
-
-    /// <returns>The loaded tensors the optimizer now holds (not to be disposed).</returns>
-    private static IEnumerable<Tensor> RestoreOptimizerState(OptimizerState state, int index, long step, Dictionary<string, Tensor> loaded)
-    {
-        Tensor? Field(string field) => loaded.GetValueOrDefault($"optimizer.{index}.{field}");
-        using var noGrad = no_grad();
-        switch (state)
-        {
-            case SGD.State s:
-                s.momentum_buffer?.Dispose();
-                s.momentum_buffer = Field("momentum_buffer");
-                return s.momentum_buffer is null ? [] : [s.momentum_buffer];
-            case Adam.State a:
-                a.step = step;
-                a.exp_avg.copy_(Field("exp_avg")!);
-                a.exp_avg_sq.copy_(Field("exp_avg_sq")!);
-                if (Field("max_exp_avg_sq") is { } adamMax) a.max_exp_avg_sq?.copy_(adamMax);
-                return [];
-            case AdamW.State w:
-                w.step = step;
-                w.exp_avg.copy_(Field("exp_avg")!);
-                w.exp_avg_sq.copy_(Field("exp_avg_sq")!);
-                if (Field("max_exp_avg_sq") is { } adamWMax) w.max_exp_avg_sq?.copy_(adamWMax);
-                return [];
-            default:
-                throw new DistillException($"The optimizer state {state.GetType().FullName} cannot be checkpointed.");
-        }
-    }
-
     private static TensorSlot? SlotFor(
         string name, Dictionary<string, Tensor> model, Dictionary<string, Tensor> generators,
         IReadOnlyList<OptimizerState> states, IReadOnlyList<TensorSlot> parameters)
@@ -290,7 +241,7 @@ public sealed class TrainingCheckpoint
         if (parts is ["optimizer", var number, var field]
             && int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
             && index < states.Count
-            && (states[index] is SGD.State ? field == "momentum_buffer" : field is "exp_avg" or "exp_avg_sq" or "max_exp_avg_sq"))
+            && OptimizerCheckpoint.HasField(states[index], field))
             return parameters[index];
         return null;
     }
