@@ -179,6 +179,24 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_finished_distill_run_resumes_without_its_required_options_and_reuses_the_student()
+    {
+        var teacherRun = _folder.File("teacher");
+        Assert.Equal(0, Run("train", "-m", "mlp:16", "--data-dir", _data, "--validation", "50", "--epochs", "1", "--out", teacherRun).Code);
+        var student = _folder.File("student");
+        var teacher = Path.Combine(teacherRun, "teacher", "best.bin");
+        Assert.Equal(0, Run("distill", "--teacher", teacher, "-s", "mlp:8", "--data-dir", _data, "--validation", "50", "--epochs", "2", "--out", student).Code);
+        var weights = File.ReadAllBytes(Path.Combine(student, "distilled", "best.bin"));
+
+        var (code, errors) = Run("distill", "--resume", student);
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("Reusing distilled", errors);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(student, "distilled", "best.bin")));
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(student, "metrics.jsonl")).Length);
+    }
+
+    [Fact]
     public void Resuming_a_run_with_another_command_is_refused()
     {
         var run = _folder.File("run");

@@ -68,6 +68,7 @@ public sealed class KillAndResumeTests : IDisposable
                     $"{model}/{file} differs after a kill at {string.Join(", ", plan)}");
             Assert.Equal(Metrics(reference), Metrics(run));
             Assert.Equal(Outcomes(reference), Outcomes(run));
+            Assert.Empty(Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories));
         }
     }
 
