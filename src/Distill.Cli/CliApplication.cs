@@ -34,7 +34,11 @@ public static class CliApplication
         };
         try
         {
-            return root.Parse(args).Invoke(configuration);
+            var parsed = root.Parse(args);
+            // The parser's own report is the error plus the whole help text; ours is one sentence.
+            if (parsed.Errors.Count > 0 && args.Length > 0 && !args.Contains("--help") && !args.Contains("-h"))
+                return context.Fail(OneSentence(parsed.Errors[0].Message));
+            return parsed.Invoke(configuration);
         }
         catch (DistillException e)
         {
@@ -53,5 +57,18 @@ public static class CliApplication
             context.Fail($"Unexpected failure ({e.GetType().Name}): {e.Message.Split('\n')[0]} Set DISTILL_DEBUG=1 for details.");
             return InternalError;
         }
+    }
+
+    /// <summary>"Cannot parse argument 'x' for option '--y' as expected type 'Z'. Did you mean one of the following?\nA\nB" as one sentence.</summary>
+    private static string OneSentence(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var first = lines[0];
+        var typeAt = first.IndexOf(" as expected type", StringComparison.Ordinal);
+        var suggestionAt = first.IndexOf(" Did you mean", StringComparison.Ordinal);
+        var head = (typeAt > 0 ? first[..typeAt] : suggestionAt > 0 ? first[..suggestionAt] : first).TrimEnd('.');
+        return lines.Length > 1 && suggestionAt > 0
+            ? $"{head}; expected one of: {string.Join(", ", lines.Skip(1))}."
+            : head + ".";
     }
 }

@@ -22,8 +22,10 @@ internal static class CompareCommand
         var studentTraining = new TrainingOptionSet(command, "student-", "both students", defaults.StudentTraining);
         var distillation = new DistillationOptionSet(command, defaults.Distillation);
 
-        command.SetAction(parse =>
+        command.SetAction(given =>
         {
+            var parse = run.Resolve(command, given);
+            var resume = run.ResumeFolder(given) is not null;
             var seed = run.Seed(parse);
             var options = new StudyOptions
             {
@@ -38,8 +40,8 @@ internal static class CompareCommand
                 Distillation = distillation.Read(parse),
             };
             options.Validate();
-            var folder = run.CreateFolder(parse, name);
-            var result = ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer).Run(folder));
+            var folder = run.OpenFolder(given, parse, command);
+            var result = ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer, resume: resume).Run(folder));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

@@ -14,23 +14,26 @@ internal static class DistillCommand
     {
         var command = new Command("distill", "Distill a student from a saved teacher (the best.bin of a train run).");
         var run = new RunOptionSet(command);
-        var teacher = new Option<string>("--teacher") { Description = "The teacher's weights file (its .json card must sit beside it).", Required = true };
-        var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16.", Required = true };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher's weights file (its .json card must sit beside it)." };
+        var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
         command.Add(student);
+        run.RequireUnlessResuming(command, teacher, student);
         var training = new TrainingOptionSet(command, "", "the student", new TrainingOptions());
         var distillation = new DistillationOptionSet(command, new DistillationOptions());
 
-        command.SetAction(parse =>
+        command.SetAction(given =>
         {
+            var parse = run.Resolve(command, given);
+            var resume = run.ResumeFolder(given) is not null;
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             Models.ModelSpec.Parse(parse.GetValue(student)!);
-            var folder = run.CreateFolder(parse, "distill");
+            var folder = run.OpenFolder(given, parse, command);
             var result = ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
-                var runner = new ModelRunner(data, folder, observer);
+                var runner = new ModelRunner(data, folder, observer, resume: resume);
                 var (teacherModel, teacherOutcome) = runner.LoadTeacher(parse.GetValue(teacher)!);
                 using (teacherModel)
                 {

@@ -1,9 +1,10 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Distill.Runs;
 
 namespace Distill.Cli.Commands;
 
-/// <summary>Flags every run shares: data, seed, output folder, JSON output.</summary>
+/// <summary>Flags every run shares: data, seed, output folder, resume, JSON output.</summary>
 internal sealed class RunOptionSet
 {
     private readonly Option<string> _dataset = new("--dataset") { Description = "Data set: mnist or fashion-mnist.", DefaultValueFactory = _ => "mnist" };
@@ -13,10 +14,25 @@ internal sealed class RunOptionSet
     private readonly Option<string?> _out = new("--out", "-o") { Description = "Run folder to create; default: runs/<command>-<time>." };
     private readonly Option<bool> _force = new("--force") { Description = "Replace the run folder if it already exists." };
     private readonly Option<bool> _json = new("--json") { Description = "Print the results as JSON on standard output (progress goes to standard error)." };
+    private readonly Option<string?> _resume = new("--resume") { Description = "Continue the interrupted run in this folder from its last whole epoch, with the options it started with." };
 
     public RunOptionSet(Command command)
     {
-        foreach (var option in new Option[] { _dataset, _dataDir, _validation, _seed, _out, _force, _json }) command.Add(option);
+        foreach (var option in new Option[] { _dataset, _dataDir, _validation, _seed, _out, _force, _json, _resume }) command.Add(option);
+    }
+
+    /// <summary>
+    /// Options a new run needs but a resumed one takes from its saved command line: required
+    /// unless --resume is given.
+    /// </summary>
+    public void RequireUnlessResuming(Command command, params Option[] options)
+    {
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(_resume) is not null) return;
+            foreach (var option in options.Where(o => result.GetResult(o) is null))
+                result.AddError($"Option '{option.Name}' is required.");
+        });
     }
 
     public string Dataset(ParseResult result) => result.GetValue(_dataset)!;
@@ -29,6 +45,42 @@ internal sealed class RunOptionSet
 
     public bool Json(ParseResult result) => result.GetValue(_json);
 
-    public RunFolder CreateFolder(ParseResult result, string defaultPrefix) =>
-        RunFolder.Create(result.GetValue(_out) ?? RunFolder.DefaultPath(defaultPrefix), result.GetValue(_force));
+    /// <summary>The folder given to --resume, or null for a new run.</summary>
+    public string? ResumeFolder(ParseResult result) => result.GetValue(_resume);
+
+    /// <summary>
+    /// For --resume, the run's saved command line parsed again (plus --json when asked now);
+    /// otherwise the command line as given.
+    /// </summary>
+    public ParseResult Resolve(Command command, ParseResult result)
+    {
+        if (result.GetValue(_resume) is not { } folder) return result;
+        var given = result.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToList();
+        if (given.Except([_resume.Name, folder, _json.Name]).Any())
+            throw new DistillException("--resume continues a run with the options it started with; pass no other options besides --json.");
+        if (!Directory.Exists(folder)) throw new DistillException($"Run folder '{folder}' does not exist, so there is nothing to resume.");
+        var saved = Runs.Json.Read<SavedCommandLine>(Path.Combine(folder, SavedCommandLine.FileName), "saved command line");
+        if (saved.Command is null || saved.Arguments is null || saved.Arguments.Any(a => a is null))
+            throw new DistillException($"The saved command line in '{folder}' is not valid.");
+        if (saved.Command != command.Name)
+            throw new DistillException($"Run folder '{folder}' holds a '{saved.Command}' run; resume it with 'distill {saved.Command} --resume'.");
+        IReadOnlyList<string> arguments = Json(result) ? [.. saved.Arguments, _json.Name] : saved.Arguments;
+        var reparsed = command.Parse(arguments);
+        if (reparsed.Errors.Count > 0 || reparsed.GetValue(_resume) is not null)
+            throw new DistillException($"The saved command line in '{folder}' is not valid: {reparsed.Errors.FirstOrDefault()?.Message.Split('\n')[0] ?? "it asks to resume"}");
+        return reparsed;
+    }
+
+    /// <summary>
+    /// The run folder: for a new run, created (never over an existing one without --force) with
+    /// the command line saved inside; for --resume, the existing folder.
+    /// </summary>
+    public RunFolder OpenFolder(ParseResult original, ParseResult resolved, Command command)
+    {
+        if (ResumeFolder(original) is { } folder) return RunFolder.Open(folder);
+        var created = RunFolder.Create(resolved.GetValue(_out) ?? RunFolder.DefaultPath(command.Name), resolved.GetValue(_force));
+        var arguments = resolved.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToList();
+        AtomicFile.WriteAllText(created.File(SavedCommandLine.FileName), Runs.Json.Serialize(new SavedCommandLine(command.Name, arguments)));
+        return created;
+    }
 }

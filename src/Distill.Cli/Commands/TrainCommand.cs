@@ -13,23 +13,26 @@ internal static class TrainCommand
     {
         var command = new Command("train", "Train one model on the labels alone: a teacher, or a student baseline.");
         var run = new RunOptionSet(command);
-        var spec = new Option<string>("--model", "-m") { Description = "Architecture, e.g. mlp:1200-1200,dropout=0.5.", Required = true };
+        var spec = new Option<string>("--model", "-m") { Description = "Architecture, e.g. mlp:1200-1200,dropout=0.5." };
         var role = new Option<string>("--role") { Description = "teacher or scratch (how the model is labelled in reports).", DefaultValueFactory = _ => "teacher" };
         role.AcceptOnlyFromAmong("teacher", "scratch");
         command.Add(spec);
+        run.RequireUnlessResuming(command, spec);
         command.Add(role);
         var training = new TrainingOptionSet(command, "", "this model", new TrainingOptions());
 
-        command.SetAction(parse =>
+        command.SetAction(given =>
         {
+            var parse = run.Resolve(command, given);
+            var resume = run.ResumeFolder(given) is not null;
             var options = training.Read(parse, run.Seed(parse));
             Models.ModelSpec.Parse(parse.GetValue(spec)!);
             var modelRole = parse.GetValue(role) == "scratch" ? ModelRole.Scratch : ModelRole.Teacher;
-            var folder = run.CreateFolder(parse, "train");
+            var folder = run.OpenFolder(given, parse, command);
             var result = ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
-                var (model, outcome) = new ModelRunner(data, folder, observer).Train(modelRole, parse.GetValue(spec)!, options, () => new SupervisedObjective());
+                var (model, outcome) = new ModelRunner(data, folder, observer, resume: resume).Train(modelRole, parse.GetValue(spec)!, options, () => new SupervisedObjective());
                 model.Dispose();
                 var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, [outcome], DateTimeOffset.Now);
                 StudyReport.Write(study, folder, run.ValidationCount(parse));

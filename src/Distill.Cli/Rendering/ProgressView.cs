@@ -19,7 +19,7 @@ internal static class ProgressView
                 new InlineProgress<string>(message => console.WriteLine(message)),
                 new InlineProgress<TrainingProgress>(p =>
                 {
-                    if (p.Completed is { } record) console.WriteLine(EpochLine(record, p.Epochs));
+                    if (p.Completed is { } record) console.WriteLine(EpochLine(record, p.Epochs, p.Restored));
                 }));
             return work(observer);
         }
@@ -43,7 +43,7 @@ internal static class ProgressView
                         task.Description = Markup.Escape(Describe(p));
                         if (p.Completed is { } record)
                         {
-                            console.MarkupLine("[grey]" + Markup.Escape(EpochLine(record, p.Epochs)) + "[/]");
+                            console.MarkupLine("[grey]" + Markup.Escape(EpochLine(record, p.Epochs, p.Restored)) + "[/]");
                             if (p.Epoch == p.Epochs) task.Value = task.MaxValue;
                         }
                     }));
@@ -53,9 +53,9 @@ internal static class ProgressView
         return result;
     }
 
-    public static string EpochLine(EpochRecord r, int epochs) => string.Format(CultureInfo.InvariantCulture,
-        "{0,-9} epoch {1}/{2}: loss {3:F4}, train acc {4:P2}, val loss {5:F4}, val acc {6:P2} ({7:F1} s)",
-        r.Model, r.Epoch, epochs, r.TrainLoss, r.TrainAccuracy, r.ValidationLoss, r.ValidationAccuracy, r.Seconds);
+    public static string EpochLine(EpochRecord r, int epochs, bool restored = false) => string.Format(CultureInfo.InvariantCulture,
+        "{0,-9} epoch {1}/{2}: loss {3:F4}, train acc {4:P2}, val loss {5:F4}, val acc {6:P2} ({7:F1} s){8}",
+        r.Model, r.Epoch, epochs, r.TrainLoss, r.TrainAccuracy, r.ValidationLoss, r.ValidationAccuracy, r.Seconds, restored ? ", from checkpoint" : "");
 
     private static string Describe(TrainingProgress p) => p.Completed is { } record
         ? string.Format(CultureInfo.InvariantCulture, "{0,-9} ep {1}/{2} val acc {3:P2}", p.Model, p.Epoch, p.Epochs, record.ValidationAccuracy)

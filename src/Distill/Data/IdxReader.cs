@@ -74,7 +74,9 @@ public static class IdxReader
             throw new DataFormatException(file.Length - file.Position < payload
                 ? $"'{path}' is truncated: its header claims {claim} ({payload:N0} bytes) but only {file.Length - file.Position:N0} follow."
                 : $"'{path}' has {file.Length - file.Position - payload:N0} unexpected bytes after the {claim} its header claims.");
-        var data = ReadExactly(stream, (int)payload, path, claim);
+        // A gzip stream's length is unknown until read, so its buffer grows with the bytes that
+        // really arrive instead of trusting the header's claim.
+        var data = stream is FileStream ? ReadExactly(stream, (int)payload, path, claim) : ReadGrowing(stream, (int)payload, path, claim);
         if (ReadTrailingByte(stream, path) != -1)
             throw new DataFormatException($"'{path}' has unexpected bytes after the {claim} its header claims.");
         return data;
@@ -90,6 +92,28 @@ public static class IdxReader
         {
             throw new DataFormatException($"'{path}' is a corrupt gzip file.");
         }
+    }
+
+    private static byte[] ReadGrowing(Stream stream, int length, string path, string what)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 20];
+        try
+        {
+            while (buffer.Length < length)
+            {
+                var read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length - buffer.Length));
+                if (read == 0) break;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw new DataFormatException($"'{path}' is a corrupt gzip file.");
+        }
+        if (buffer.Length < length)
+            throw new DataFormatException($"'{path}' is truncated: it ends inside the {what} ({buffer.Length:N0} of {length:N0} bytes).");
+        return buffer.ToArray();
     }
 
     private static byte[] ReadExactly(Stream stream, int length, string path, string what)

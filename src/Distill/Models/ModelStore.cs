@@ -8,12 +8,26 @@ namespace Distill.Models;
 /// <summary>
 /// Saves a model as two files: <c>NAME.bin</c> (TorchSharp weights) and <c>NAME.json</c>
 /// (its <see cref="ModelCard"/>). Loading rebuilds the module from the card, then loads weights.
+/// Both files may come from anywhere, so every field is checked before anything is built.
 /// </summary>
 public static class ModelStore
 {
-    public static void Save(nn.Module module, ModelCard card, string weightsPath)
+    // Far above any real card (a few hundred bytes), far below a read that hurts.
+    private const long MaxCardBytes = 1 << 20;
+    private const long MaxInputValues = 1 << 24;
+    private const int MaxClasses = 100_000;
+
+    public static void Save(nn.Module module, ModelCard card, string weightsPath) =>
+        Save(module.state_dict(), card, weightsPath);
+
+    /// <summary>Saves weights held outside a module (a kept best epoch), in the same format as a module.</summary>
+    public static void Save(IReadOnlyCollection<KeyValuePair<string, Tensor>> weights, ModelCard card, string weightsPath)
     {
-        AtomicFile.Write(weightsPath, temporary => module.save(temporary));
+        AtomicFile.Write(weightsPath, temporary =>
+        {
+            using var writer = new BinaryWriter(File.Create(temporary));
+            TensorFile.Write(writer, weights);
+        });
         AtomicFile.WriteAllText(CardPath(weightsPath), Json.Serialize(card));
     }
 
@@ -22,31 +36,69 @@ public static class ModelStore
     public static ModelCard ReadCard(string weightsPath)
     {
         if (!File.Exists(weightsPath)) throw new DistillException($"Model file '{weightsPath}' does not exist.");
-        var card = Json.Read<ModelCard>(CardPath(weightsPath), "model metadata");
-        if (card.Spec is null || card.InputShape is null || card.InputShape.Length == 0 || card.InputShape.Any(d => d <= 0))
-            throw new DistillException($"The model metadata '{CardPath(weightsPath)}' lacks a spec or a valid input shape.");
+        var cardPath = CardPath(weightsPath);
+        if (File.Exists(cardPath) && new FileInfo(cardPath).Length > MaxCardBytes)
+            throw new DistillException($"The model metadata '{cardPath}' is larger than any model card ({new FileInfo(cardPath).Length:N0} bytes).");
+        var card = Json.Read<ModelCard>(cardPath, "model metadata");
+        if (card.Spec is null || card.Dataset is null || card.InputShape is null || card.InputShape.Length is 0 or > 4
+            || card.InputShape.Any(d => d is <= 0 or > 4096) || card.InputShape.Aggregate(1.0, (a, d) => a * d) > MaxInputValues)
+            throw new DistillException($"The model metadata '{cardPath}' lacks a spec, a data set or a valid input shape.");
+        if (card.ClassCount is < 2 or > MaxClasses)
+            throw new DistillException($"The model metadata '{cardPath}' claims {card.ClassCount} classes; a classifier has between 2 and {MaxClasses}.");
         return card;
     }
 
     public static (Sequential Model, ModelCard Card) Load(string weightsPath, Device? device = null)
     {
         var card = ReadCard(weightsPath);
-        var model = ModelBuilder.Build(ModelSpec.Parse(card.Spec), card.InputShape, card.ClassCount);
-        LoadWeights(model, weightsPath, card.Spec);
+        var spec = ModelSpec.Parse(card.Spec);
+        // A card describing a huge model next to a small weights file must not make us build it.
+        var (parameters, _) = ModelSize.Estimate(spec, card.InputShape, card.ClassCount);
+        var length = new FileInfo(weightsPath).Length;
+        if (parameters * sizeof(float) > length)
+            throw new DistillException(
+                $"Model file '{weightsPath}' does not hold valid weights for '{card.Spec}': it has {length:N0} bytes, too few for the {parameters:N0} parameters its metadata describes.");
+        var model = ModelBuilder.Build(spec, card.InputShape, card.ClassCount);
+        try
+        {
+            LoadWeights(model, weightsPath, card.Spec);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         return (device is null ? model : model.to(device), card);
     }
 
-    /// <summary>Loads weights into an already built module, with one clear error on a mismatch.</summary>
+    /// <summary>
+    /// Loads weights into an already built module. The file must hold exactly the module's
+    /// tensors with their shapes and finite values; anything else is one clear error.
+    /// </summary>
     public static void LoadWeights(nn.Module module, string weightsPath, string spec)
     {
+        var what = $"Model file '{weightsPath}'";
+        if (!File.Exists(weightsPath)) throw new DistillException($"{what} does not exist.");
+        var target = module.state_dict();
+        Dictionary<string, Tensor> loaded;
         try
         {
-            module.load(weightsPath, strict: true);
+            loaded = TensorFile.ReadMatching(weightsPath, target, what);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (DistillException e)
         {
-            throw new DistillException(
-                $"Model file '{weightsPath}' does not hold valid weights for '{spec}': {e.Message.Split('\n')[0].TrimEnd('.')}.");
+            throw new DistillException($"{e.Message.TrimEnd('.')}, so it does not hold valid weights for '{spec}'.");
+        }
+        try
+        {
+            if (loaded.FirstOrDefault(kv => kv.Value.is_floating_point() && !kv.Value.isfinite().all().item<bool>()) is { Key: { } bad })
+                throw new DistillException($"{what} holds NaN or infinite values in '{bad}', so it does not hold valid weights for '{spec}'.");
+            using var noGrad = no_grad();
+            foreach (var (name, tensor) in loaded) target[name].copy_(tensor);
+        }
+        finally
+        {
+            foreach (var tensor in loaded.Values) tensor.Dispose();
         }
     }
 }

@@ -24,6 +24,16 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary files a killed process left behind in <paramref name="folder"/> and its
+    /// subfolders (the finished files they were meant to replace are still whole).
+    /// </summary>
+    public static void RemoveLeftovers(string folder)
+    {
+        foreach (var leftover in Directory.EnumerateFiles(folder, ".*.tmp", SearchOption.AllDirectories).ToList())
+            File.Delete(leftover);
+    }
+
     public static void WriteAllText(string path, string text) =>
         Write(path, temporary => File.WriteAllText(temporary, text, new UTF8Encoding(false)));
 

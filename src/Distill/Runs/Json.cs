@@ -29,7 +29,8 @@ public static class Json
         }
         catch (JsonException e)
         {
-            throw new DistillException($"The {what} file '{path}' is not valid: {e.Message.Split('.')[0]}.");
+            // The serializer's own message quotes the offending text, newlines and all; a position is one sentence.
+            throw new DistillException($"The {what} file '{path}' is not valid: it cannot be read at {e.Path ?? "$"} (line {e.LineNumber + 1}).");
         }
     }
 }

@@ -24,6 +24,15 @@ public sealed class RunFolder
         return new RunFolder(full);
     }
 
+    /// <summary>An existing run folder, to resume the run it holds, cleared of a killed run's temporary files.</summary>
+    public static RunFolder Open(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!Directory.Exists(full)) throw new DistillException($"Run folder '{path}' does not exist, so there is nothing to resume.");
+        AtomicFile.RemoveLeftovers(full);
+        return new RunFolder(full);
+    }
+
     /// <summary>A default folder name under runs/ that does not exist yet.</summary>
     public static string DefaultPath(string prefix)
     {

@@ -14,10 +14,14 @@ public sealed class DistillationStudy
     private readonly StudyOptions _options;
     private readonly StudyObserver _observer;
     private readonly CancellationToken _cancellation;
+    private readonly bool _resume;
 
-    public DistillationStudy(StudyOptions options, StudyObserver? observer = null, CancellationToken cancellation = default)
+    /// <param name="resume">Continue an interrupted run in the folder given to <see cref="Run"/>: finished
+    /// models are reused, the interrupted one continues from its last whole epoch.</param>
+    public DistillationStudy(StudyOptions options, StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
     {
         options.Validate();
+        _resume = resume;
         _options = options;
         _observer = observer ?? StudyObserver.None;
         _cancellation = cancellation;
@@ -25,10 +29,14 @@ public sealed class DistillationStudy
 
     public StudyResult Run(RunFolder folder)
     {
-        AtomicFile.WriteAllText(folder.File("config.json"), Json.Serialize(_options));
+        var config = Json.Serialize(_options);
+        var configPath = folder.File("config.json");
+        if (_resume && File.Exists(configPath) && File.ReadAllText(configPath) != config)
+            throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
+        AtomicFile.WriteAllText(configPath, config);
         using var data = StudyData.Load(_options.Dataset, _options.DataDirectory, _options.ValidationCount,
             _options.StudentTraining.Seed, _observer.Messages);
-        var runner = new ModelRunner(data, folder, _observer, _cancellation);
+        var runner = new ModelRunner(data, folder, _observer, _cancellation, _resume);
 
         var (teacher, teacherOutcome) = _options.TeacherPath is null
             ? runner.Train(ModelRole.Teacher, _options.TeacherSpec, _options.TeacherTraining, () => new SupervisedObjective())

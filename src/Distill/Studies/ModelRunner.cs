@@ -10,7 +10,9 @@ namespace Distill.Studies;
 
 /// <summary>
 /// Trains, loads and evaluates the models of a run against one <see cref="StudyData"/>, writing
-/// checkpoints into a subfolder per model and every finished epoch into metrics.jsonl.
+/// checkpoints into a subfolder per model and every finished epoch into metrics.jsonl. When
+/// resuming, a model whose outcome.json exists is reloaded instead of trained, and an interrupted
+/// one continues from its training state; metrics.jsonl is rebuilt from both, in the same order.
 /// </summary>
 public sealed class ModelRunner
 {
@@ -19,9 +21,13 @@ public sealed class ModelRunner
     private readonly StudyObserver _observer;
     private readonly CancellationToken _cancellation;
     private readonly MetricsLog _metrics;
+    private readonly bool _resume;
 
-    public ModelRunner(StudyData data, RunFolder folder, StudyObserver? observer = null, CancellationToken cancellation = default)
+    public const string OutcomeFile = "outcome.json";
+
+    public ModelRunner(StudyData data, RunFolder folder, StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
     {
+        _resume = resume;
         _data = data;
         _folder = folder;
         _observer = observer ?? StudyObserver.None;
@@ -37,11 +43,13 @@ public sealed class ModelRunner
         ModelRole role, string spec, TrainingOptions training, Func<ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
     {
         var name = role.ToString().ToLowerInvariant();
+        var checkpoints = _folder.Subfolder(name);
+        var outcomePath = Path.Combine(checkpoints, OutcomeFile);
+        if (_resume && File.Exists(outcomePath)) return Reload(role, spec, checkpoints, outcomePath);
         _observer.Messages?.Report($"Training {name}: {spec}, {training}");
         manual_seed(training.Seed);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
         var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name);
-        var checkpoints = _folder.Subfolder(name);
         var clock = Stopwatch.StartNew();
         var objective = objectiveFor();
         try
@@ -49,10 +57,12 @@ public sealed class ModelRunner
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             EvaluationResult? last = null;
             var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
-                lastEpochWeights: m => last = Evaluator.Evaluate(m, _data.Test));
+                lastEpochWeights: m => last = Evaluator.Evaluate(m, _data.Test), resume: _resume);
             var seconds = clock.Elapsed.TotalSeconds;
             var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
-            return (model, Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), hyperparameters, last!, result.History, result.BestEpoch, seconds));
+            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), hyperparameters, last!, result.History, result.BestEpoch, seconds);
+            AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
+            return (model, outcome);
         }
         catch
         {
@@ -65,17 +75,36 @@ public sealed class ModelRunner
         }
     }
 
+    /// <summary>A model an earlier, interrupted run finished: its best weights and its outcome, read back.</summary>
+    private (Sequential Model, ModelOutcome Outcome) Reload(ModelRole role, string spec, string checkpoints, string outcomePath)
+    {
+        _observer.Messages?.Report($"Reusing {role.ToString().ToLowerInvariant()}: finished before the run was interrupted");
+        var outcome = Json.Read<ModelOutcome>(outcomePath, "model outcome");
+        if (outcome.Role != role || outcome.Spec != spec || outcome.History is null || outcome.History.Any(r => r is null))
+            throw new DistillException($"The model outcome '{outcomePath}' does not describe the {role.ToString().ToLowerInvariant()} '{spec}' of this run.");
+        var (model, card) = ModelStore.Load(Path.Combine(checkpoints, "best.bin"));
+        if (card.ClassCount != _data.Info.ClassCount || !card.InputShape.SequenceEqual(_data.Train.SampleShape))
+        {
+            model.Dispose();
+            throw new DistillException($"The saved {role.ToString().ToLowerInvariant()} in '{checkpoints}' does not fit {_data.Info.Name}.");
+        }
+        foreach (var record in outcome.History) _metrics.Append(record);
+        return (model, outcome);
+    }
+
     /// <summary>Loads a teacher saved by Distill and checks it fits the data set.</summary>
     public (Sequential Model, ModelOutcome Outcome) LoadTeacher(string path)
     {
         _observer.Messages?.Report($"Loading teacher from {path}");
-        var (model, card) = ModelStore.Load(path);
+        // The card is checked against the data before the model is built, so a mismatch costs nothing.
+        var card = ModelStore.ReadCard(path);
         var info = _data.Info;
         if (card.ClassCount != info.ClassCount)
             throw new DistillException($"The teacher '{path}' predicts {card.ClassCount} classes but {info.Name} has {info.ClassCount}.");
         if (!card.InputShape.SequenceEqual(_data.Train.SampleShape))
             throw new DistillException(
                 $"The teacher '{path}' takes inputs of shape {string.Join("x", card.InputShape)} but {info.Name} has {string.Join("x", _data.Train.SampleShape)}.");
+        var (model, _) = ModelStore.Load(path);
         var evaluation = Evaluator.Evaluate(model, _data.Test);
         return (model, Describe(ModelRole.Teacher, model, card, path, "loaded from file", evaluation, [], 0, 0));
     }

@@ -38,6 +38,9 @@ public sealed record StudyOptions
 
     public void Validate()
     {
+        // Options may come from a file, where any part can be missing.
+        if (Dataset is null || TeacherSpec is null || StudentSpec is null || TeacherTraining is null || StudentTraining is null || Distillation is null)
+            throw new DistillException("The study options lack a data set, a model spec, training options or distillation options.");
         DatasetInfo.Find(Dataset);
         if (ValidationCount <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
         if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);

@@ -28,10 +28,13 @@ public sealed class Trainer
     /// <summary>
     /// Trains <paramref name="model"/> in place and leaves it holding the weights of the best
     /// validation epoch. With a <paramref name="checkpoints"/> folder, writes last.bin after
-    /// every epoch and best.bin whenever validation accuracy improves.
+    /// every epoch, best.bin whenever validation accuracy improves, and the full training state
+    /// (<see cref="TrainingCheckpoint"/>) last, so a run killed at any point can resume.
     /// </summary>
     /// <param name="lastEpochWeights">Called with the model still holding the last epoch's weights,
     /// before the best ones are restored (to evaluate both).</param>
+    /// <param name="resume">Continue from the training state in <paramref name="checkpoints"/>, if
+    /// there is one: an interrupted epoch is redone, so the result is the same as an uninterrupted run.</param>
     public TrainingResult Train(
         string name,
         nn.Module<Tensor, Tensor> model,
@@ -40,7 +43,8 @@ public sealed class Trainer
         ITrainingObjective objective,
         ModelCard? card = null,
         string? checkpoints = null,
-        Action<nn.Module<Tensor, Tensor>>? lastEpochWeights = null)
+        Action<nn.Module<Tensor, Tensor>>? lastEpochWeights = null,
+        bool resume = false)
     {
         if (train.ClassCount != validation.ClassCount)
             throw new DistillException($"The training set has {train.ClassCount} classes but the validation set has {validation.ClassCount}.");
@@ -49,18 +53,47 @@ public sealed class Trainer
         var jitter = _options.JitterPixels > 0
             ? new PixelJitter(_options.JitterPixels, train.Features.min().item<float>(), _options.Seed + 1)
             : null;
+        var generators = new Dictionary<string, Generator> { ["sampler"] = sampler.Generator! };
+        if (jitter is not null) generators["jitter"] = jitter.Generator;
         var trainable = model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = _options.Optimizer.Create(trainable);
         var scheduler = _options.Schedule.Create(optimizer, _options.Epochs);
+        var fingerprint = Runs.Json.Serialize(_options, indented: false);
+        var statePath = checkpoints is null ? null : Path.Combine(checkpoints, TrainingCheckpoint.FileName);
 
         var history = new List<EpochRecord>();
         var clock = Stopwatch.StartNew();
         var best = (Epoch: 0, Accuracy: double.NegativeInfinity);
         Dictionary<string, Tensor>? bestWeights = null;
         var stoppedEarly = false;
+        var firstEpoch = 1;
         try
         {
-            for (var epoch = 1; epoch <= _options.Epochs; epoch++)
+            if (resume && statePath is not null && File.Exists(statePath))
+            {
+                var (state, weights) = TrainingCheckpoint.Restore(statePath, fingerprint, _options.Epochs, model, optimizer, trainable, generators);
+                bestWeights = weights;
+                // The schedule's own position is replayed; the saved learning rate then overrides
+                // whatever the replay computed, though both agree.
+                for (var epoch = 0; epoch < state.Epoch; epoch++) scheduler?.step();
+                var groups = optimizer.ParamGroups.ToList();
+                for (var g = 0; g < groups.Count; g++) groups[g].LearningRate = state.LearningRates[g];
+                history.AddRange(state.History);
+                best = (state.BestEpoch, state.BestValidationAccuracy);
+                firstEpoch = state.Epoch + 1;
+                stoppedEarly = ShouldStop(state.Epoch, best.Epoch);
+                // A kill between the weights files and the state may have left them one epoch ahead.
+                if (card is not null)
+                {
+                    ModelStore.Save(bestWeights, card, Path.Combine(checkpoints!, "best.bin"));
+                    ModelStore.Save(model, card, Path.Combine(checkpoints!, "last.bin"));
+                }
+                foreach (var record in state.History)
+                    _progress?.Report(new TrainingProgress(name, record.Epoch, _options.Epochs, sampler.BatchesPerEpoch, sampler.BatchesPerEpoch,
+                        record.TrainLoss, record.TrainAccuracy, record, Restored: true));
+            }
+
+            for (var epoch = firstEpoch; epoch <= _options.Epochs && !stoppedEarly; epoch++)
             {
                 var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, jitter, optimizer, trainable);
                 scheduler?.step();
@@ -74,14 +107,12 @@ public sealed class Trainer
                     if (checkpoints is not null && card is not null) ModelStore.Save(model, card, Path.Combine(checkpoints, "best.bin"));
                 }
                 if (checkpoints is not null && card is not null) ModelStore.Save(model, card, Path.Combine(checkpoints, "last.bin"));
+                if (statePath is not null)
+                    TrainingCheckpoint.Save(statePath, fingerprint, epoch, best.Epoch, best.Accuracy, history, model, bestWeights!, optimizer, generators);
                 _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, sampler.BatchesPerEpoch, sampler.BatchesPerEpoch,
                     record.TrainLoss, record.TrainAccuracy, record));
 
-                if (_options.EarlyStoppingPatience > 0 && epoch - best.Epoch >= _options.EarlyStoppingPatience && epoch < _options.Epochs)
-                {
-                    stoppedEarly = true;
-                    break;
-                }
+                stoppedEarly = ShouldStop(epoch, best.Epoch);
             }
 
             lastEpochWeights?.Invoke(model);
@@ -93,6 +124,9 @@ public sealed class Trainer
         }
         return new TrainingResult(history, best.Epoch, best.Accuracy, stoppedEarly, clock.Elapsed.TotalSeconds);
     }
+
+    private bool ShouldStop(int epoch, int bestEpoch) =>
+        _options.EarlyStoppingPatience > 0 && epoch - bestEpoch >= _options.EarlyStoppingPatience && epoch < _options.Epochs;
 
     private EpochRecord RunEpoch(
         string name,
@@ -146,6 +180,14 @@ public sealed class Trainer
             _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, step, sampler.BatchesPerEpoch,
                 lossSum / seen, (double)correct / seen));
         }
+
+        // Once per epoch rather than per step: a per-step check would sync every parameter each
+        // step, and the loss check above already stops most divergences on the step they happen.
+        bool finite;
+        using (NewDisposeScope()) finite = model.parameters().All(p => p.isfinite().all().item<bool>());
+        if (!finite)
+            throw new NumericFaultException(
+                $"Training {name} stopped at epoch {epoch}, step {step}: a weight became NaN or infinite; the checkpoint of the last whole epoch is kept; lower the learning rate or turn on gradient clipping.");
 
         var validationResult = Evaluator.Evaluate(model, validation);
         return new EpochRecord(

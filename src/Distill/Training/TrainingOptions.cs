@@ -32,6 +32,7 @@ public sealed record TrainingOptions
         if (EarlyStoppingPatience < 0) throw new DistillException($"The early-stopping patience must be 0 or more, not {EarlyStoppingPatience}.");
         if (JitterPixels < 0) throw new DistillException($"The jitter must be 0 or more pixels, not {JitterPixels}.");
         if (!(GradientClipNorm >= 0)) throw new DistillException($"The gradient clip norm must be 0 or more, not {GradientClipNorm}.");
+        if (Optimizer is null || Schedule is null) throw new DistillException("The training options lack an optimizer or a schedule.");
         Optimizer.Validate();
         Schedule.Validate();
     }

@@ -2,7 +2,8 @@ namespace Distill.Training;
 
 /// <summary>
 /// A progress report from a training run: one per step while an epoch runs, and one with
-/// <see cref="Completed"/> set when the epoch's validation is done.
+/// <see cref="Completed"/> set when the epoch's validation is done. <see cref="Restored"/> marks
+/// epochs finished by an earlier, interrupted run and read back from its checkpoint.
 /// </summary>
 public sealed record TrainingProgress(
     string Model,
@@ -12,4 +13,5 @@ public sealed record TrainingProgress(
     int Steps,
     double RunningLoss,
     double RunningAccuracy,
-    EpochRecord? Completed = null);
+    EpochRecord? Completed = null,
+    bool Restored = false);

@@ -1,0 +1,10 @@
+namespace Distill.Cli.Commands;
+
+/// <summary>
+/// The command and arguments that started a run (command-line.json in its folder), so
+/// <c>--resume</c> continues it with exactly the options it began with.
+/// </summary>
+internal sealed record SavedCommandLine(string Command, IReadOnlyList<string> Arguments)
+{
+    public const string FileName = "command-line.json";
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace Distill.Tests.Support;
+
+/// <summary>
+/// The real distill executable as a child process (Distill.Cli.dll is copied next to the test
+/// assembly through the project reference), so a test can kill it the way a user or a dying
+/// machine would: SIGKILL, no chance to clean up.
+/// </summary>
+public static class CliProcess
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+
+    /// <summary>Runs to the end; returns the exit code and standard error.</summary>
+    public static (int Code, string Errors) Run(params string[] args)
+    {
+        using var process = Start(args);
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"distill {string.Join(' ', args)} ran past {Limit}.");
+        }
+        return (process.ExitCode, errors.Result);
+    }
+
+    /// <summary>
+    /// Starts the command and kills it with SIGKILL once <paramref name="lines"/> lines of standard
+    /// error matching <paramref name="counted"/> have appeared, after a further <paramref name="delay"/>.
+    /// Returns false when the process ended by itself before that.
+    /// </summary>
+    public static bool KillAfter(int lines, Func<string, bool> counted, TimeSpan delay, params string[] args)
+    {
+        using var process = Start(args);
+        var seen = 0;
+        var clock = Stopwatch.StartNew();
+        while (process.StandardError.ReadLine() is { } line)
+        {
+            if (clock.Elapsed > Limit) break;
+            if (counted(line) && ++seen == lines)
+            {
+                if (delay > TimeSpan.Zero) Thread.Sleep(delay);
+                if (process.HasExited) return false;
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(Limit);
+                return true;
+            }
+        }
+        process.WaitForExit(Limit);
+        return false;
+    }
+
+    private static Process Start(string[] args)
+    {
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Distill.Cli.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the distill process.");
+        // Standard output is only the final table; drain it so the child never blocks on a full pipe.
+        _ = process.StandardOutput.ReadToEndAsync();
+        return process;
+    }
+
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+}
