@@ -58,7 +58,7 @@ public sealed class ReportDocument
         html.AppendLine("<style>body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}" +
                         "table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}" +
                         "th{background:#f3f3f3}tr:nth-child(even) td{background:#fafafa}img{max-width:100%;border:1px solid #eee;margin:.5em 0}" +
-                        "figure{margin:1em 0}figcaption{color:#666;font-size:13px}pre{background:#f6f6f6;padding:.8em;overflow-x:auto}</style>");
+                        "figure{margin:1em 0}figcaption{color:#666;font-size:13px}pre{background:#f6f6f6;padding:.8em;white-space:pre-wrap;word-break:break-all}</style>");
         html.AppendLine("</head><body>");
         html.AppendLine($"<h1>{Encode(Title)}</h1>");
         foreach (var block in _blocks)
