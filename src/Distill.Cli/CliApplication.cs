@@ -25,6 +25,8 @@ public static class CliApplication
             EvalCommand.Create(context),
             CompareCommand.Create(context, "compare", "Run a whole study: teacher, the student from scratch, the student distilled; compare all three."),
             CompareCommand.Create(context, "quickstart", "The built-in study on MNIST with defaults: fetches the data, trains, distills and compares (a few minutes)."),
+            RunCommand.Create(context),
+            ReportCommand.Create(context),
         };
         var configuration = new InvocationConfiguration
         {

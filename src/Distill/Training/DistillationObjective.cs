@@ -15,6 +15,7 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
     private readonly nn.Module<Tensor, Tensor> _teacher;
     private readonly IDistillationMethod _method;
     private readonly Tensor? _cachedLogits;
+    private readonly bool _ownsCache;
 
     public DistillationObjective(nn.Module<Tensor, Tensor> teacher, IDistillationMethod method, LabeledDataset? cacheFor)
     {
@@ -22,6 +23,19 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
         _method = method;
         Freeze(teacher);
         _cachedLogits = cacheFor is null ? null : Evaluator.Logits(teacher, cacheFor.Features);
+        _ownsCache = true;
+    }
+
+    /// <summary>
+    /// Looks teacher logits up in <paramref name="sharedLogits"/>, computed once for the training set
+    /// by the caller, so every student of a sweep reuses one cache. The caller keeps and disposes it.
+    /// </summary>
+    public DistillationObjective(nn.Module<Tensor, Tensor> teacher, IDistillationMethod method, Tensor sharedLogits)
+    {
+        _teacher = teacher;
+        _method = method;
+        Freeze(teacher);
+        _cachedLogits = sharedLogits;
     }
 
     /// <summary>True when teacher logits come from the cache rather than a forward pass per step.</summary>
@@ -49,5 +63,8 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
         return _method.Compute(new DistillationBatch(logits, teacherLogits, labels));
     }
 
-    public void Dispose() => _cachedLogits?.Dispose();
+    public void Dispose()
+    {
+        if (_ownsCache) _cachedLogits?.Dispose();
+    }
 }

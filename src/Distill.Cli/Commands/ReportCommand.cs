@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Distill.Cli.Rendering;
+using Distill.Experiments;
+using Distill.Reports;
+using Distill.Runs;
+using Distill.Studies;
+
+namespace Distill.Cli.Commands;
+
+/// <summary>report: rebuilds summary.md, report.html and the figures of a finished run from its results.</summary>
+internal static class ReportCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("report", "Rebuild the report (summary.md, report.html, figures) of a finished run or sweep from its results.");
+        var folder = new Argument<string>("RUN_DIR") { Description = "A run folder written by run, compare or quickstart." };
+        command.Add(folder);
+        command.SetAction(parse =>
+        {
+            var path = Path.GetFullPath(parse.GetValue(folder)!);
+            if (!Directory.Exists(path)) throw new DistillException($"Run folder '{parse.GetValue(folder)}' does not exist.");
+            var result = Read(path) with { RunDirectory = path };
+            ExperimentReport.Write(result, path);
+            ExperimentView.Show(context, result, json: false);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>experiment.json from `distill run`, else results.json from compare/quickstart.</summary>
+    private static ExperimentResult Read(string folder)
+    {
+        var experiment = Path.Combine(folder, ExperimentResult.FileName);
+        if (File.Exists(experiment)) return Json.Read<ExperimentResult>(experiment, "experiment results");
+        var results = Path.Combine(folder, StudyReport.ResultsFile);
+        if (!File.Exists(results))
+            throw new DistillException($"The folder '{folder}' has neither {ExperimentResult.FileName} nor {StudyReport.ResultsFile}; is it a finished run?");
+        var study = Json.Read<StudyResult>(results, "results");
+        // Seed and validation split come from the run's config.json, when it has one.
+        var config = Path.Combine(folder, "config.json");
+        var node = File.Exists(config) ? JsonNode.Parse(File.ReadAllText(config)) : null;
+        var seed = (int?)node?["studentTraining"]?["seed"] ?? 1;
+        var validation = (int?)node?["validationCount"] ?? 0;
+        return ExperimentResult.FromStudy(study, seed, validation);
+    }
+}

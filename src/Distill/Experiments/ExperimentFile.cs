@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Distill.Data;
+using Distill.Runs;
+using Distill.Studies;
+using Distill.Training;
+
+namespace Distill.Experiments;
+
+/// <summary>
+/// Reads experiment files (JSON: the format of config.json and results.json, read by System.Text.Json
+/// with no extra dependency). Resolution order: the defaults of <see cref="StudyOptions"/> and
+/// <see cref="ExperimentSettings"/> (the one place they live), then the file, then --set overrides.
+/// An unknown key or a bad value is an error that names the key.
+/// </summary>
+public static partial class ExperimentFile
+{
+    /// <summary>Strict reading: unknown keys and nulls where a value is required are errors; comments and trailing commas are allowed.</summary>
+    public static JsonSerializerOptions Strict { get; } = new(Json.Options)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public static Experiment Load(string path, IReadOnlyList<string>? sets = null)
+    {
+        if (!File.Exists(path)) throw new DistillException($"The experiment file '{path}' does not exist.");
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new DistillException($"The experiment file '{path}' is not valid JSON (line {e.LineNumber + 1}).");
+        }
+        if (node is not JsonObject file) throw new DistillException($"The experiment file '{path}' must hold one JSON object.");
+        var command = string.Join(" ", new[] { "distill run", Quote(path) }.Concat((sets ?? []).Select(s => "--set " + Quote(s))));
+        return Resolve(file, sets ?? [], $"'{path}'", command);
+    }
+
+    /// <summary>Resolves a parsed file; <paramref name="source"/> names it in errors.</summary>
+    public static Experiment Resolve(JsonObject file, IReadOnlyList<string> sets, string source, string command)
+    {
+        var merged = JsonMerge.Over(Defaults(), file);
+        foreach (var set in sets)
+        {
+            var (key, value) = JsonOverrides.Parse(set);
+            JsonOverrides.Apply(merged, key, value);
+        }
+        var settingsNode = new JsonObject();
+        var studyNode = new JsonObject();
+        foreach (var (key, value) in merged)
+            (ExperimentSettings.Keys.Contains(key) ? settingsNode : studyNode)[key] = value?.DeepClone();
+
+        var settings = Read<ExperimentSettings>(settingsNode, source);
+        if (settings.Seeds.Count == 0) throw new DistillException($"The key 'seeds' in {source} needs at least one seed.");
+        if (settings.Seeds.Distinct().Count() != settings.Seeds.Count) throw new DistillException($"The key 'seeds' in {source} lists a seed twice.");
+        var study = ReadStudy(studyNode, source);
+        IReadOnlyList<ExperimentPoint> points = settings.Sweep is null
+            ? [new ExperimentPoint(SweepPoint.Base, study)]
+            : Check(() => SweepPlanner.Points(settings.Sweep), "sweep", source).Select(p => new ExperimentPoint(p, PointStudy(studyNode, p, source))).ToList();
+
+        var resolved = JsonMerge.Over(ToNode(settings), ToNode(study));
+        return new Experiment(settings, study, points, resolved.ToJsonString(Json.Options), command);
+    }
+
+    /// <summary>Every key a file may state, with its default value.</summary>
+    public static JsonObject Defaults() => JsonMerge.Over(ToNode(new ExperimentSettings()), ToNode(new StudyOptions()));
+
+    private static StudyOptions PointStudy(JsonObject studyNode, SweepPoint point, string source)
+    {
+        var node = (JsonObject)studyNode.DeepClone();
+        foreach (var (key, value) in point.Settings) JsonOverrides.Apply(node, key, value);
+        return ReadStudy(node, $"{source}, sweep point {point.Label}");
+    }
+
+    private static StudyOptions ReadStudy(JsonObject node, string source)
+    {
+        var study = Read<StudyOptions>(node, source);
+        Check(() => DatasetInfo.Find(study.Dataset), "dataset", source);
+        if (study.TeacherPath is null) Check(() => Models.ModelSpec.Parse(study.TeacherSpec), "teacherSpec", source);
+        Check(() => Models.ModelSpec.Parse(study.StudentSpec), "studentSpec", source);
+        Check(study.TeacherTraining.Validate, "teacherTraining", source);
+        Check(study.StudentTraining.Validate, "studentTraining", source);
+        Check(study.Distillation.Validate, "distillation", source);
+        // Every part above passed, so what the whole check can still reject is the validation split or the teacher file.
+        Check(study.Validate, study.TeacherPath is null ? "validationCount" : "teacherPath", source);
+        return study;
+    }
+
+    private static T Check<T>(Func<T> check, string key, string source)
+    {
+        try
+        {
+            return check();
+        }
+        catch (DistillException e)
+        {
+            throw new DistillException($"{e.Message.TrimEnd('.')} (key '{key}' in {source}).");
+        }
+    }
+
+    private static void Check(Action check, string key, string source) => Check(() => { check(); return 0; }, key, source);
+
+    private static T Read<T>(JsonObject node, string source)
+    {
+        try
+        {
+            return node.Deserialize<T>(Strict) ?? throw new DistillException($"The experiment in {source} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new DistillException(Describe(e, source));
+        }
+    }
+
+    private static string Describe(JsonException e, string source)
+    {
+        var key = (e.Path ?? "$").TrimStart('$').TrimStart('.');
+        var unmapped = UnmappedProperty().Match(e.Message);
+        if (unmapped.Success)
+        {
+            var name = unmapped.Groups[1].Value;
+            if (!key.EndsWith(name, StringComparison.Ordinal)) key = key.Length == 0 ? name : $"{key}.{name}";
+            return $"Unknown key '{key}' in {source}.";
+        }
+        var target = TargetType().Match(e.Message);
+        var expected = target.Success ? Expected(target.Groups[1].Value) : null;
+        return expected is null
+            ? $"The key '{key}' in {source} has a bad value."
+            : $"The key '{key}' in {source} has a bad value; expected {expected}.";
+    }
+
+    private static string? Expected(string typeName) => typeName switch
+    {
+        "System.Int32" => "a whole number",
+        "System.Double" => "a number",
+        "System.Boolean" => "true or false",
+        "System.String" => "a string",
+        _ when typeName.Contains("Int32") => "a list of whole numbers",
+        _ when typeName == typeof(OptimizerKind).FullName => Choices<OptimizerKind>(),
+        _ when typeName == typeof(ScheduleKind).FullName => Choices<ScheduleKind>(),
+        _ when typeName == typeof(SweepMode).FullName => Choices<SweepMode>(),
+        _ => null,
+    };
+
+    private static string Choices<TEnum>() where TEnum : struct, Enum =>
+        "one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(JsonNamingPolicy.KebabCaseLower.ConvertName));
+
+    private static JsonObject ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Json.Options)!.AsObject();
+
+    private static string Quote(string text) => text.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '[' or ']') ? $"'{text}'" : text;
+
+    [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
+
+    [GeneratedRegex("could not be converted to ([^ .]+(?:\\.[^ .]+)*)\\.")]
+    private static partial Regex TargetType();
+}

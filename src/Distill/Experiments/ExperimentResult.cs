@@ -1,0 +1,36 @@
+using Distill.Studies;
+
+namespace Distill.Experiments;
+
+/// <summary>
+/// Everything an experiment produced (experiment.json): one teacher, and for every seed and sweep
+/// point a scratch and a distilled student. A plain study is the case of one seed and one point.
+/// </summary>
+public sealed record ExperimentResult(
+    string Name,
+    string? Description,
+    string RunDirectory,
+    string Dataset,
+    long TestCount,
+    int ValidationCount,
+    IReadOnlyList<int> Seeds,
+    IReadOnlyList<string> SweepKeys,
+    ModelOutcome Teacher,
+    IReadOnlyList<PointRun> Runs,
+    string Command,
+    DateTimeOffset Finished)
+{
+    public const string FileName = "experiment.json";
+
+    public bool IsSweep => SweepKeys.Count > 0;
+
+    /// <summary>A study run by compare/quickstart, seen as an experiment of one seed and no sweep.</summary>
+    public static ExperimentResult FromStudy(StudyResult study, int seed, int validationCount)
+    {
+        var teacher = study.Find(ModelRole.Teacher) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no teacher.");
+        var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
+        var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
+        return new ExperimentResult("study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
+            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory)], "distill compare (its flags are in config.json)", study.Finished);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Distill.Experiments;
+using Distill.Runs;
+
+namespace Distill.Reports;
+
+/// <summary>
+/// Writes an experiment's report into its run folder from its results alone (so `distill report`
+/// can rebuild it): summary.md, report.html (self-contained), the curves, the KD loss terms, the
+/// student's confusion matrix and, for a sweep, sweep.md, sweep.json, heatmap.png and best.json.
+/// </summary>
+public static class ExperimentReport
+{
+    public const string HtmlFile = "report.html";
+    public const string MarkdownFile = "summary.md";
+    public const string BestFile = "best.json";
+
+    public static void Write(ExperimentResult result, string folder)
+    {
+        var best = PointSummary.Best(result);
+        var shown = result.Runs.First(r => r.Point.Id == best.Point.Id);
+        var document = new ReportDocument($"{result.Name} on {result.Dataset}");
+        if (result.Description is { Length: > 0 } description) document.Paragraph(description);
+        document.Paragraph(string.Create(CultureInfo.InvariantCulture,
+            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples; validation split: {result.ValidationCount:N0} training rows (model selection only). " +
+            $"Seeds: {string.Join(", ", result.Seeds)}; tables show mean ± standard deviation over seeds. Run folder: {result.RunDirectory}."));
+
+        document.Heading(result.IsSweep ? $"Comparison at the best sweep point ({best.Point.Label})" : "Comparison")
+            .Table(ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point))
+            .Paragraph(Verdict(ExperimentTables.ErrorsSaved(result, best.Point)) +
+                       " Test numbers are for the epoch with the best validation accuracy; sizes are the saved weights, latency is one sample on this machine's CPU.");
+
+        if (result.IsSweep) WriteSweep(result, best, folder, document);
+
+        var trained = new[] { (result.Teacher.Label, result.Teacher.History), (shown.Scratch.Label, shown.Scratch.History), (shown.Distilled.Label, shown.Distilled.History) }
+            .Where(m => m.History.Count > 0).ToList();
+        CurvePlotter.Accuracy(trained, Path.Combine(folder, "accuracy.png"));
+        CurvePlotter.Loss(trained, Path.Combine(folder, "loss.png"));
+        CurvePlotter.LossTerms(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-loss-terms.png"));
+        DrawConfusion(shown.Distilled.ConfusionMatrix, Path.Combine(folder, "confusion.png"));
+        document.Heading("Training curves")
+            .Paragraph($"Seed {shown.Seed}{(result.IsSweep ? $", sweep point {best.Point.Id}" : "")}. Solid: validation; dashed: train.")
+            .Image("accuracy.png", "Train and validation accuracy per epoch")
+            .Image("loss.png", "Train and validation loss per epoch")
+            .Heading("Distillation loss terms")
+            .Image("kd-loss-terms.png", "Weighted hard-label and soft-target terms of the distilled student per epoch")
+            .Heading("Confusion matrix of the distilled student")
+            .Image("confusion.png", "Test set: true class down, predicted class across")
+            .Heading("Repeat this run")
+            .Paragraph("The resolved configuration is config.json in the run folder; this command, or `distill run config.json`, repeats the run:")
+            .Code(result.Command);
+
+        AtomicFile.WriteAllText(Path.Combine(folder, MarkdownFile), document.ToMarkdown());
+        AtomicFile.WriteAllText(Path.Combine(folder, HtmlFile), document.ToHtml(folder));
+    }
+
+    private static void WriteSweep(ExperimentResult result, PointSummary best, string folder, ReportDocument document)
+    {
+        SweepHeatmap.Draw(result, Path.Combine(folder, SweepHeatmap.FileName));
+        var rerun = $"{result.Command} --set sweep=null {best.Point.SetFlags}";
+        var bestFile = WriteBestConfig(folder, best.Point);
+        var sweep = new ReportDocument($"Sweep {result.Name} on {result.Dataset}")
+            .Table(ExperimentTables.SweepHeaders(result), ExperimentTables.Sweep(result))
+            .Paragraph($"Best point (highest mean validation accuracy of the distilled student): {best.Point.Id}, {best.Point.Label}: " +
+                       $"test accuracy {best.DistilledAccuracy.Format("F2", 100, "%")} against {best.ScratchAccuracy.Format("F2", 100, "%")} from scratch. Re-run it with:")
+            .Code(bestFile is null ? rerun : $"{rerun}\n# or\ndistill run {bestFile}")
+            .Image(SweepHeatmap.FileName, "Mean test accuracy of the distilled student per sweep point");
+        AtomicFile.WriteAllText(Path.Combine(folder, "sweep.md"), sweep.ToMarkdown());
+        AtomicFile.WriteAllText(Path.Combine(folder, "sweep.json"), Json.Serialize(new
+        {
+            best = new { best.Point.Id, best.Point.Label, Settings = best.Point.Settings.ToDictionary(), Command = rerun, File = bestFile },
+            points = PointSummary.All(result).Select(p => new
+            {
+                p.Point.Id,
+                Settings = p.Point.Settings.ToDictionary(),
+                ValidationAccuracy = p.DistilledValidationAccuracy,
+                TestAccuracy = p.DistilledAccuracy,
+                TestErrors = p.DistilledErrors,
+                ScratchTestAccuracy = p.ScratchAccuracy,
+                ErrorsSaved = ExperimentTables.ErrorsSaved(result, p.Point),
+            }),
+        }));
+
+        document.Heading("Sweep")
+            .Paragraph($"{PointSummary.All(result).Count} points x {result.Seeds.Count} seed(s), one teacher and one cache of its logits for all. " +
+                       $"Best point, chosen on validation accuracy: {best.Point.Id} ({best.Point.Label}).")
+            .Table(ExperimentTables.SweepHeaders(result), ExperimentTables.Sweep(result))
+            .Image(SweepHeatmap.FileName, "Mean test accuracy of the distilled student per sweep point")
+            .Paragraph("Re-run the best point:")
+            .Code(bestFile is null ? rerun : $"{rerun}\n# or\ndistill run {bestFile}");
+    }
+
+    /// <summary>The run's config.json with the best point's settings applied and the sweep removed; null when the run has no config.json.</summary>
+    private static string? WriteBestConfig(string folder, SweepPoint best)
+    {
+        var config = Path.Combine(folder, "config.json");
+        if (!File.Exists(config) || JsonNode.Parse(File.ReadAllText(config)) is not JsonObject node) return null;
+        node.Remove("sweep");
+        node["output"] = null;
+        foreach (var (key, value) in best.Settings) JsonOverrides.Apply(node, key, value);
+        var path = Path.Combine(folder, BestFile);
+        AtomicFile.WriteAllText(path, node.ToJsonString(Json.Options));
+        return path;
+    }
+
+    private static void DrawConfusion(long[][] matrix, string path)
+    {
+        var classes = matrix.Length;
+        var cells = new double[classes, classes];
+        for (var r = 0; r < classes; r++)
+        for (var c = 0; c < classes; c++)
+            cells[r, c] = matrix[r][c];
+        var labels = Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        GridPlotter.Draw(cells, labels, labels, "Distilled student: confusion matrix (test set)", "predicted class", "true class", "0", path, 760, 700);
+    }
+
+    private static string Verdict(MeanStd saved) => saved.Mean > 0
+        ? $"Distillation saved {saved.Format("0.#")} test errors over the same student trained from scratch."
+        : $"Distillation did not beat the scratch student ({saved.Format("0.#")} errors saved).";
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Distill.Cli;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.Cli;
+
+public sealed class ExperimentCliTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+    private readonly string _data;
+
+    public ExperimentCliTests()
+    {
+        _data = Path.Combine(_folder.Path, "data");
+        SyntheticIdx.WriteDataset(_data, trainCount: 400, testCount: 200);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static (int Code, string Output, string Errors) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var code = CliApplication.Run(args, output, errors);
+        return (code, output.ToString(), errors.ToString());
+    }
+
+    /// <summary>A tiny experiment on the synthetic data; <paramref name="extra"/> adds top-level keys.</summary>
+    private string WriteExperiment(string extra = "")
+    {
+        var path = _folder.File("experiment.json");
+        File.WriteAllText(path, $$"""
+            {
+              "name": "tiny",
+              "dataDirectory": {{JsonSerializer.Serialize(_data)}},
+              "validationCount": 100,
+              "teacherSpec": "mlp:64",
+              "studentSpec": "mlp:8",
+              "teacherTraining": { "epochs": 2, "batchSize": 32 },
+              "studentTraining": { "epochs": 2, "batchSize": 32 }{{extra}}
+            }
+            """);
+        return path;
+    }
+
+    private const string Sweep2x2 = """
+        , "seeds": [1, 2],
+          "sweep": { "parameters": { "distillation.temperature": [2, 6], "distillation.softTargetWeight": [0.5, 0.9] }, "complementaryHardWeight": true }
+        """;
+
+    [Fact]
+    public void A_2x2_sweep_over_two_seeds_writes_the_table_the_heatmap_the_best_point_and_the_report()
+    {
+        var run = _folder.File("sweep");
+
+        var (code, output, errors) = Run("run", WriteExperiment(Sweep2x2), "--out", run);
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("Sweep", output);
+        Assert.Contains("±", output);
+        Assert.Matches(new Regex(@"Best point \(by validation accuracy\): p[1-4]"), output);
+        foreach (var file in new[] { "config.json", "experiment.json", "sweep.json", "sweep.md", "best.json", "heatmap.png", "confusion.png",
+                     "accuracy.png", "loss.png", "kd-loss-terms.png", "summary.md", "report.html", "teacher/best.bin",
+                     "seed-1/scratch/best.bin", "seed-2/points/p4/distilled/best.bin" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} is missing");
+        // One teacher for the whole sweep, one scratch student per seed.
+        Assert.Single(Directory.GetDirectories(run, "teacher", SearchOption.AllDirectories));
+        Assert.Equal(2, Directory.GetDirectories(run, "scratch", SearchOption.AllDirectories).Length);
+
+        using var sweep = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "sweep.json")));
+        var points = sweep.RootElement.GetProperty("points");
+        Assert.Equal(4, points.GetArrayLength());
+        Assert.All(points.EnumerateArray(), p => Assert.Equal(2, p.GetProperty("testAccuracy").GetProperty("count").GetInt32()));
+        var best = sweep.RootElement.GetProperty("best");
+        var command = best.GetProperty("command").GetString()!;
+        Assert.Contains("--set sweep=null --set distillation.temperature=", command);
+        Assert.Contains("--set distillation.hardLabelWeight=", command);
+        Assert.Contains("| p4 | 6 | 0.9 | 0.1 |", File.ReadAllText(Path.Combine(run, "sweep.md")));
+
+        var html = File.ReadAllText(Path.Combine(run, "report.html"));
+        Assert.Equal(5, Regex.Matches(html, "src=\"data:image/png;base64,iVBORw0KGgo").Count);
+        Assert.DoesNotContain("src=\"http", html);
+        Assert.Contains("Student (distilled)", html);
+    }
+
+    [Fact]
+    public void The_best_configuration_file_reruns_as_a_plain_study()
+    {
+        var sweepRun = _folder.File("sweep");
+        Assert.Equal(0, Run("run", WriteExperiment(Sweep2x2), "--out", sweepRun, "--set", "seeds=[1]").Code);
+        using var sweep = JsonDocument.Parse(File.ReadAllText(Path.Combine(sweepRun, "sweep.json")));
+        var bestTemperature = sweep.RootElement.GetProperty("best").GetProperty("settings").GetProperty("distillation.temperature").GetString();
+
+        var rerun = _folder.File("rerun");
+        var (code, _, errors) = Run("run", Path.Combine(sweepRun, "best.json"), "--out", rerun);
+
+        Assert.True(code == 0, errors);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(rerun, "config.json")));
+        Assert.Equal(JsonValueKind.Null, config.RootElement.GetProperty("sweep").ValueKind);
+        Assert.Equal(bestTemperature, config.RootElement.GetProperty("distillation").GetProperty("temperature").GetRawText());
+        Assert.True(File.Exists(Path.Combine(rerun, "seed-1", "distilled", "best.bin")));
+    }
+
+    [Fact]
+    public void Report_rebuilds_the_summary_the_page_and_the_figures_from_a_finished_run()
+    {
+        var run = _folder.File("study");
+        Assert.Equal(0, Run("run", WriteExperiment(), "--out", run, "--set", "studentTraining.epochs=1").Code);
+        var files = new[] { "summary.md", "report.html", "accuracy.png", "confusion.png", "kd-loss-terms.png" };
+        var before = File.ReadAllText(Path.Combine(run, "summary.md"));
+        foreach (var file in files) File.Delete(Path.Combine(run, file));
+
+        var (code, output, errors) = Run("report", run);
+
+        Assert.True(code == 0, errors);
+        Assert.All(files, f => Assert.True(File.Exists(Path.Combine(run, f)), $"{f} was not rebuilt"));
+        Assert.Equal(before, File.ReadAllText(Path.Combine(run, "summary.md")));
+        Assert.Contains("report.html", output);
+    }
+
+    [Fact]
+    public void Report_also_rebuilds_a_compare_run()
+    {
+        var run = _folder.File("compare");
+        Assert.Equal(0, Run("compare", "--data-dir", _data, "--validation", "100", "--out", run, "--teacher-spec", "mlp:32", "--student-spec", "mlp:8",
+            "--teacher-epochs", "1", "--student-epochs", "1").Code);
+
+        var (code, _, errors) = Run("report", run);
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(run, "report.html")));
+        Assert.True(File.Exists(Path.Combine(run, "confusion.png")));
+    }
+
+    [Theory]
+    [InlineData("distillation.temprature=4", "Unknown key 'distillation.temprature'")]
+    [InlineData("studentTraining.epochs=many", "'studentTraining.epochs'")]
+    [InlineData("studentTraining.epochs=0", "key 'studentTraining'")]
+    public void A_bad_set_is_one_sentence_naming_the_key_before_any_work(string set, string message)
+    {
+        var run = _folder.File("run");
+
+        var (code, _, errors) = Run("run", WriteExperiment(), "--set", set, "--out", run);
+
+        Assert.Equal(1, code);
+        Assert.Contains(message, errors);
+        Assert.Single(errors.Trim().Split('\n'));
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
+    public void Report_on_a_folder_without_results_is_one_sentence()
+    {
+        Directory.CreateDirectory(_folder.File("empty"));
+
+        var (code, _, errors) = Run("report", _folder.File("empty"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("is it a finished run?", errors);
+    }
+}
