@@ -5,15 +5,24 @@ using Distill.Studies;
 
 namespace Distill.Reports;
 
-/// <summary>Writes a finished study's results.json, curves and Markdown summary into its run folder.</summary>
+/// <summary>
+/// Writes a finished run's results.json and its report into the run folder. A full study
+/// (teacher, scratch, distilled) gets the same report as an experiment: summary.md and a
+/// self-contained report.html; a single-model run gets its curves and a Markdown summary.
+/// </summary>
 public static class StudyReport
 {
     public const string ResultsFile = "results.json";
     public const string SummaryFile = "summary.md";
 
-    public static void Write(StudyResult result, RunFolder folder, int validationCount)
+    public static void Write(StudyResult result, RunFolder folder, int validationCount, int seed = 1)
     {
         AtomicFile.WriteAllText(folder.File(ResultsFile), Json.Serialize(result));
+        if (result.Find(ModelRole.Teacher) is not null && result.ErrorsSavedByDistillation is not null)
+        {
+            ExperimentReport.Write(Experiments.ExperimentResult.FromStudy(result, seed, validationCount), folder.Path);
+            return;
+        }
         var trained = result.Models.Where(m => m.History.Count > 0).Select(m => (m.Label, m.History)).ToList();
         CurvePlotter.Accuracy(trained, folder.File("accuracy.png"));
         CurvePlotter.Loss(trained, folder.File("loss.png"));

@@ -56,7 +56,7 @@ public sealed class DistillationStudy
 
             var result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count,
                 [teacherOutcome, scratchOutcome, distilledOutcome], DateTimeOffset.Now);
-            StudyReport.Write(result, folder, _options.ValidationCount);
+            StudyReport.Write(result, folder, _options.ValidationCount, _options.StudentTraining.Seed);
             return result;
         }
     }
