@@ -5,7 +5,7 @@ GFLOP/s counts 6 x parameters x examples per training epoch (forward 2, backward
 and example) over the epoch's wall time, which also includes the validation pass (5,000 forwards),
 so it slightly understates the training steps' rate. Peak = 2 cores x 32 FLOP/cycle x clock.
 """
-import json, re, statistics, sys
+import json, os, re, statistics, sys
 
 work = sys.argv[1]
 distill = json.load(open(f"{work}/distill.json"))
@@ -56,6 +56,19 @@ for r in roles:
 d_total, p_total = sum(d_phase.values()), sum(p_phase.values())
 w(f"| **study (3 phases)** | {d_total:.1f} | {p_total:.1f} | **{p_total / d_total:.2f}x** | | | | | | |")
 w(f"| process wall (incl. start, data, test eval) | {d_wall:.1f} | {p_wall:.1f} | {p_wall / d_wall:.2f}x | | | | | {d_rss:.0f} (max RSS) | {p_rss:.0f} (max RSS) |")
+d_cpu = mem["distill"].get("cpu_seconds_by_phase", {})
+p_cpu = mem["peer"].get("cpu_seconds_by_phase", {})
+if d_cpu and p_cpu:
+    w("")
+    w("CPU seconds (user + system, all threads) per phase, sampled every 50 ms; with one thread this is the "
+      "work done, independent of how long other jobs held the cores:\n")
+    w("| Phase | Distill CPU s | Peer CPU s | Peer / Distill |")
+    w("|---|---|---|---|")
+    for r in roles:
+        w(f"| {r} | {d_cpu.get(r, 0):.1f} | {p_cpu.get(r, 0):.1f} | {p_cpu.get(r, 0) / max(d_cpu.get(r, 0), 1e-9):.2f}x |")
+    dc, pc = sum(d_cpu.get(r, 0) for r in roles), sum(p_cpu.get(r, 0) for r in roles)
+    w(f"| **study (3 phases)** | {dc:.1f} | {pc:.1f} | **{pc / dc:.2f}x** |")
+    w(f"| whole process | {sum(d_cpu.values()):.1f} | {sum(p_cpu.values()):.1f} | {sum(p_cpu.values()) / sum(d_cpu.values()):.2f}x |")
 cached_ratio = statistics.fmean(d_epochs["distilled"]) / statistics.fmean(d_epochs["scratch"])
 peer_ratio = statistics.fmean(p_epochs["distilled"]) / statistics.fmean(p_epochs["scratch"])
 w("")
@@ -66,7 +79,7 @@ w(f"- Per-epoch seconds, peer: " + "; ".join(f"{r} " + ", ".join(f"{s:.2f}" for 
 w(f"- Test accuracy (best epoch on validation), Distill / peer: " + "; ".join(
     f"{r} {100 * models[r]['testAccuracy']:.2f} / {100 * peer['models'][r]['test_accuracy']:.2f}" for r in roles))
 w(f"- fp32 peak used for %: 2 cores x 32 FLOP/cycle x {clock_ghz:.3f} GHz = {peak:.0f} GFLOP/s. "
-  f"Peer: torch {peer['torch']}, {peer['threads']} threads.")
+  f"Peer: torch {peer['torch']}, {peer['threads']} threads; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}.")
 print("\n".join(out) + "\n")
 json.dump({"distill_phase_s": d_phase, "peer_phase_s": p_phase, "study_ratio": p_total / d_total,
            "cached_distill_over_scratch_epoch": cached_ratio, "peer_distill_over_scratch_epoch": peer_ratio,
