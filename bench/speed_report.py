@@ -41,6 +41,16 @@ def gflops(role, seconds, teacher_forward=False):
     return flops / seconds / 1e9
 
 
+def phase_flops(role, distill_side):
+    """All model FLOPs of a phase: training steps, validation passes, test evaluation(s), teacher forwards."""
+    epochs = len(d_epochs[role] if distill_side else p_epochs[role])
+    p, pt = params[role], params["teacher"]
+    flops = epochs * (6 * p * train_rows + 2 * p * 5000) + (2 if distill_side else 1) * 2 * p * 10000
+    if role == "distilled":
+        flops += (1 if distill_side else epochs) * 2 * pt * train_rows
+    return flops
+
+
 out = []
 w = out.append
 w(f"#### Speed: `{models['teacher']['spec']}` -> `{models['scratch']['spec']}`, "
@@ -61,11 +71,15 @@ p_cpu = mem["peer"].get("cpu_seconds_by_phase", {})
 if d_cpu and p_cpu:
     w("")
     w("CPU seconds (user + system, all threads) per phase, sampled every 50 ms; with one thread this is the "
-      "work done, independent of how long other jobs held the cores:\n")
-    w("| Phase | Distill CPU s | Peer CPU s | Peer / Distill |")
-    w("|---|---|---|---|")
+      "work done, independent of how long other jobs held the cores. GFLOP per CPU-second counts every model "
+      "FLOP of the phase (training steps, validation, test evaluation, teacher forwards: the peer runs the teacher "
+      "once per epoch, Distill once for its cache):\n")
+    w("| Phase | Distill CPU s | Peer CPU s | Peer / Distill | Distill GFLOP per CPU-s (% of one core's peak) | Peer GFLOP per CPU-s |")
+    w("|---|---|---|---|---|---|")
     for r in roles:
-        w(f"| {r} | {d_cpu.get(r, 0):.1f} | {p_cpu.get(r, 0):.1f} | {p_cpu.get(r, 0) / max(d_cpu.get(r, 0), 1e-9):.2f}x |")
+        dr, pr = phase_flops(r, distill_side=True), phase_flops(r, distill_side=False)
+        w(f"| {r} | {d_cpu.get(r, 0):.1f} | {p_cpu.get(r, 0):.1f} | {p_cpu.get(r, 0) / max(d_cpu.get(r, 0), 1e-9):.2f}x | "
+          f"{dr / d_cpu[r] / 1e9:.0f} ({100 * dr / d_cpu[r] / 1e9 / (peak / 2):.0f}%) | {pr / p_cpu[r] / 1e9:.0f} |")
     dc, pc = sum(d_cpu.get(r, 0) for r in roles), sum(p_cpu.get(r, 0) for r in roles)
     w(f"| **study (3 phases)** | {dc:.1f} | {pc:.1f} | **{pc / dc:.2f}x** |")
     w(f"| whole process | {sum(d_cpu.values()):.1f} | {sum(p_cpu.values()):.1f} | {sum(p_cpu.values()) / sum(d_cpu.values()):.2f}x |")
