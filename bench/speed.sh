@@ -21,6 +21,7 @@ if [[ "${SMOKE:-0}" == 1 ]]; then
 fi
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$here/runs/speed-$stamp"; mkdir -p "$work" "$here/results"
+echo "OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, nice $(nice)" > "$work/env.txt"
 
 echo "== Distill" >&2
 /usr/bin/time -v -o "$work/distill.time" /usr/bin/python3 "$here/phase_mem.py" --stdout "$work/distill.json" --report "$work/distill-mem.json" -- \

@@ -21,6 +21,8 @@ def gnu_time(path):
     return seconds, rss
 
 
+env_file = f"{work}/env.txt"
+env = open(env_file).read().strip() if os.path.exists(env_file) else "not recorded"
 clock_ghz = next(float(l.split(":")[1]) for l in open("/proc/cpuinfo") if l.startswith("cpu MHz")) / 1000
 peak = 2 * 32 * clock_ghz
 models = {m["role"]: m for m in distill["models"]}
@@ -93,7 +95,7 @@ w(f"- Per-epoch seconds, peer: " + "; ".join(f"{r} " + ", ".join(f"{s:.2f}" for 
 w(f"- Test accuracy (best epoch on validation), Distill / peer: " + "; ".join(
     f"{r} {100 * models[r]['testAccuracy']:.2f} / {100 * peer['models'][r]['test_accuracy']:.2f}" for r in roles))
 w(f"- fp32 peak used for %: 2 cores x 32 FLOP/cycle x {clock_ghz:.3f} GHz = {peak:.0f} GFLOP/s. "
-  f"Peer: torch {peer['torch']}, {peer['threads']} threads; OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}.")
+  f"Peer: torch {peer['torch']}, {peer['threads']} threads. Environment of both: {env}.")
 print("\n".join(out) + "\n")
 json.dump({"distill_phase_s": d_phase, "peer_phase_s": p_phase, "study_ratio": p_total / d_total,
            "cached_distill_over_scratch_epoch": cached_ratio, "peer_distill_over_scratch_epoch": peer_ratio,
