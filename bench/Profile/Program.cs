@@ -27,7 +27,7 @@ Console.WriteLine($"threads {get_num_threads()}, spec {spec}, batch {batch}");
 void Report(string what, double flops, (double Cpu, double Wall) t) =>
     Console.WriteLine($"{what,-34} {1000 * t.Cpu,8:F2} CPU-ms {1000 * t.Wall,8:F2} wall-ms {flops / t.Cpu / 1e9,7:F1} GFLOP/CPU-s {flops / t.Wall / 1e9,7:F1} GFLOP/s");
 
-foreach (var type in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+foreach (var type in spec.StartsWith("cnn", StringComparison.Ordinal) ? [] : new[] { ScalarType.Float32, ScalarType.BFloat16 })
 {
     using var a = randn(2048, 2048).to_type(type);
     using var b = randn(2048, 2048).to_type(type);
@@ -35,6 +35,19 @@ foreach (var type in new[] { ScalarType.Float32, ScalarType.BFloat16 })
 }
 
 manual_seed(1);
+if (spec.StartsWith("cnn", StringComparison.Ordinal))
+{
+    // Forward cost of a CNN with and without autograd, the paths of training vs evaluation/caching.
+    var cnn = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
+    using var images = randn(batch, 1, 28, 28);
+    Report("cnn forward, train mode, grad", 0, Time(3, () => { using var s = NewDisposeScope(); cnn.call(images); }));
+    cnn.eval();
+    Report("cnn forward, eval mode, grad", 0, Time(3, () => { using var s = NewDisposeScope(); cnn.call(images); }));
+    Report("cnn forward, eval mode, no_grad", 0, Time(3, () => { using var s = NewDisposeScope(); using var g = no_grad(); cnn.call(images); }));
+    cnn.train();
+    Report("cnn forward, train mode, no_grad", 0, Time(3, () => { using var s = NewDisposeScope(); using var g = no_grad(); cnn.call(images); }));
+    return;
+}
 var model = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
 var parameters = ModelBuilder.CountParameters(model);
 using var x = randn(batch, 1, 28, 28);
