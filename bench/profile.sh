@@ -7,5 +7,5 @@ here="$(cd "$(dirname "$0")" && pwd)"
 dotnet build "$here/Profile" -c Release -v q -nologo >&2
 [[ "${SMOKE:-0}" == 1 ]] && { echo "profile: built"; exit 0; }
 for threads in 1 2; do
-  dotnet "$here/Profile/bin/Release/net10.0/Profile.dll" "$threads" "${1:-mlp:800-800}" "${2:-128}"
+  OMP_NUM_THREADS="$threads" dotnet "$here/Profile/bin/Release/net10.0/Profile.dll" "$threads" "${1:-mlp:800-800}" "${2:-128}"
 done
