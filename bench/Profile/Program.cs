@@ -1,0 +1,79 @@
+// Where the time of an MLP training step goes, in CPU time (robust on a shared machine) and
+// wall time: matmul roofline (fp32, bf16), then forward, forward+backward, and whole steps with
+// Adam and with SGD for a Distill-built MLP. Usage: Profile [threads] [spec] [batch]
+using System.Diagnostics;
+using Distill.Models;
+using static TorchSharp.torch;
+
+var threads = args.Length > 0 ? int.Parse(args[0]) : 1;
+var spec = args.Length > 1 ? args[1] : "mlp:800-800";
+var batch = args.Length > 2 ? int.Parse(args[2]) : 128;
+set_num_threads(threads);
+Console.WriteLine($"threads {get_num_threads()}, spec {spec}, batch {batch}");
+
+(double Cpu, double Wall) Time(int repeats, Action action)
+{
+    action();
+    var process = Process.GetCurrentProcess();
+    process.Refresh();
+    var cpu0 = process.TotalProcessorTime;
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < repeats; i++) action();
+    var wall = clock.Elapsed.TotalSeconds;
+    process.Refresh();
+    return ((process.TotalProcessorTime - cpu0).TotalSeconds / repeats, wall / repeats);
+}
+
+void Report(string what, double flops, (double Cpu, double Wall) t) =>
+    Console.WriteLine($"{what,-34} {1000 * t.Cpu,8:F2} CPU-ms {1000 * t.Wall,8:F2} wall-ms {flops / t.Cpu / 1e9,7:F1} GFLOP/CPU-s {flops / t.Wall / 1e9,7:F1} GFLOP/s");
+
+foreach (var type in spec.StartsWith("cnn", StringComparison.Ordinal) ? [] : new[] { ScalarType.Float32, ScalarType.BFloat16 })
+{
+    using var a = randn(2048, 2048).to_type(type);
+    using var b = randn(2048, 2048).to_type(type);
+    Report($"matmul 2048 {type}", 2.0 * 2048 * 2048 * 2048, Time(10, () => { using var c = a.matmul(b); }));
+}
+
+manual_seed(1);
+if (spec.StartsWith("cnn", StringComparison.Ordinal))
+{
+    // Forward cost of a CNN with and without autograd, the paths of training vs evaluation/caching.
+    var cnn = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
+    using var images = randn(batch, 1, 28, 28);
+    Report("cnn forward, train mode, grad", 0, Time(3, () => { using var s = NewDisposeScope(); cnn.call(images); }));
+    cnn.eval();
+    Report("cnn forward, eval mode, grad", 0, Time(3, () => { using var s = NewDisposeScope(); cnn.call(images); }));
+    Report("cnn forward, eval mode, no_grad", 0, Time(3, () => { using var s = NewDisposeScope(); using var g = no_grad(); cnn.call(images); }));
+    cnn.train();
+    Report("cnn forward, train mode, no_grad", 0, Time(3, () => { using var s = NewDisposeScope(); using var g = no_grad(); cnn.call(images); }));
+    return;
+}
+var model = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
+var parameters = ModelBuilder.CountParameters(model);
+using var x = randn(batch, 1, 28, 28);
+using var y = randint(0, 10, [batch], dtype: ScalarType.Int64);
+double stepFlops = 6.0 * parameters * batch, forwardFlops = 2.0 * parameters * batch;
+Console.WriteLine($"parameters {parameters:N0}; a step is {stepFlops / 1e9:F3} GFLOP");
+const int steps = 40;
+Report("forward (train mode)", forwardFlops, Time(steps, () => { using var s = NewDisposeScope(); model.call(x); }));
+Report("forward + backward", stepFlops, Time(steps, () =>
+{
+    using var s = NewDisposeScope();
+    model.zero_grad();
+    nn.functional.cross_entropy(model.call(x), y).backward();
+}));
+foreach (var (name, optimizer) in new (string, optim.Optimizer)[]
+         {
+             ("step with Adam", optim.Adam(model.parameters(), 1e-3, beta1: 0.9, beta2: 0.999)),
+             ("step with SGD (momentum 0.9)", optim.SGD(model.parameters(), 1e-3, 0.9)),
+         })
+{
+    Report(name, stepFlops, Time(steps, () =>
+    {
+        using var s = NewDisposeScope();
+        optimizer.zero_grad();
+        nn.functional.cross_entropy(model.call(x), y).backward();
+        optimizer.step();
+    }));
+    Report(name + " (optimizer only)", 0, Time(steps, () => { using var s = NewDisposeScope(); optimizer.step(); }));
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Checks that every bench command starts (builds, parses its flags, finds the peer's Python
+# and torch) without training anything. The only part of bench/ meant for CI.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+SMOKE=1 "$here/speed.sh"
+for study in tutorial keras hinton; do SMOKE=1 SKIP_BUILD=1 "$here/$study.sh"; done
+SMOKE=1 "$here/profile.sh"
