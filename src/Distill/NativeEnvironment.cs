@@ -1,29 +1,40 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Distill;
 
-/// <summary>
-/// Settings libtorch reads from the process environment when it loads. They must reach the
-/// native environment (setenv), which Environment.SetEnvironmentVariable does not touch on Unix.
-/// </summary>
+/// <summary>Process-wide libtorch settings TorchSharp 0.107 does not expose.</summary>
 internal static class NativeEnvironment
 {
+    private static readonly Lazy<bool> NnpackDisabled = new(DisableNnpack);
+
     /// <summary>
-    /// libtorch warns "Could not initialize NNPACK! Reason: Unsupported hardware." on every
-    /// convolution on CPUs NNPACK does not know, flooding the terminal; it then falls back to its
-    /// own kernels, so the warning says nothing useful. Errors are still shown. A value the user
-    /// set is kept.
+    /// libtorch tries NNPACK for every float convolution with a batch of 16 or more; on CPUs
+    /// NNPACK does not know it fails and logs "Could not initialize NNPACK! Reason: Unsupported
+    /// hardware." each time (hundreds of lines per evaluation, TORCH_CPP_LOG_LEVEL does not
+    /// silence it), then uses its own kernels anyway. Turning NNPACK off, as PyTorch's
+    /// torch.backends.nnpack.set_flags(False) does, keeps the same kernels without the noise.
     /// </summary>
-#pragma warning disable CA2255 // Must run before TorchSharp loads libtorch, whoever calls the library first.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void QuietLibTorchWarnings()
+    public static void EnsureQuietConvolutions() => _ = NnpackDisabled.Value;
+
+    private static bool DisableNnpack()
     {
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-            SetEnvironment("TORCH_CPP_LOG_LEVEL", "ERROR", overwrite: 0);
+        try
+        {
+            SetUserEnabledNnpack(GlobalContext(), false);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another libtorch build (or OS) without these C++ symbols: the warning, if any, stays.
+            return false;
+        }
     }
 
-    [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi)]
-    private static extern int SetEnvironment(string name, string value, int overwrite);
+    // at::Context& at::globalContext()
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    // void at::Context::setUserEnabledNNPACK(bool); the object is the first argument in the Itanium C++ ABI.
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 }

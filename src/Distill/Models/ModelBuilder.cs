@@ -17,6 +17,7 @@ public static class ModelBuilder
     public static Sequential Build(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount, Device? device = null)
     {
         if (classCount < 2) throw new DistillException($"A classifier needs at least 2 classes, not {classCount}.");
+        NativeEnvironment.EnsureQuietConvolutions();
         ModelSize.Check(spec, inputShape, classCount);
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         var counters = new Dictionary<string, int>();
