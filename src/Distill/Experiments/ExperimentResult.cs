@@ -30,7 +30,7 @@ public sealed record ExperimentResult(
         var teacher = study.Find(ModelRole.Teacher) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no teacher.");
         var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
         var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
-        return new ExperimentResult("study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
+        return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
             [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory)], "distill compare (its flags are in config.json)", study.Finished);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Distill.Cli;
 using Distill.Tests.Support;
 
 namespace Distill.Tests.Cli;
@@ -17,13 +16,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static (int Code, string Output, string Errors) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = CliApplication.Run(args, output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private static (int Code, string Output, string Errors) Run(params string[] args) => InProcessCli.Run(args);
 
     /// <summary>A small compare run; <paramref name="overrides"/> are flag/value pairs that replace or add to the defaults.</summary>
     private string[] Compare(string outFolder, params string[] overrides)

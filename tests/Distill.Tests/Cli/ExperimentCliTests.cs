@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Distill.Cli;
 using Distill.Tests.Support;
 
 namespace Distill.Tests.Cli;
@@ -18,13 +17,7 @@ public sealed class ExperimentCliTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static (int Code, string Output, string Errors) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        var code = CliApplication.Run(args, output, errors);
-        return (code, output.ToString(), errors.ToString());
-    }
+    private static (int Code, string Output, string Errors) Run(params string[] args) => InProcessCli.Run(args);
 
     /// <summary>A tiny experiment on the synthetic data; <paramref name="extra"/> adds top-level keys.</summary>
     private string WriteExperiment(string extra = "")
