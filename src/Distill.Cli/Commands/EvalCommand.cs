@@ -29,15 +29,12 @@ internal static class EvalCommand
             var path = parse.GetValue(model)!;
             var card = ModelStore.ReadCard(path);
             var info = DatasetInfo.Find(parse.GetValue(dataset) ?? card.Dataset);
-            if (card.ClassCount != info.ClassCount)
-                throw new DistillException($"The model '{path}' predicts {card.ClassCount} classes but {info.Name} has {info.ClassCount}.");
             var directory = parse.GetValue(dataDir) ?? new DatasetFetcher(DatasetFetcher.DefaultCacheRoot).Fetch(info);
             var (train, test) = IdxDatasetLoader.Load(directory, info);
             train.Dispose();
             using (test)
             {
-                if (!card.InputShape.SequenceEqual(test.SampleShape))
-                    throw new DistillException($"The model '{path}' takes inputs of shape {string.Join("x", card.InputShape)} but {info.Name} has {string.Join("x", test.SampleShape)}.");
+                card.CheckFits("model", path, info.Name, info.ClassCount, test.SampleShape);
                 var (loaded, _) = ModelStore.Load(path);
                 using (loaded)
                 {

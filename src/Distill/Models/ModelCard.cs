@@ -10,4 +10,18 @@ public sealed record ModelCard(
     int ClassCount,
     long Parameters,
     string Dataset,
-    string Role);
+    string Role)
+{
+    /// <summary>
+    /// Refuses data the model was not built for: another class count or another input shape.
+    /// <paramref name="noun"/> names the model in the message ("teacher", "model").
+    /// </summary>
+    public void CheckFits(string noun, string path, string dataset, int classCount, IReadOnlyList<long> sampleShape)
+    {
+        if (ClassCount != classCount)
+            throw new DistillException($"The {noun} '{path}' predicts {ClassCount} classes but {dataset} has {classCount}.");
+        if (!InputShape.SequenceEqual(sampleShape))
+            throw new DistillException(
+                $"The {noun} '{path}' takes inputs of shape {string.Join("x", InputShape)} but {dataset} has {string.Join("x", sampleShape)}.");
+    }
+}

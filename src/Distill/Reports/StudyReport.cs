@@ -31,6 +31,7 @@ public static class StudyReport
         AtomicFile.WriteAllText(folder.File(SummaryFile), Markdown(result, validationCount));
     }
 
+    /// <summary>Summary of a run without the full teacher / scratch / distilled comparison (train, distill).</summary>
     public static string Markdown(StudyResult result, int validationCount)
     {
         var text = new StringBuilder();
@@ -40,13 +41,6 @@ public static class StudyReport
             $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples. Validation split: {validationCount:N0} training rows (model selection only).");
         text.AppendLine();
         text.AppendLine(MarkdownTable(result));
-        if (result.ErrorsSavedByDistillation is { } saved)
-        {
-            text.AppendLine(saved > 0
-                ? $"Distillation saved {saved} test errors over the same student trained from scratch."
-                : $"Distillation did not beat the scratch student this time ({-saved} more test errors).");
-            text.AppendLine();
-        }
         text.AppendLine("Test numbers are for the epoch with the best validation accuracy; \"Last-epoch errors\" are the final epoch's.");
         text.AppendLine();
         text.AppendLine("![accuracy](accuracy.png)");

@@ -98,12 +98,7 @@ public sealed class ModelRunner
         _observer.Messages?.Report($"Loading teacher from {path}");
         // The card is checked against the data before the model is built, so a mismatch costs nothing.
         var card = ModelStore.ReadCard(path);
-        var info = _data.Info;
-        if (card.ClassCount != info.ClassCount)
-            throw new DistillException($"The teacher '{path}' predicts {card.ClassCount} classes but {info.Name} has {info.ClassCount}.");
-        if (!card.InputShape.SequenceEqual(_data.Train.SampleShape))
-            throw new DistillException(
-                $"The teacher '{path}' takes inputs of shape {string.Join("x", card.InputShape)} but {info.Name} has {string.Join("x", _data.Train.SampleShape)}.");
+        card.CheckFits("teacher", path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
         var (model, _) = ModelStore.Load(path);
         var evaluation = Evaluator.Evaluate(model, _data.Test);
         return (model, Describe(ModelRole.Teacher, model, card, path, "loaded from file", evaluation, [], 0, 0));
