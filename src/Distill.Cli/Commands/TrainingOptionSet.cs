@@ -22,6 +22,7 @@ internal sealed class TrainingOptionSet
     private readonly Option<int> _patience;
     private readonly Option<int> _jitter;
     private readonly Option<double> _clip;
+    private readonly Option<Precision> _precision;
 
     public TrainingOptionSet(Command command, string prefix, string who, TrainingOptions defaults)
     {
@@ -45,6 +46,7 @@ internal sealed class TrainingOptionSet
         _patience = Add("patience", "Early stopping: epochs without a better validation accuracy, 0 = off", defaults.EarlyStoppingPatience);
         _jitter = Add("jitter", "Shift training images by up to this many pixels, 0 = off", defaults.JitterPixels);
         _clip = Add("clip-grad", "Clip the gradient norm to this value, 0 = off", defaults.GradientClipNorm);
+        _precision = Add("precision", "Products of the training steps in float32 or bfloat16 (mixed: float32 weights)", defaults.Precision);
     }
 
     public TrainingOptions Read(ParseResult result, int seed)
@@ -70,6 +72,7 @@ internal sealed class TrainingOptionSet
             EarlyStoppingPatience = result.GetValue(_patience),
             JitterPixels = result.GetValue(_jitter),
             GradientClipNorm = result.GetValue(_clip),
+            Precision = result.GetValue(_precision),
             Seed = seed,
         };
         options.Validate();

@@ -146,6 +146,7 @@ public static partial class ExperimentFile
         _ when typeName == typeof(OptimizerKind).FullName => Choices<OptimizerKind>(),
         _ when typeName == typeof(ScheduleKind).FullName => Choices<ScheduleKind>(),
         _ when typeName == typeof(SweepMode).FullName => Choices<SweepMode>(),
+        _ when typeName == typeof(Precision).FullName => Choices<Precision>(),
         _ => null,
     };
 

@@ -17,7 +17,7 @@ public static class ModelBuilder
     public static Sequential Build(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount, Device? device = null)
     {
         if (classCount < 2) throw new DistillException($"A classifier needs at least 2 classes, not {classCount}.");
-        NativeEnvironment.EnsureQuietConvolutions();
+        NativeEnvironment.Prepare();
         ModelSize.Check(spec, inputShape, classCount);
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         var counters = new Dictionary<string, int>();
@@ -42,7 +42,7 @@ public static class ModelBuilder
                 }
             }
             if (probe.dim() != 2) probe = AddFlatten(layers, probe);
-            layers.Add((ClassifierName, Linear(probe.shape[1], classCount)));
+            layers.Add((ClassifierName, new MixedLinear(probe.shape[1], classCount) { Float32Output = true }));
         }
         catch (Exception e) when (e is not DistillException && e.Message.Contains("size", StringComparison.OrdinalIgnoreCase))
         {
@@ -66,7 +66,7 @@ public static class ModelBuilder
         return layer.Kind switch
         {
             LayerKind.Flatten => ("flatten", Flatten()),
-            LayerKind.Dense => (name("fc"), Linear(probe.shape[1], layer.Units)),
+            LayerKind.Dense => (name("fc"), new MixedLinear(probe.shape[1], layer.Units)),
             LayerKind.Conv => (name("conv"), new SameConv2d(Channels(probe, spec, "a convolution"), layer.Units, layer.Kernel, layer.Stride)),
             LayerKind.MaxPool => (name("pool"), new SameMaxPool2d(layer.Kernel, layer.Stride)),
             LayerKind.GlobalAveragePool => ("gap", Sequential(AdaptiveAvgPool2d(1), Flatten())),

@@ -147,6 +147,7 @@ public sealed class Trainer
         double lossSum = 0;
         long correct = 0, seen = 0;
         var step = 0;
+        using (MixedPrecision.Use(model, _options.Precision))
         foreach (var rows in sampler.Epoch())
         {
             _cancellation.ThrowIfCancellationRequested();

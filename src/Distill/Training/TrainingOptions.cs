@@ -22,6 +22,9 @@ public sealed record TrainingOptions
     /// <summary>Clip the global gradient norm to this value; 0 turns clipping off.</summary>
     public double GradientClipNorm { get; init; }
 
+    /// <summary>Number format of the training steps' products (validation and evaluation stay float32).</summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
     /// <summary>Seed for weight initialisation, dropout, shuffling and augmentation.</summary>
     public int Seed { get; init; } = 1;
 
@@ -32,11 +35,12 @@ public sealed record TrainingOptions
         if (EarlyStoppingPatience < 0) throw new DistillException($"The early-stopping patience must be 0 or more, not {EarlyStoppingPatience}.");
         if (JitterPixels < 0) throw new DistillException($"The jitter must be 0 or more pixels, not {JitterPixels}.");
         if (!(GradientClipNorm >= 0)) throw new DistillException($"The gradient clip norm must be 0 or more, not {GradientClipNorm}.");
+        if (!Enum.IsDefined(Precision)) throw new DistillException($"The precision must be float32 or bfloat16, not {Precision}.");
         if (Optimizer is null || Schedule is null) throw new DistillException("The training options lack an optimizer or a schedule.");
         Optimizer.Validate();
         Schedule.Validate();
     }
 
     public override string ToString() =>
-        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}";
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}{(Precision == Precision.BFloat16 ? ", bf16" : "")}";
 }

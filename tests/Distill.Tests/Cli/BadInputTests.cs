@@ -66,6 +66,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--student-clip-grad", "-1", "gradient clip norm must be 0 or more")]
     [InlineData("--validation", "0", "validation split must hold at least 1 row")]
     [InlineData("--student-optimizer", "rmsprop", "expected one of: Adam, AdamW, Sgd")]
+    [InlineData("--student-precision", "fp8", "Cannot parse argument 'fp8' for option '--student-precision'")]
     [InlineData("--student-schedule", "linear", "Cannot parse argument 'linear' for option '--student-schedule'")]
     [InlineData("--teacher-epochs", "many", "Cannot parse argument 'many' for option '--teacher-epochs'")]
     [InlineData("--teacher-spec", "cnn:c8-bogus", "unknown layer 'bogus'")]

@@ -1,0 +1,33 @@
+using Distill.Training;
+using static TorchSharp.torch;
+
+namespace Distill.Models;
+
+/// <summary>Switches every <see cref="IMixedPrecisionLayer"/> of a model to a compute type for a scope.</summary>
+public static class MixedPrecision
+{
+    /// <summary>
+    /// Until disposed, the model's dense layers and convolutions compute in <paramref name="precision"/>;
+    /// afterwards in their weights' own type again. Float32 changes nothing.
+    /// </summary>
+    public static IDisposable Use(nn.Module model, Precision precision)
+    {
+        var layers = model.modules().OfType<IMixedPrecisionLayer>().ToList();
+        ScalarType? type = precision switch
+        {
+            Precision.Float32 => null,
+            Precision.BFloat16 => ScalarType.BFloat16,
+            _ => throw new DistillException($"Unknown precision {precision}."),
+        };
+        foreach (var layer in layers) layer.ComputeType = type;
+        return new Reset(layers);
+    }
+
+    private sealed class Reset(List<IMixedPrecisionLayer> layers) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var layer in layers) layer.ComputeType = null;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Distill.Evaluation;
+using Distill.Models;
+using Distill.Tests.Support;
+using Distill.Training;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Models;
+
+public sealed class MixedPrecisionTests : IDisposable
+{
+    private readonly TinyData _tiny = new();
+
+    public void Dispose() => _tiny.Dispose();
+
+    private TorchSharp.Modules.Sequential Build(string spec, int seed = 3)
+    {
+        manual_seed(seed);
+        return ModelBuilder.Build(ModelSpec.Parse(spec), _tiny.Data.Train.SampleShape, 10);
+    }
+
+    [Fact]
+    public void A_dense_layer_starts_from_the_same_weights_as_TorchSharps_linear()
+    {
+        manual_seed(11);
+        using var reference = nn.Linear(20, 7);
+        manual_seed(11);
+        using var mixed = new MixedLinear(20, 7);
+
+        var names = mixed.named_parameters().Select(p => p.name).ToList();
+        Assert.Equal(["weight", "bias"], names);
+        Assert.True(TensorAssert.Identical(reference.weight!, mixed.get_parameter("weight")!));
+        Assert.True(TensorAssert.Identical(reference.bias!, mixed.get_parameter("bias")!));
+        using var input = randn(5, 20);
+        Assert.True(TensorAssert.Identical(reference.call(input), mixed.call(input)));
+    }
+
+    [Theory]
+    [InlineData("mlp:64-32")]
+    [InlineData("cnn:c8-relu-mp2-bn-c16s2-lrelu0.2-fc32")]
+    [InlineData("cnn:c8-fc32-bn-relu-drop0.1-fc16-gelu")]
+    public void Bfloat16_products_give_float32_logits_close_to_float32_and_gradients_reach_the_float32_weights(string spec)
+    {
+        using var model = Build(spec);
+        model.eval();
+        using var inputs = _tiny.Data.Train.Features.narrow(0, 0, 64);
+        using var exact = model.call(inputs).detach();
+
+        Tensor approximate;
+        using (MixedPrecision.Use(model, Precision.BFloat16))
+        {
+            approximate = model.call(inputs);
+            approximate.sum().backward();
+        }
+
+        Assert.Equal(ScalarType.Float32, approximate.dtype);
+        var error = (approximate.detach() - exact).abs().max().item<float>() / exact.abs().max().item<float>();
+        Assert.True(error is > 0 and < 0.05f, $"relative error of the bfloat16 logits was {error}");
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            Assert.Equal(ScalarType.Float32, parameter.dtype);
+            Assert.NotNull(parameter.grad);
+            Assert.Equal(ScalarType.Float32, parameter.grad!.dtype);
+            Assert.True(parameter.grad.abs().sum().item<float>() > 0, $"{name} received no gradient");
+        }
+        // Outside the scope the model computes in float32 again, bit for bit.
+        Assert.True(TensorAssert.Identical(exact, model.call(inputs).detach()));
+        approximate.Dispose();
+    }
+
+    [Fact]
+    public void Training_in_bfloat16_learns_as_well_as_float32_and_leaves_float32_weights()
+    {
+        var accuracies = new Dictionary<Precision, double>();
+        foreach (var precision in new[] { Precision.Float32, Precision.BFloat16 })
+        {
+            using var model = Build("mlp:32", seed: 1);
+            var options = new TrainingOptions { Epochs = 3, BatchSize = 32, Precision = precision };
+            var result = new Trainer(options).Train("model", model, _tiny.Data.Train, _tiny.Data.Validation, new SupervisedObjective());
+            accuracies[precision] = Evaluator.Evaluate(model, _tiny.Data.Test).Accuracy;
+            Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss);
+            Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+            Assert.All(model.modules().OfType<IMixedPrecisionLayer>(), layer => Assert.Null(layer.ComputeType));
+        }
+
+        Assert.True(accuracies[Precision.BFloat16] > 0.9, $"bfloat16 training reached {accuracies[Precision.BFloat16]:P1}");
+        Assert.True(Math.Abs(accuracies[Precision.BFloat16] - accuracies[Precision.Float32]) < 0.05,
+            $"float32 {accuracies[Precision.Float32]:P1} vs bfloat16 {accuracies[Precision.BFloat16]:P1}");
+    }
+}
