@@ -1,10 +1,16 @@
 // Where the time of an MLP training step goes, in CPU time (robust on a shared machine) and
 // wall time: matmul roofline (fp32, bf16), then forward, forward+backward, and whole steps with
 // Adam and with SGD for a Distill-built MLP. Usage: Profile [threads] [spec] [batch]
+// `Profile bf16-conv` instead checks libtorch's bfloat16 convolutions against float32.
 using System.Diagnostics;
 using Distill.Models;
 using static TorchSharp.torch;
 
+if (args is ["bf16-conv", ..])
+{
+    Bf16ConvolutionCheck.Run();
+    return;
+}
 var threads = args.Length > 0 ? int.Parse(args[0]) : 1;
 var spec = args.Length > 1 ? args[1] : "mlp:800-800";
 var batch = args.Length > 2 ? int.Parse(args[2]) : 128;
