@@ -12,16 +12,18 @@ namespace Distill.Models;
 public sealed class MixedLinear : Module<Tensor, Tensor>, IMixedPrecisionLayer
 {
     private readonly Parameter _weight;
-    private readonly Parameter? _bias;
+    private readonly Parameter _bias;
 
     public MixedLinear(long inputFeatures, long outputFeatures) : base(nameof(MixedLinear))
     {
-        // Built through Linear so the random initialisation is exactly TorchSharp's (and PyTorch's).
-        var linear = Linear(inputFeatures, outputFeatures);
-        _weight = linear.weight!;
-        _bias = linear.bias;
+        // TorchSharp's (and PyTorch's) Linear initialisation, draw for draw; a test holds them equal.
+        _weight = new Parameter(empty(outputFeatures, inputFeatures));
+        init.kaiming_uniform_(_weight, a: Math.Sqrt(5));
+        var bound = 1 / Math.Sqrt(inputFeatures);
+        _bias = new Parameter(empty(outputFeatures));
+        init.uniform_(_bias, -bound, bound);
         register_parameter("weight", _weight);
-        if (_bias is not null) register_parameter("bias", _bias);
+        register_parameter("bias", _bias);
     }
 
     public ScalarType? ComputeType { get; set; }
@@ -33,7 +35,7 @@ public sealed class MixedLinear : Module<Tensor, Tensor>, IMixedPrecisionLayer
     {
         if (ComputeType is not { } type) return functional.linear(input, _weight, _bias);
         using var scope = NewDisposeScope();
-        var output = functional.linear(input.to(type), _weight.to(type), _bias?.to(type));
+        var output = functional.linear(input.to(type), _weight.to(type), _bias.to(type));
         return (Float32Output ? output.to(ScalarType.Float32) : output).MoveToOuterDisposeScope();
     }
 }
