@@ -16,7 +16,7 @@ public static class MixedPrecision
         ScalarType? type = precision switch
         {
             Precision.Float32 => null,
-            Precision.BFloat16 => ScalarType.BFloat16,
+            Precision.Bfloat16 => ScalarType.BFloat16,
             _ => throw new DistillException($"Unknown precision {precision}."),
         };
         foreach (var layer in layers) layer.ComputeType = type;

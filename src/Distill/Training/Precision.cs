@@ -14,5 +14,5 @@ public enum Precision
     /// AVX512-BF16 machine they were measured on (bench/RESULTS.md). Validation, evaluation and
     /// teacher logits stay float32.
     /// </summary>
-    BFloat16,
+    Bfloat16,
 }

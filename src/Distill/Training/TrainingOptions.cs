@@ -42,5 +42,5 @@ public sealed record TrainingOptions
     }
 
     public override string ToString() =>
-        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}{(Precision == Precision.BFloat16 ? ", bf16" : "")}";
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}";
 }

@@ -60,6 +60,16 @@ public sealed class ExperimentFileTests : IDisposable
         Assert.Equal([3, 4], experiment.Settings.Seeds);
     }
 
+    [Fact]
+    public void The_training_precision_is_read_from_the_file_and_from_set()
+    {
+        var experiment = Load("""{ "studentTraining": { "precision": "bfloat16" } }""", "teacherTraining.precision=bfloat16");
+
+        Assert.Equal(Precision.Bfloat16, experiment.Study.StudentTraining.Precision);
+        Assert.Equal(Precision.Bfloat16, experiment.Study.TeacherTraining.Precision);
+        Assert.Equal(Precision.Float32, new StudyOptions().StudentTraining.Precision);
+    }
+
     [Theory]
     [InlineData("""{ "distilation": { "temperature": 8 } }""", "'distilation'")]
     [InlineData("""{ "studentTraining": { "epoch": 3 } }""", "'studentTraining.epoch'")]
@@ -81,6 +91,7 @@ public sealed class ExperimentFileTests : IDisposable
     [InlineData("""{ "studentTraining": { "epochs": "five" } }""", "'studentTraining.epochs'", "a whole number")]
     [InlineData("""{ "distillation": { "temperature": true } }""", "'distillation.temperature'", "a number")]
     [InlineData("""{ "teacherTraining": { "optimizer": { "kind": "rmsprop" } } }""", "'teacherTraining.optimizer.kind'", "one of sgd, adam, adam-w")]
+    [InlineData("""{ "studentTraining": { "precision": "fp16" } }""", "'studentTraining.precision'", "one of float32, bfloat16")]
     [InlineData("""{ "studentSpec": null }""", "'studentSpec'", "bad value")]
     public void A_value_of_the_wrong_type_is_an_error_naming_the_key(string json, string key, string expected)
     {

@@ -46,7 +46,7 @@ public sealed class MixedPrecisionTests : IDisposable
         using var exact = model.call(inputs).detach();
 
         Tensor approximate;
-        using (MixedPrecision.Use(model, Precision.BFloat16))
+        using (MixedPrecision.Use(model, Precision.Bfloat16))
         {
             approximate = model.call(inputs);
             approximate.sum().backward();
@@ -71,7 +71,7 @@ public sealed class MixedPrecisionTests : IDisposable
     public void Training_in_bfloat16_learns_as_well_as_float32_and_leaves_float32_weights()
     {
         var accuracies = new Dictionary<Precision, double>();
-        foreach (var precision in new[] { Precision.Float32, Precision.BFloat16 })
+        foreach (var precision in new[] { Precision.Float32, Precision.Bfloat16 })
         {
             using var model = Build("mlp:32", seed: 1);
             var options = new TrainingOptions { Epochs = 3, BatchSize = 32, Precision = precision };
@@ -82,8 +82,8 @@ public sealed class MixedPrecisionTests : IDisposable
             Assert.All(model.modules().OfType<IMixedPrecisionLayer>(), layer => Assert.Null(layer.ComputeType));
         }
 
-        Assert.True(accuracies[Precision.BFloat16] > 0.9, $"bfloat16 training reached {accuracies[Precision.BFloat16]:P1}");
-        Assert.True(Math.Abs(accuracies[Precision.BFloat16] - accuracies[Precision.Float32]) < 0.05,
-            $"float32 {accuracies[Precision.Float32]:P1} vs bfloat16 {accuracies[Precision.BFloat16]:P1}");
+        Assert.True(accuracies[Precision.Bfloat16] > 0.9, $"bfloat16 training reached {accuracies[Precision.Bfloat16]:P1}");
+        Assert.True(Math.Abs(accuracies[Precision.Bfloat16] - accuracies[Precision.Float32]) < 0.05,
+            $"float32 {accuracies[Precision.Float32]:P1} vs bfloat16 {accuracies[Precision.Bfloat16]:P1}");
     }
 }
