@@ -11,19 +11,19 @@ namespace Distill.Models;
 /// </summary>
 public sealed class MixedLinear : Module<Tensor, Tensor>, IMixedPrecisionLayer
 {
-    private readonly Parameter _weight;
-    private readonly Parameter _bias;
+    // RegisterComponents registers them under these names, the ones Linear uses in a state dict.
+    private Parameter weight;
+    private Parameter bias;
 
     public MixedLinear(long inputFeatures, long outputFeatures) : base(nameof(MixedLinear))
     {
         // TorchSharp's (and PyTorch's) Linear initialisation, draw for draw; a test holds them equal.
-        _weight = new Parameter(empty(outputFeatures, inputFeatures));
-        init.kaiming_uniform_(_weight, a: Math.Sqrt(5));
+        weight = new Parameter(empty(outputFeatures, inputFeatures));
+        init.kaiming_uniform_(weight, a: Math.Sqrt(5));
         var bound = 1 / Math.Sqrt(inputFeatures);
-        _bias = new Parameter(empty(outputFeatures));
-        init.uniform_(_bias, -bound, bound);
-        register_parameter("weight", _weight);
-        register_parameter("bias", _bias);
+        bias = new Parameter(empty(outputFeatures));
+        init.uniform_(bias, -bound, bound);
+        RegisterComponents();
     }
 
     public ScalarType? ComputeType { get; set; }
@@ -33,9 +33,9 @@ public sealed class MixedLinear : Module<Tensor, Tensor>, IMixedPrecisionLayer
 
     public override Tensor forward(Tensor input)
     {
-        if (ComputeType is not { } type) return functional.linear(input, _weight, _bias);
+        if (ComputeType is not { } type) return functional.linear(input, weight, bias);
         using var scope = NewDisposeScope();
-        var output = functional.linear(input.to(type), _weight.to(type), _bias.to(type));
+        var output = functional.linear(input.to(type), weight.to(type), bias.to(type));
         return (Float32Output ? output.to(ScalarType.Float32) : output).MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using Distill.Evaluation;
 using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Models;
@@ -32,6 +33,21 @@ public sealed class MixedPrecisionTests : IDisposable
         Assert.True(TensorAssert.Identical(reference.bias!, mixed.get_parameter("bias")!));
         using var input = randn(5, 20);
         Assert.True(TensorAssert.Identical(reference.call(input), mixed.call(input)));
+    }
+
+    [Fact]
+    public void Moving_a_model_to_another_type_moves_the_weights_its_dense_layers_compute_with()
+    {
+        using var model = Build("mlp:16");
+        using var inputs = _tiny.Data.Train.Features.narrow(0, 0, 8);
+        using var expected = model.call(inputs).to(ScalarType.Float64);
+
+        model.to(ScalarType.Float64);
+        using var moved = model.call(inputs.to(ScalarType.Float64));
+
+        Assert.Equal(ScalarType.Float64, moved.dtype);
+        Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float64, p.dtype));
+        Assert.True((moved - expected).abs().max().item<double>() < 1e-5);
     }
 
     [Theory]
