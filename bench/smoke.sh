@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that every bench command starts (builds, parses its flags, finds the peer's Python
-# and torch) without training anything. The only part of bench/ meant for CI.
+# and torch) without training anything. The only part of bench/ that CI runs (.ci/run).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 SMOKE=1 "$here/speed.sh"

@@ -17,7 +17,14 @@ te="${TEACHER_EPOCHS:-2}"; se="${STUDENT_EPOCHS:-2}"; batch="${BATCH:-128}"; see
 cli="$root/src/Distill.Cli/bin/Release/net10.0/Distill.Cli.dll"
 [[ -f "$cli" && "${SKIP_BUILD:-0}" == 1 ]] || dotnet build "$root" -c Release -v q -nologo >&2
 if [[ "${SMOKE:-0}" == 1 ]]; then
-  dotnet "$cli" compare --help >/dev/null && /usr/bin/python3 "$here/peer_kd.py" --help >/dev/null && echo "speed: both start"
+  dotnet "$cli" compare --help >/dev/null
+  if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    /usr/bin/python3 "$here/peer_kd.py" --help >/dev/null && echo "speed: both start"
+  else
+    # A machine without Debian's python3-torch (CI's, say) can still prove the peer parses.
+    /usr/bin/python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read())' "$here/peer_kd.py"
+    echo "speed: Distill starts; the peer parses (install python3-torch to run it)"
+  fi
   exit 0
 fi
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
