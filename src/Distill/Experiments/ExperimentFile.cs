@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Distill.Data;
 using Distill.Runs;
 using Distill.Studies;
-using Distill.Training;
 
 namespace Distill.Experiments;
 
@@ -143,15 +142,13 @@ public static partial class ExperimentFile
         "System.Boolean" => "true or false",
         "System.String" => "a string",
         _ when typeName.Contains("Int32") => "a list of whole numbers",
-        _ when typeName == typeof(OptimizerKind).FullName => Choices<OptimizerKind>(),
-        _ when typeName == typeof(ScheduleKind).FullName => Choices<ScheduleKind>(),
-        _ when typeName == typeof(SweepMode).FullName => Choices<SweepMode>(),
-        _ when typeName == typeof(Precision).FullName => Choices<Precision>(),
+        // Every option enum lives in this assembly, so a new one needs no entry here.
+        _ when typeof(ExperimentFile).Assembly.GetType(typeName) is { IsEnum: true } type => Choices(type),
         _ => null,
     };
 
-    private static string Choices<TEnum>() where TEnum : struct, Enum =>
-        "one of " + string.Join(", ", Enum.GetNames<TEnum>().Select(JsonNamingPolicy.KebabCaseLower.ConvertName));
+    private static string Choices(Type enumType) =>
+        "one of " + string.Join(", ", Enum.GetNames(enumType).Select(JsonNamingPolicy.KebabCaseLower.ConvertName));
 
     private static JsonObject ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Json.Options)!.AsObject();
 
