@@ -36,7 +36,7 @@ internal static class NativeEnvironment
     /// step. glibc serves blocks over its mmap threshold (128 KiB, raised only by luck of the
     /// dynamic rule) with fresh mmap pages and returns them on free, so each step pays page
     /// faults and zeroing for megabytes: measured here, a bfloat16 MLP step took 13-28 ms instead
-    /// of 2.5-4 ms in about half of the processes. Keeping freed memory in the heap (as the
+    /// of 2.3-4.5 ms in about half of the processes. Keeping freed memory in the heap (as the
     /// GLIBC_TUNABLES mmap_threshold/trim_threshold settings do) makes every process fast.
     /// </summary>
     private static bool KeepFreedMemory()

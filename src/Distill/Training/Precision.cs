@@ -8,11 +8,11 @@ public enum Precision
 
     /// <summary>
     /// Mixed precision: weights, optimizer state and losses stay float32; dense layers multiply in
-    /// bfloat16 (2.5-4x the float32 rate on CPUs with AVX512-BF16 or AMX). Convolutions stay
-    /// float32: libtorch 2.10's bfloat16 CPU convolutions returned wrong outputs and input
-    /// gradients (errors of 20-90 %, some NaN) whenever a side had fewer than 16 channels on the
-    /// AVX512-BF16 machine they were measured on (bench/RESULTS.md). Validation, evaluation and
-    /// teacher logits stay float32.
+    /// bfloat16 (the MLP training phases of bench/RESULTS.md §S1 ran 1.8x faster on an AVX512-BF16
+    /// CPU). Convolutions stay float32: libtorch 2.10's bfloat16 CPU convolutions returned wrong
+    /// outputs and input gradients (errors of 22-80 %, some NaN) whenever a side had fewer than 16
+    /// channels on the AVX512-BF16 machine they were measured on (bench/profile.sh bf16-conv).
+    /// Validation, evaluation and teacher logits stay float32.
     /// </summary>
     Bfloat16,
 }
