@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Distill.Cli.Rendering;
-using Distill.Losses;
+using Distill.Methods;
 using Distill.Reports;
 using Distill.Studies;
 using Distill.Training;
@@ -33,18 +33,15 @@ internal static class DistillCommand
             var result = ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
-                var runner = new ModelRunner(data, folder, observer, resume: resume);
-                var (teacherModel, teacherOutcome) = runner.LoadTeacher(parse.GetValue(teacher)!);
-                using (teacherModel)
-                {
-                    var (model, outcome) = runner.Train(ModelRole.Distilled, parse.GetValue(student)!, options,
-                        () => new DistillationObjective(teacherModel, new HintonDistillation(method), options.JitterPixels == 0 ? data.Train : null),
-                        method.ToString());
-                    model.Dispose();
-                    var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, [teacherOutcome, outcome], DateTimeOffset.Now);
-                    StudyReport.Write(study, folder, run.ValidationCount(parse));
-                    return study;
-                }
+                using var runner = new StudyRunner(data, folder, observer, resume: resume);
+                var outcomes = runner.Run(
+                [
+                    StudyRole.Loaded(ModelRole.Teacher, "teacher", parse.GetValue(teacher)!),
+                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method),
+                ]);
+                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now);
+                StudyReport.Write(study, folder, run.ValidationCount(parse));
+                return study;
             });
             ResultView.Show(context, result, run.Json(parse));
             return 0;

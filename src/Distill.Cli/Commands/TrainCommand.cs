@@ -32,9 +32,9 @@ internal static class TrainCommand
             var result = ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
-                var (model, outcome) = new ModelRunner(data, folder, observer, resume: resume).Train(modelRole, parse.GetValue(spec)!, options, () => new SupervisedObjective());
-                model.Dispose();
-                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, [outcome], DateTimeOffset.Now);
+                using var runner = new StudyRunner(data, folder, observer, resume: resume);
+                var outcomes = runner.Run([StudyRole.Trained(modelRole, modelRole.ToString().ToLowerInvariant(), parse.GetValue(spec)!, options)]);
+                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now);
                 StudyReport.Write(study, folder, run.ValidationCount(parse));
                 return study;
             });

@@ -106,6 +106,9 @@ public static partial class ExperimentFile
 
     private static void Check(Action check, string key, string source) => Check(() => { check(); return 0; }, key, source);
 
+    /// <summary>Reads one part of a study (such as the distillation options) as strictly as a whole file.</summary>
+    public static T ReadPart<T>(JsonObject node, string source) => Read<T>(node, source);
+
     private static T Read<T>(JsonObject node, string source)
     {
         try

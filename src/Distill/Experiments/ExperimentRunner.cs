@@ -1,10 +1,6 @@
-using Distill.Evaluation;
-using Distill.Losses;
 using Distill.Reports;
 using Distill.Runs;
 using Distill.Studies;
-using Distill.Training;
-using static TorchSharp.torch;
 
 namespace Distill.Experiments;
 
@@ -36,66 +32,54 @@ public sealed class ExperimentRunner
         var seeds = _experiment.Settings.Seeds;
         var study = _experiment.Study;
         using var data = StudyData.Load(study.Dataset, study.DataDirectory, study.ValidationCount, seeds[0], _observer.Messages);
-        var teacherRunner = new ModelRunner(data, folder, _observer, _cancellation);
-        var (teacher, teacherOutcome) = study.TeacherPath is null
-            ? teacherRunner.Train(ModelRole.Teacher, study.TeacherSpec, study.TeacherTraining with { Seed = seeds[0] }, () => new SupervisedObjective())
-            : teacherRunner.LoadTeacher(study.TeacherPath);
-        using (teacher)
-        {
-            Tensor? cache = null;
-            try
-            {
-                var runs = new List<PointRun>();
-                foreach (var seed in seeds)
-                    runs.AddRange(RunSeed(data, folder, teacher, seed, ref cache));
-                var result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
-                    data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], teacherOutcome, runs,
-                    _experiment.Command, DateTimeOffset.Now);
-                AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(result));
-                ExperimentReport.Write(result, folder.Path);
-                return result;
-            }
-            finally
-            {
-                cache?.Dispose();
-            }
-        }
+        var (roles, points) = Plan();
+        using var runner = new StudyRunner(data, folder, _observer, _cancellation);
+        var outcomes = runner.Run(roles);
+        var runs = points.Select(p => new PointRun(p.Point, p.Seed, outcomes[p.Scratch], outcomes[p.Distilled], folder.File(p.Folder))).ToList();
+        var result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
+            data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[0], runs,
+            _experiment.Command, DateTimeOffset.Now);
+        AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(result));
+        ExperimentReport.Write(result, folder.Path);
+        return result;
     }
 
-    private List<PointRun> RunSeed(StudyData data, RunFolder folder, nn.Module<Tensor, Tensor> teacher, int seed, ref Tensor? cache)
+    /// <summary>
+    /// The experiment as roles: the teacher once (first seed), then per seed a scratch baseline per
+    /// distinct student (spec and training) and one distilled student per sweep point; and where each
+    /// point's two students are in that list.
+    /// </summary>
+    private (List<StudyRole> Roles, List<(SweepPoint Point, int Seed, int Scratch, int Distilled, string Folder)> Points) Plan()
     {
-        var seedFolder = RunFolder.Create(folder.File($"seed-{seed}"), replace: false);
-        var seedRunner = new ModelRunner(data, seedFolder, _observer, _cancellation);
-        // A sweep over student keys (spec, training) needs a baseline per distinct student; over loss keys, one per seed.
-        var scratches = new Dictionary<string, ModelOutcome>();
-        var runs = new List<PointRun>();
-        foreach (var (point, study) in _experiment.Points)
+        var study = _experiment.Study;
+        var seeds = _experiment.Settings.Seeds;
+        var roles = new List<StudyRole>
         {
-            var training = study.StudentTraining with { Seed = seed };
-            var pointFolder = _experiment.IsSweep ? RunFolder.Create(seedFolder.File("points", point.Id), replace: false) : seedFolder;
-            var pointRunner = _experiment.IsSweep ? new ModelRunner(data, pointFolder, _observer, _cancellation) : seedRunner;
-            if (_experiment.IsSweep) _observer.Messages?.Report($"Seed {seed}, sweep point {point.Id}: {point.Label}");
-
-            var studentKey = study.StudentSpec + "|" + Json.Serialize(training, indented: false);
-            if (!scratches.TryGetValue(studentKey, out var scratch))
+            study.TeacherPath is null
+                ? StudyRole.Trained(ModelRole.Teacher, "teacher", study.TeacherSpec, study.TeacherTraining with { Seed = seeds[0] })
+                : StudyRole.Loaded(ModelRole.Teacher, "teacher", study.TeacherPath),
+        };
+        var points = new List<(SweepPoint, int, int, int, string)>();
+        foreach (var seed in seeds)
+        {
+            var seedFolder = $"seed-{seed}";
+            // A sweep over student keys (spec, training) needs a baseline per distinct student; over loss keys, one per seed.
+            var scratches = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (point, pointStudy) in _experiment.Points)
             {
-                var runner = scratches.Count == 0 ? seedRunner : pointRunner;
-                var (model, outcome) = runner.Train(ModelRole.Scratch, study.StudentSpec, training, () => new SupervisedObjective());
-                model.Dispose();
-                scratches[studentKey] = scratch = outcome;
+                var training = pointStudy.StudentTraining with { Seed = seed };
+                var pointFolder = _experiment.IsSweep ? $"{seedFolder}/points/{point.Id}" : seedFolder;
+                var studentKey = pointStudy.StudentSpec + "|" + Json.Serialize(training, indented: false);
+                if (!scratches.TryGetValue(studentKey, out var scratch))
+                {
+                    var scratchFolder = scratches.Count == 0 ? seedFolder : pointFolder;
+                    roles.Add(StudyRole.Trained(ModelRole.Scratch, $"{scratchFolder}/scratch", pointStudy.StudentSpec, training));
+                    scratches[studentKey] = scratch = roles.Count - 1;
+                }
+                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", pointStudy.StudentSpec, training, "teacher", pointStudy.Distillation));
+                points.Add((point, seed, scratch, roles.Count - 1, pointFolder));
             }
-
-            // Augmented inputs change every epoch, so only un-augmented students can use the cached logits.
-            var useCache = training.JitterPixels == 0;
-            if (useCache) cache ??= Evaluator.Logits(teacher, data.Train.Features);
-            var method = new HintonDistillation(study.Distillation);
-            var sharedCache = cache;
-            var (distilled, distilledOutcome) = pointRunner.Train(ModelRole.Distilled, study.StudentSpec, training,
-                () => useCache ? new DistillationObjective(teacher, method, sharedCache!) : new DistillationObjective(teacher, method, cacheFor: null),
-                study.Distillation.ToString());
-            distilled.Dispose();
-            runs.Add(new PointRun(point, seed, scratch, distilledOutcome, pointFolder.Path));
         }
-        return runs;
+        return (roles, points);
     }
 }

@@ -44,6 +44,9 @@ public sealed class RunFolder
 
     public string File(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>A folder inside this run (seed-2, seed-2/points/p3), created if missing, holding its own models and metrics.</summary>
+    public RunFolder Child(string relative) => new(Subfolder(relative));
+
     public string Subfolder(string name)
     {
         var folder = System.IO.Path.Combine(Path, name);

@@ -1,7 +1,5 @@
-using Distill.Losses;
 using Distill.Reports;
 using Distill.Runs;
-using Distill.Training;
 
 namespace Distill.Studies;
 
@@ -36,28 +34,20 @@ public sealed class DistillationStudy
         AtomicFile.WriteAllText(configPath, config);
         using var data = StudyData.Load(_options.Dataset, _options.DataDirectory, _options.ValidationCount,
             _options.StudentTraining.Seed, _observer.Messages);
-        var runner = new ModelRunner(data, folder, _observer, _cancellation, _resume);
-
-        var (teacher, teacherOutcome) = _options.TeacherPath is null
-            ? runner.Train(ModelRole.Teacher, _options.TeacherSpec, _options.TeacherTraining, () => new SupervisedObjective())
-            : runner.LoadTeacher(_options.TeacherPath);
-        using (teacher)
-        {
-            var (scratch, scratchOutcome) = runner.Train(ModelRole.Scratch, _options.StudentSpec, _options.StudentTraining,
-                () => new SupervisedObjective());
-            scratch.Dispose();
-
-            // Without augmentation the teacher sees the same inputs every epoch: cache its logits once.
-            var cacheTeacher = _options.StudentTraining.JitterPixels == 0;
-            var (distilled, distilledOutcome) = runner.Train(ModelRole.Distilled, _options.StudentSpec, _options.StudentTraining,
-                () => new DistillationObjective(teacher, new HintonDistillation(_options.Distillation), cacheTeacher ? data.Train : null),
-                _options.Distillation.ToString());
-            distilled.Dispose();
-
-            var result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count,
-                [teacherOutcome, scratchOutcome, distilledOutcome], DateTimeOffset.Now);
-            StudyReport.Write(result, folder, _options.ValidationCount, _options.StudentTraining.Seed);
-            return result;
-        }
+        using var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume);
+        var outcomes = runner.Run(Roles(_options));
+        var result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now);
+        StudyReport.Write(result, folder, _options.ValidationCount, _options.StudentTraining.Seed);
+        return result;
     }
+
+    /// <summary>The study as roles: the teacher (trained or loaded), the scratch student, the distilled student.</summary>
+    public static IReadOnlyList<StudyRole> Roles(StudyOptions options) =>
+    [
+        options.TeacherPath is null
+            ? StudyRole.Trained(ModelRole.Teacher, "teacher", options.TeacherSpec, options.TeacherTraining)
+            : StudyRole.Loaded(ModelRole.Teacher, "teacher", options.TeacherPath),
+        StudyRole.Trained(ModelRole.Scratch, "scratch", options.StudentSpec, options.StudentTraining),
+        StudyRole.Distilled("distilled", options.StudentSpec, options.StudentTraining, "teacher", options.Distillation),
+    ];
 }

@@ -24,6 +24,9 @@ public sealed record ModelOutcome(
     IReadOnlyList<EpochRecord> History,
     long[][] ConfusionMatrix)
 {
+    /// <summary>Parameters the distillation methods trained besides the student (regressors, embeddings): training-only, never part of the student's size.</summary>
+    public long MethodParameters { get; init; }
+
     public string Label => Role switch
     {
         ModelRole.Teacher => "Teacher",

@@ -39,28 +39,38 @@ public sealed class ModelRunner
     /// Builds <paramref name="spec"/> from the seed (so two students of one spec start from the
     /// same weights), trains it with the objective, and evaluates the best and last epochs on test.
     /// </summary>
+    /// <param name="name">The model's subfolder and its name in metrics and progress.</param>
+    /// <param name="objectiveFor">The objective for the freshly built model (distillation methods probe its layers).</param>
     public (Sequential Model, ModelOutcome Outcome) Train(
-        ModelRole role, string spec, TrainingOptions training, Func<ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
+        ModelRole role, string name, string spec, TrainingOptions training, Func<Sequential, ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
     {
-        var name = role.ToString().ToLowerInvariant();
         var checkpoints = _folder.Subfolder(name);
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
-        if (_resume && File.Exists(outcomePath)) return Reload(role, spec, checkpoints, outcomePath);
+        if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath);
         _observer.Messages?.Report($"Training {name}: {spec}, {training}");
         manual_seed(training.Seed);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
         var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name);
         var clock = Stopwatch.StartNew();
-        var objective = objectiveFor();
+        ITrainingObjective? objective = null;
         try
         {
+            objective = objectiveFor(model);
+            var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
+            if (objective is DistillationObjective { StudentLayers.Count: > 0 } distillation)
+                extraHyperparameters += $", layers {string.Join(", ", distillation.StudentLayers)} <- {string.Join(", ", distillation.TeacherLayers)}";
+            if (objective is DistillationObjective features && (features.StudentLayers.Count > 0 || methodParameters > 0))
+                _observer.Messages?.Report($"Distilling {name} from teacher layers [{string.Join(", ", features.TeacherLayers)}] into student layers [{string.Join(", ", features.StudentLayers)}]"
+                    + (methodParameters > 0 ? $"; the methods train {methodParameters:N0} parameters of their own (not part of the student)" : "")
+                    + (features.UsesCache ? "; teacher outputs cached" : "; teacher run live"));
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             EvaluationResult? last = null;
             var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
                 lastEpochWeights: m => last = Evaluator.Evaluate(m, _data.Test), resume: _resume);
             var seconds = clock.Elapsed.TotalSeconds;
             var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
-            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), hyperparameters, last!, result.History, result.BestEpoch, seconds);
+            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), hyperparameters, last!, result.History, result.BestEpoch, seconds)
+                with { MethodParameters = methodParameters };
             AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
             return (model, outcome);
         }
@@ -76,9 +86,9 @@ public sealed class ModelRunner
     }
 
     /// <summary>A model an earlier, interrupted run finished: its best weights and its outcome, read back.</summary>
-    private (Sequential Model, ModelOutcome Outcome) Reload(ModelRole role, string spec, string checkpoints, string outcomePath)
+    private (Sequential Model, ModelOutcome Outcome) Reload(ModelRole role, string name, string spec, string checkpoints, string outcomePath)
     {
-        _observer.Messages?.Report($"Reusing {role.ToString().ToLowerInvariant()}: finished before the run was interrupted");
+        _observer.Messages?.Report($"Reusing {name}: finished before the run was interrupted");
         var outcome = Json.Read<ModelOutcome>(outcomePath, "model outcome");
         if (outcome.Role != role || outcome.Spec != spec || outcome.History is null || outcome.History.Any(r => r is null))
             throw new DistillException($"The model outcome '{outcomePath}' does not describe the {role.ToString().ToLowerInvariant()} '{spec}' of this run.");
@@ -93,7 +103,8 @@ public sealed class ModelRunner
     }
 
     /// <summary>Loads a teacher saved by Distill and checks it fits the data set.</summary>
-    public (Sequential Model, ModelOutcome Outcome) LoadTeacher(string path)
+    /// <param name="name">The role's folder name; a loaded model writes nothing into it.</param>
+    public (Sequential Model, ModelOutcome Outcome) LoadTeacher(string path, string name = "teacher")
     {
         _observer.Messages?.Report($"Loading teacher from {path}");
         // The card is checked against the data before the model is built, so a mismatch costs nothing.

@@ -1,5 +1,5 @@
 using Distill.Data;
-using Distill.Losses;
+using Distill.Methods;
 using Distill.Models;
 using Distill.Training;
 

@@ -1,70 +1,113 @@
-using Distill.Data;
-using Distill.Evaluation;
+using Distill.Features;
 using Distill.Losses;
+using Distill.Methods;
+using Distill.Teachers;
 using static TorchSharp.torch;
 
 namespace Distill.Training;
 
 /// <summary>
-/// Distills from a frozen teacher. When the training inputs are not augmented the teacher's
-/// logits never change, so they are computed once for the whole training set and looked up
-/// by row; with augmentation the teacher runs on every augmented batch.
+/// Distills from a frozen teacher with any set of methods: runs the student with its taps armed,
+/// takes the teacher's outputs from its source (cached or live), and adds the hard-label term to
+/// every method's terms. The methods' module is trained and checkpointed with the student.
 /// </summary>
 public sealed class DistillationObjective : ITrainingObjective, IDisposable
 {
-    private readonly nn.Module<Tensor, Tensor> _teacher;
-    private readonly IDistillationMethod _method;
-    private readonly Tensor? _cachedLogits;
-    private readonly bool _ownsCache;
+    private readonly ITeacherSource _teacher;
+    private readonly FeatureTaps _studentTaps;
+    private readonly double _hardLabelWeight;
 
-    public DistillationObjective(nn.Module<Tensor, Tensor> teacher, IDistillationMethod method, LabeledDataset? cacheFor)
+    private DistillationObjective(ITeacherSource teacher, MethodSet methods, FeatureTaps studentTaps, double hardLabelWeight)
     {
         _teacher = teacher;
-        _method = method;
-        Freeze(teacher);
-        _cachedLogits = cacheFor is null ? null : Evaluator.Logits(teacher, cacheFor.Features);
-        _ownsCache = true;
+        Methods = methods;
+        _studentTaps = studentTaps;
+        _hardLabelWeight = hardLabelWeight;
     }
 
     /// <summary>
-    /// Looks teacher logits up in <paramref name="sharedLogits"/>, computed once for the training set
-    /// by the caller, so every student of a sweep reuses one cache. The caller keeps and disposes it.
+    /// Builds the methods of <paramref name="options"/> for <paramref name="student"/> (its layers
+    /// probed with inputs of <paramref name="inputShape"/>) and <paramref name="teacher"/>, and
+    /// attaches the taps they need. Inputs that change every epoch (<paramref name="augmented"/>)
+    /// get a live teacher; others share the teacher's cache.
     /// </summary>
-    public DistillationObjective(nn.Module<Tensor, Tensor> teacher, IDistillationMethod method, Tensor sharedLogits)
+    public static DistillationObjective Create(
+        nn.Module<Tensor, Tensor> student, FrozenTeacher teacher, DistillationOptions options,
+        IReadOnlyList<long> inputShape, int classCount, long trainCount, int seed, bool augmented)
     {
-        _teacher = teacher;
-        _method = method;
-        Freeze(teacher);
-        _cachedLogits = sharedLogits;
+        options.Validate();
+        var descriptors = options.Methods();
+        var needsLayers = descriptors.Any(d => d.Name is not ("kd" or "dkd" or "ls"));
+        var context = new MethodContext(
+            needsLayers ? FeatureProbe.Layers(student, inputShape) : [],
+            needsLayers ? teacher.Layers : [],
+            classCount, trainCount, seed);
+        var methods = new MethodSet(descriptors.Select(d => (d.Name, d.Create(options, context))));
+        FeatureTaps? taps = null;
+        ITeacherSource? source = null;
+        try
+        {
+            taps = new FeatureTaps(student, methods.StudentLayers, "student");
+            source = teacher.Source(methods.TeacherLayers, augmented);
+            return new DistillationObjective(source, methods, taps, options.ResolvedHardLabelWeight());
+        }
+        catch
+        {
+            taps?.Dispose();
+            (source as LiveTeacher)?.Dispose();
+            methods.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>True when teacher logits come from the cache rather than a forward pass per step.</summary>
-    public bool UsesCache => _cachedLogits is not null;
+    /// <summary>The methods, their parameters and state.</summary>
+    public MethodSet Methods { get; }
 
-    /// <summary>Eval mode (dropout and batch-norm statistics fixed) and no gradients, for good.</summary>
-    public static void Freeze(nn.Module teacher)
+    /// <summary>True when teacher outputs come from the cache rather than a forward pass per step.</summary>
+    public bool UsesCache => _teacher.IsCached;
+
+    /// <summary>The student layers the methods read.</summary>
+    public IReadOnlyList<string> StudentLayers => _studentTaps.Layers;
+
+    /// <summary>The teacher layers the methods read.</summary>
+    public IReadOnlyList<string> TeacherLayers => _teacher.Layers;
+
+    public nn.Module? Companion => Methods.parameters().Any() || Methods.buffers().Any() ? Methods : null;
+
+    public IReadOnlyDictionary<string, Generator> Generators => Methods.Generators;
+
+    public (Tensor Logits, LossTerms Terms) Step(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, Tensor rows, int epoch)
     {
-        teacher.eval();
-        foreach (var parameter in teacher.parameters()) parameter.requires_grad = false;
+        Tensor logits;
+        IReadOnlyDictionary<string, Tensor> studentFeatures;
+        using (_studentTaps.Arm())
+        {
+            logits = model.call(inputs);
+            studentFeatures = new Dictionary<string, Tensor>(_studentTaps.Outputs);
+        }
+        var teacher = _teacher.Outputs(inputs, rows);
+        var step = new DistillationStep(logits, teacher.Logits, labels, studentFeatures, teacher.Features, rows, epoch);
+        return (logits, Terms(Methods, _hardLabelWeight, step));
     }
 
-    public LossTerms Compute(Tensor logits, Tensor labels, Tensor inputs, Tensor rows)
+    /// <summary>
+    /// The loss terms of one step: hard_ce = HardLabelWeight * CE(y, z_s) when that weight is above 0,
+    /// then every method's own terms.
+    /// </summary>
+    public static LossTerms Terms(MethodSet methods, double hardLabelWeight, DistillationStep step)
     {
-        Tensor teacherLogits;
-        if (_cachedLogits is not null)
-        {
-            teacherLogits = _cachedLogits.index_select(0, rows);
-        }
-        else
-        {
-            using var noGrad = no_grad();
-            teacherLogits = _teacher.call(inputs);
-        }
-        return _method.Compute(new DistillationBatch(logits, teacherLogits, labels));
+        DistillationLosses.CheckShapes(step.StudentLogits, step.TeacherLogits);
+        var terms = new LossTerms();
+        if (hardLabelWeight > 0) terms.Add("hard_ce", DistillationLosses.HardLabelCrossEntropy(step.StudentLogits, step.Labels) * hardLabelWeight);
+        methods.AddTerms(terms, step);
+        if (terms.Terms.Count == 0) terms.Add("hard_ce", DistillationLosses.HardLabelCrossEntropy(step.StudentLogits, step.Labels) * 0.0);
+        return terms;
     }
 
     public void Dispose()
     {
-        if (_ownsCache) _cachedLogits?.Dispose();
+        _studentTaps.Dispose();
+        (_teacher as LiveTeacher)?.Dispose();
+        Methods.Dispose();
     }
 }

@@ -3,12 +3,20 @@ using static TorchSharp.torch;
 
 namespace Distill.Training;
 
-/// <summary>What a training step minimises, given the model's logits on a batch.</summary>
+/// <summary>What a training step minimises: runs the model on a batch and names the loss terms.</summary>
 public interface ITrainingObjective
 {
-    /// <param name="logits">The trained model's outputs on <paramref name="inputs"/>.</param>
+    /// <param name="model">The model being trained.</param>
+    /// <param name="inputs">The batch as the model sees it (after augmentation).</param>
     /// <param name="labels">True classes of the batch.</param>
-    /// <param name="inputs">The batch as the model saw it (after augmentation).</param>
     /// <param name="rows">Row indices of the batch in the training set (to look up cached values).</param>
-    LossTerms Compute(Tensor logits, Tensor labels, Tensor inputs, Tensor rows);
+    /// <param name="epoch">The epoch the step belongs to (1-based).</param>
+    /// <returns>The model's logits and the named, weighted loss terms.</returns>
+    (Tensor Logits, LossTerms Terms) Step(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, Tensor rows, int epoch);
+
+    /// <summary>Modules trained with the model and checkpointed with it (method regressors, embeddings, memory banks); null when none.</summary>
+    nn.Module? Companion => null;
+
+    /// <summary>Random generators the objective draws from, checkpointed with the run.</summary>
+    IReadOnlyDictionary<string, Generator> Generators => new Dictionary<string, Generator>();
 }

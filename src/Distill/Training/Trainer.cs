@@ -55,7 +55,10 @@ public sealed class Trainer
             : null;
         var generators = new Dictionary<string, Generator> { ["sampler"] = sampler.Generator! };
         if (jitter is not null) generators["jitter"] = jitter.Generator;
-        var trainable = model.parameters().Where(p => p.requires_grad).ToList();
+        foreach (var (generatorName, generator) in objective.Generators) generators["method." + generatorName] = generator;
+        var companion = objective.Companion;
+        // Method parameters (regressors, embeddings) train with the model; a frozen teacher has none here.
+        var trainable = model.parameters().Concat(companion?.parameters() ?? []).Where(p => p.requires_grad).ToList();
         using var optimizer = _options.Optimizer.Create(trainable);
         var scheduler = _options.Schedule.Create(optimizer, _options.Epochs);
         var fingerprint = Runs.Json.Serialize(_options, indented: false);
@@ -71,7 +74,7 @@ public sealed class Trainer
         {
             if (resume && statePath is not null && File.Exists(statePath))
             {
-                var (state, weights) = TrainingCheckpoint.Restore(statePath, fingerprint, _options.Epochs, model, optimizer, trainable, generators);
+                var (state, weights) = TrainingCheckpoint.Restore(statePath, fingerprint, _options.Epochs, model, companion, optimizer, trainable, generators);
                 bestWeights = weights;
                 // The schedule's own position is replayed; the saved learning rate then overrides
                 // whatever the replay computed, though both agree.
@@ -108,7 +111,7 @@ public sealed class Trainer
                 }
                 if (checkpoints is not null && card is not null) ModelStore.Save(model, card, Path.Combine(checkpoints, "last.bin"));
                 if (statePath is not null)
-                    TrainingCheckpoint.Save(statePath, fingerprint, epoch, best.Epoch, best.Accuracy, history, model, bestWeights!, optimizer, generators);
+                    TrainingCheckpoint.Save(statePath, fingerprint, epoch, best.Epoch, best.Accuracy, history, model, companion, bestWeights!, optimizer, generators);
                 _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, sampler.BatchesPerEpoch, sampler.BatchesPerEpoch,
                     record.TrainLoss, record.TrainAccuracy, record));
 
@@ -143,6 +146,7 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         var learningRate = optimizer.ParamGroups.First().LearningRate;
         model.train();
+        objective.Companion?.train();
         var termSums = new Dictionary<string, double>();
         double lossSum = 0;
         long correct = 0, seen = 0;
@@ -160,8 +164,8 @@ public sealed class Trainer
                 if (jitter is not null) inputs = jitter.Apply(inputs);
 
                 optimizer.zero_grad();
-                var logits = model.call(inputs);
-                using var terms = objective.Compute(logits, labels, inputs, rows);
+                var (logits, terms) = objective.Step(model, inputs, labels, rows, epoch);
+                using var termsScope = terms;
                 var total = terms.Total();
                 var loss = total.item<float>();
                 if (!float.IsFinite(loss))

@@ -43,7 +43,7 @@ public sealed class TrainingCheckpoint
     /// <param name="generators">Named generators besides the global one (shuffling, jitter).</param>
     public static void Save(
         string path, string fingerprint, int epoch, int bestEpoch, double bestAccuracy, IReadOnlyList<EpochRecord> history,
-        nn.Module model, IReadOnlyDictionary<string, Tensor> bestWeights, optim.Optimizer optimizer,
+        nn.Module model, nn.Module? companion, IReadOnlyDictionary<string, Tensor> bestWeights, optim.Optimizer optimizer,
         IReadOnlyDictionary<string, Generator> generators)
     {
         var states = OptimizerCheckpoint.States(optimizer);
@@ -54,6 +54,7 @@ public sealed class TrainingCheckpoint
         var tensors = new List<KeyValuePair<string, Tensor>>();
         tensors.AddRange(model.state_dict().Select(kv => KeyValuePair.Create("model." + kv.Key, kv.Value)));
         tensors.AddRange(bestWeights.Select(kv => KeyValuePair.Create("best." + kv.Key, kv.Value)));
+        if (companion is not null) tensors.AddRange(companion.state_dict().Select(kv => KeyValuePair.Create("method." + kv.Key, kv.Value)));
         for (var i = 0; i < states.Count; i++)
             foreach (var (field, tensor) in OptimizerCheckpoint.Tensors(states[i]))
                 tensors.Add(KeyValuePair.Create($"optimizer.{i}.{field}", tensor));
@@ -96,7 +97,7 @@ public sealed class TrainingCheckpoint
     /// The learning-rate schedule and <see cref="LearningRates"/> are the caller's to put back.
     /// </summary>
     public static (TrainingCheckpoint Checkpoint, Dictionary<string, Tensor> BestWeights) Restore(
-        string path, string fingerprint, int epochs, nn.Module model, optim.Optimizer optimizer,
+        string path, string fingerprint, int epochs, nn.Module model, nn.Module? companion, optim.Optimizer optimizer,
         IReadOnlyList<Parameter> trainable, IReadOnlyDictionary<string, Generator> generators)
     {
         var what = $"Checkpoint '{path}'";
@@ -113,6 +114,7 @@ public sealed class TrainingCheckpoint
             throw new DistillException($"{what} has an inconsistent header.");
 
         var modelTensors = model.state_dict();
+        var companionTensors = companion?.state_dict() ?? new Dictionary<string, Tensor>();
         var generatorStates = new Dictionary<string, Tensor> { [GlobalGenerator] = get_rng_state() };
         foreach (var (name, generator) in generators) generatorStates["rng." + name] = generator.get_state();
         // The optimizer keeps one state per trainable parameter, in the order it was given them.
@@ -121,7 +123,7 @@ public sealed class TrainingCheckpoint
         Dictionary<string, Tensor> loaded;
         try
         {
-            loaded = TensorFile.Read(stream, stream.Length - stream.Position - HashBytes, what, name => SlotFor(name, modelTensors, generatorStates, states, parameters));
+            loaded = TensorFile.Read(stream, stream.Length - stream.Position - HashBytes, what, name => SlotFor(name, modelTensors, companionTensors, generatorStates, states, parameters));
         }
         finally
         {
@@ -132,6 +134,7 @@ public sealed class TrainingCheckpoint
         try
         {
             var required = modelTensors.Keys.SelectMany(k => new[] { "model." + k, "best." + k }).Concat(generatorStates.Keys)
+                .Concat(companionTensors.Keys.Select(k => "method." + k))
                 .Concat(states.SelectMany((s, i) => OptimizerCheckpoint.RequiredFields(s).Select(f => $"optimizer.{i}.{f}")));
             if (required.FirstOrDefault(k => !loaded.ContainsKey(k)) is { } missing)
                 throw new DistillException($"{what} lacks the tensor '{missing}'.");
@@ -140,7 +143,10 @@ public sealed class TrainingCheckpoint
 
             foreach (var name in generatorStates.Keys) CheckGeneratorState(loaded[name], name, what);
             using (no_grad())
+            {
                 foreach (var (name, tensor) in modelTensors) tensor.copy_(loaded["model." + name]);
+                foreach (var (name, tensor) in companionTensors) tensor.copy_(loaded["method." + name]);
+            }
             var best = modelTensors.Keys.ToDictionary(k => k, k => loaded["best." + k]);
             keep.UnionWith(best.Values);
             set_rng_state(loaded[GlobalGenerator]);
@@ -231,12 +237,13 @@ public sealed class TrainingCheckpoint
     }
 
     private static TensorSlot? SlotFor(
-        string name, Dictionary<string, Tensor> model, Dictionary<string, Tensor> generators,
+        string name, Dictionary<string, Tensor> model, Dictionary<string, Tensor> companion, Dictionary<string, Tensor> generators,
         IReadOnlyList<OptimizerState> states, IReadOnlyList<TensorSlot> parameters)
     {
         if (generators.TryGetValue(name, out var generator)) return TensorSlot.Of(generator);
         if (name.StartsWith("model.", StringComparison.Ordinal) && model.TryGetValue(name[6..], out var weight)) return TensorSlot.Of(weight);
         if (name.StartsWith("best.", StringComparison.Ordinal) && model.TryGetValue(name[5..], out var best)) return TensorSlot.Of(best);
+        if (name.StartsWith("method.", StringComparison.Ordinal) && companion.TryGetValue(name[7..], out var state)) return TensorSlot.Of(state);
         var parts = name.Split('.');
         if (parts is ["optimizer", var number, var field]
             && int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)

@@ -55,8 +55,8 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--hard-weight", "-0.5", "HardLabelWeight must be a finite number of 0 or more")]
-    [InlineData("--temperature", "-2", "temperature must be a positive number")]
+    [InlineData("--hard-weight", "-0.5", "The weight 'hardLabelWeight' must be a number from 0 to 1000000")]
+    [InlineData("--temperature", "-2", "temperature must be a number above 0 and at most 1000")]
     [InlineData("--student-batch-size", "0", "batch size must be positive")]
     [InlineData("--teacher-lr", "-1", "learning rate must be a positive number")]
     [InlineData("--teacher-momentum", "1", "momentum must be in [0, 1)")]

@@ -101,8 +101,8 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--temperature", "0", "temperature must be a positive number")]
-    [InlineData("--soft-weight", "-1", "SoftTargetWeight must be")]
+    [InlineData("--temperature", "0", "temperature must be a number above 0 and at most 1000")]
+    [InlineData("--soft-weight", "-1", "The weight 'softTargetWeight' must be")]
     [InlineData("--student-epochs", "0", "number of epochs must be positive")]
     [InlineData("--student-spec", "mlp:abc", "positive layer width")]
     [InlineData("--dataset", "imagenet", "Unknown data set 'imagenet'")]

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Distill.Losses;
+using Distill.Methods;
+using Distill.Training;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Losses;
@@ -81,9 +83,7 @@ public sealed class GoldenLossTests
     {
         using var scope = NewDisposeScope();
         var golden = Find(name);
-        var method = new HintonDistillation(golden.Options());
-
-        using var terms = method.Compute(new DistillationBatch(golden.Student(), golden.Teacher(), golden.LabelTensor()));
+        using var terms = HintonTerms(golden, golden.Student());
 
         AssertClose(golden.Total, terms.Total().item<double>(), name);
     }
@@ -95,14 +95,23 @@ public sealed class GoldenLossTests
         using var scope = NewDisposeScope();
         var golden = Find(name);
         var student = golden.Student().requires_grad_();
-        var method = new HintonDistillation(golden.Options());
-
-        using var terms = method.Compute(new DistillationBatch(student, golden.Teacher(), golden.LabelTensor()));
+        using var terms = HintonTerms(golden, student);
         terms.Total().backward();
 
         Assert.NotNull(student.grad);
         AssertClose(golden.StudentLogitsGrad, student.grad.data<double>().ToArray(), name);
     }
+
+    /// <summary>The engine's terms for Hinton KD alone: its hard-label term and the kd method's soft term.</summary>
+    private static LossTerms HintonTerms(GoldenCase golden, Tensor student)
+    {
+        var options = golden.Options();
+        using var methods = new MethodSet([("kd", new HintonKd(options.Temperature, options.SoftTargetWeight))]);
+        var step = new DistillationStep(student, golden.Teacher(), golden.LabelTensor(), Empty, Empty, zeros(1, ScalarType.Int64), 1);
+        return DistillationObjective.Terms(methods, options.ResolvedHardLabelWeight(), step);
+    }
+
+    private static readonly IReadOnlyDictionary<string, Tensor> Empty = new Dictionary<string, Tensor>();
 
     private static GoldenCase Find(string name) => Cases.Value.Single(c => c.Name == name);
 

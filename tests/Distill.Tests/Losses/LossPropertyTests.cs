@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Distill.Losses;
+using Distill.Methods;
+using Distill.Training;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Losses;
@@ -146,12 +149,12 @@ public sealed class LossPropertyTests
     {
         using var scope = NewDisposeScope();
         var logits = RandomLogits(seed: 9, scale: 1.0);
-        var expected = $"The temperature must be a positive number, not {temperature}.";
+        var expected = $"The temperature must be a number above 0 and at most 1000, not {temperature}.";
 
         Assert.Equal(expected, Assert.Throws<DistillException>(() => SoftTargets.Probabilities(logits, temperature)).Message);
         Assert.Equal(expected, Assert.Throws<DistillException>(() => SoftTargets.LogProbabilities(logits, temperature)).Message);
         Assert.Equal(expected, Assert.Throws<DistillException>(() => DistillationLosses.SoftTargetKl(logits, logits, temperature)).Message);
-        Assert.Equal(expected, Assert.Throws<DistillException>(() => new HintonDistillation(new DistillationOptions { Temperature = temperature })).Message);
+        Assert.Equal(expected, Assert.Throws<DistillException>(new DistillationOptions { Temperature = temperature }.Validate).Message);
     }
 
     [Theory]
@@ -166,9 +169,9 @@ public sealed class LossPropertyTests
             ? new DistillationOptions { HardLabelWeight = weight }
             : new DistillationOptions { SoftTargetWeight = weight };
 
-        var error = Assert.Throws<DistillException>(() => new HintonDistillation(options));
+        var error = Assert.Throws<DistillException>(options.Validate);
 
-        Assert.Equal($"{option} must be a finite number of 0 or more, not {weight}.", error.Message);
+        Assert.Equal($"The weight '{JsonNamingPolicy.CamelCase.ConvertName(option)}' must be a number from 0 to 1000000, not {weight}.", error.Message);
     }
 
     [Fact]
@@ -188,10 +191,11 @@ public sealed class LossPropertyTests
         var student = zeros([2, 3], ScalarType.Float64);
         var teacher = zeros([2, 4], ScalarType.Float64);
         var labels = tensor(new long[] { 0, 1 });
-        var method = new HintonDistillation(new DistillationOptions());
+        using var methods = new MethodSet([("kd", new HintonKd(4, 0.9))]);
+        var empty = new Dictionary<string, Tensor>();
 
         var direct = Assert.Throws<DistillException>(() => DistillationLosses.SoftTargetKl(student, teacher, 4.0));
-        var throughMethod = Assert.Throws<DistillException>(() => method.Compute(new DistillationBatch(student, teacher, labels)));
+        var throughMethod = Assert.Throws<DistillException>(() => DistillationObjective.Terms(methods, 0.1, new DistillationStep(student, teacher, labels, empty, empty, labels, 1)));
 
         foreach (var error in new[] { direct, throughMethod })
         {

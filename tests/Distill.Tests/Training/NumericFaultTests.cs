@@ -26,7 +26,13 @@ public sealed class NumericFaultTests : IDisposable
     {
         private int _steps;
 
-        public LossTerms Compute(Tensor logits, Tensor labels, Tensor inputs, Tensor rows)
+        public (Tensor Logits, LossTerms Terms) Step(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, Tensor rows, int epoch)
+        {
+            var logits = model.call(inputs);
+            return (logits, Compute(logits, labels));
+        }
+
+        private LossTerms Compute(Tensor logits, Tensor labels)
         {
             var ce = DistillationLosses.HardLabelCrossEntropy(logits, labels);
             if (++_steps <= goodSteps) return new LossTerms().Add("ce", ce);

@@ -1,5 +1,6 @@
 using Distill.Evaluation;
-using Distill.Losses;
+using Distill.Methods;
+using Distill.Teachers;
 using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Training;
@@ -74,7 +75,8 @@ public sealed class TrainerTests : IDisposable
         var before = teacher.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         using var student = Build("mlp:8", 3);
 
-        using var objective = new DistillationObjective(teacher, new HintonDistillation(new DistillationOptions()), cacheFor: null);
+        using var frozen = new FrozenTeacher(teacher, _tiny.Data.Train.Features);
+        using var objective = DistillationObjective.Create(student, frozen, new DistillationOptions(), _tiny.Data.Train.SampleShape, 10, _tiny.Data.Train.Count, 1, augmented: true);
         Fit(student, objective, new TrainingOptions { Epochs = 2, JitterPixels = 1 });
 
         Assert.False(teacher.training);
@@ -88,12 +90,13 @@ public sealed class TrainerTests : IDisposable
     {
         using var teacher = Build("mlp:48", 2);
         Fit(teacher, new SupervisedObjective(), new TrainingOptions { Epochs = 1 });
-        var method = new HintonDistillation(new DistillationOptions { Temperature = 3 });
+        var options = new DistillationOptions { Temperature = 3 };
         using var cachedStudent = Build("mlp:8", 3);
         using var liveStudent = Build("mlp:8", 3);
 
-        using var cached = new DistillationObjective(teacher, method, _tiny.Data.Train);
-        using var live = new DistillationObjective(teacher, method, cacheFor: null);
+        using var frozen = new FrozenTeacher(teacher, _tiny.Data.Train.Features);
+        using var cached = DistillationObjective.Create(cachedStudent, frozen, options, _tiny.Data.Train.SampleShape, 10, _tiny.Data.Train.Count, 1, augmented: false);
+        using var live = DistillationObjective.Create(liveStudent, frozen, options, _tiny.Data.Train.SampleShape, 10, _tiny.Data.Train.Count, 1, augmented: true);
         var a = Fit(cachedStudent, cached, new TrainingOptions { Epochs = 2 });
         var b = Fit(liveStudent, live, new TrainingOptions { Epochs = 2 });
 

@@ -1,0 +1,78 @@
+using static TorchSharp.torch;
+
+namespace Distill.Features;
+
+/// <summary>
+/// Reads the outputs of named layers during a model's forward pass, through forward hooks, so models
+/// need no changes. Layers are named by their module path (<c>conv2</c>, <c>layer3.1.conv2</c>).
+/// Outputs are kept only while armed (one training step), so evaluation passes record nothing.
+/// </summary>
+public sealed class FeatureTaps : IDisposable
+{
+    private readonly Dictionary<string, Tensor> _outputs = new(StringComparer.Ordinal);
+    private readonly List<(string Name, Tensor Output)> _recorded = [];
+    private readonly List<Action> _removers = [];
+    private bool _armed;
+
+    /// <param name="model">The model to read from.</param>
+    /// <param name="layers">Module paths; an unknown one is an error listing the ones that exist.</param>
+    /// <param name="owner">Says whose layers these are in errors ("student", "teacher").</param>
+    public FeatureTaps(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, string owner)
+    {
+        Layers = layers;
+        if (layers.Count == 0) return;
+        var modules = model.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+        foreach (var layer in layers.Distinct(StringComparer.Ordinal))
+        {
+            if (!modules.TryGetValue(layer, out var module))
+                throw new DistillException($"The {owner} has no layer '{layer}'; its layers are {string.Join(", ", modules.Keys)}.");
+            if (module is not nn.Module<Tensor, Tensor> tensorModule)
+                throw new DistillException($"The {owner}'s layer '{layer}' does not map one tensor to one tensor, so it cannot be tapped.");
+            var name = layer;
+            var remover = tensorModule.register_forward_hook((_, _, output) =>
+            {
+                if (_armed && _outputs.TryAdd(name, output)) _recorded.Add((name, output));
+                return output;
+            });
+            _removers.Add(remover.remove);
+        }
+    }
+
+    public IReadOnlyList<string> Layers { get; }
+
+    /// <summary>Records layer outputs until the returned handle is disposed; earlier outputs are forgotten.</summary>
+    public IDisposable Arm()
+    {
+        _outputs.Clear();
+        _recorded.Clear();
+        _armed = true;
+        return new Disarm(this);
+    }
+
+    /// <summary>The outputs recorded since <see cref="Arm"/>, by layer name.</summary>
+    public IReadOnlyDictionary<string, Tensor> Outputs
+    {
+        get
+        {
+            if (Layers.FirstOrDefault(l => !_outputs.ContainsKey(l)) is { } missing)
+                throw new DistillException($"The layer '{missing}' was not reached by the forward pass, so its output cannot be read.");
+            return _outputs;
+        }
+    }
+
+    /// <summary>The outputs recorded since <see cref="Arm"/>, in the order the layers finished.</summary>
+    public IReadOnlyList<(string Name, Tensor Output)> Recorded => _recorded;
+
+    public void Dispose()
+    {
+        foreach (var remove in _removers) remove();
+        _removers.Clear();
+        _outputs.Clear();
+        _recorded.Clear();
+    }
+
+    private sealed class Disarm(FeatureTaps taps) : IDisposable
+    {
+        public void Dispose() => taps._armed = false;
+    }
+}

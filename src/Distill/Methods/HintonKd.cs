@@ -1,0 +1,39 @@
+using Distill.Losses;
+
+namespace Distill.Methods;
+
+/// <summary>
+/// Hinton KD (Hinton, Vinyals, Dean 2015, "Distilling the Knowledge in a Neural Network"):
+/// soft_kl = SoftTargetWeight * T^2 * KL(softmax(z_t/T) || softmax(z_s/T)), KL summed over classes and
+/// averaged over the batch. With the engine's hard term this is the paper's
+/// L = HardLabelWeight * CE(y, z_s) + SoftTargetWeight * T^2 * KL. Defaults: T = 4, hard 0.1, soft 0.9.
+/// </summary>
+public sealed class HintonKd : DistillationMethod
+{
+    private readonly double _temperature;
+    private readonly double _weight;
+
+    public HintonKd(double temperature, double softTargetWeight) : base(nameof(HintonKd))
+    {
+        TemperatureCheck.Check(temperature);
+        _temperature = temperature;
+        _weight = softTargetWeight;
+        RegisterComponents();
+    }
+
+    public static MethodDescriptor Descriptor { get; } = new(
+        "kd",
+        "Match the teacher's temperature-softened class probabilities (KL x T^2).",
+        "Hinton, Vinyals, Dean 2015, Distilling the Knowledge in a Neural Network",
+        DefaultHardLabelWeight: 0.1,
+        Options: o => new { o.Temperature, o.SoftTargetWeight },
+        Create: (o, _) => new HintonKd(o.Temperature, o.SoftTargetWeight));
+
+    public override LossTerms forward(DistillationStep step)
+    {
+        var terms = new LossTerms();
+        if (_weight > 0)
+            terms.Add("soft_kl", DistillationLosses.SoftTargetKl(step.StudentLogits, step.TeacherLogits, _temperature) * _weight);
+        return terms;
+    }
+}

@@ -1,0 +1,32 @@
+using Distill.Methods;
+using Distill.Training;
+
+namespace Distill.Studies;
+
+/// <summary>
+/// One model of a study and how it comes to be: trained on the labels, distilled from an earlier
+/// role, or loaded from a file. A study is a list of these, run in order by <see cref="StudyRunner"/>.
+/// </summary>
+/// <param name="Role">How the model is labelled in tables (teacher, scratch, distilled).</param>
+/// <param name="Folder">The model's folder, relative to the run folder (teacher, seed-2/points/p3/distilled).</param>
+/// <param name="Spec">Architecture, when trained.</param>
+/// <param name="Training">Training options, when trained.</param>
+/// <param name="LoadFrom">A saved model to use instead of training one.</param>
+/// <param name="TeacherFolder">The <see cref="Folder"/> of the role to distil from; null trains on the labels alone.</param>
+/// <param name="Distillation">The methods and weights, when distilled.</param>
+public sealed record StudyRole(
+    ModelRole Role,
+    string Folder,
+    string Spec,
+    TrainingOptions Training,
+    string? LoadFrom = null,
+    string? TeacherFolder = null,
+    DistillationOptions? Distillation = null)
+{
+    public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
+
+    public static StudyRole Loaded(ModelRole role, string folder, string path) => new(role, folder, "", new TrainingOptions(), LoadFrom: path);
+
+    public static StudyRole Distilled(string folder, string spec, TrainingOptions training, string teacherFolder, DistillationOptions distillation) =>
+        new(ModelRole.Distilled, folder, spec, training, TeacherFolder: teacherFolder, Distillation: distillation);
+}

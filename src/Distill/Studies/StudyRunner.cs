@@ -1,0 +1,91 @@
+using Distill.Runs;
+using Distill.Teachers;
+using Distill.Training;
+using TorchSharp.Modules;
+
+namespace Distill.Studies;
+
+/// <summary>
+/// The one path every command takes: runs a study's roles in order against one data split. A role
+/// that later roles distil from stays in memory as a <see cref="FrozenTeacher"/>, whose cache of
+/// outputs every student that sees un-augmented inputs shares; every other model is released as
+/// soon as it is evaluated. Each folder's metrics.jsonl gets the epochs of the models under it.
+/// </summary>
+public sealed class StudyRunner : IDisposable
+{
+    private readonly StudyData _data;
+    private readonly RunFolder _root;
+    private readonly StudyObserver _observer;
+    private readonly CancellationToken _cancellation;
+    private readonly bool _resume;
+    private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Sequential Model, FrozenTeacher Teacher)> _teachers = new(StringComparer.Ordinal);
+
+    public StudyRunner(StudyData data, RunFolder root, StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
+    {
+        _data = data;
+        _root = root;
+        _observer = observer ?? StudyObserver.None;
+        _cancellation = cancellation;
+        _resume = resume;
+    }
+
+    /// <summary>Runs <paramref name="roles"/> in order; returns their outcomes in the same order.</summary>
+    public IReadOnlyList<ModelOutcome> Run(IReadOnlyList<StudyRole> roles)
+    {
+        var teachers = roles.Where(r => r.TeacherFolder is not null).Select(r => r.TeacherFolder!).ToHashSet(StringComparer.Ordinal);
+        var outcomes = new List<ModelOutcome>();
+        for (var i = 0; i < roles.Count; i++)
+        {
+            var role = roles[i];
+            if (role.TeacherFolder is { } from && !_teachers.ContainsKey(from))
+                throw new DistillException($"The study distils '{role.Folder}' from '{from}', which no earlier role produced.");
+            var (model, outcome) = RunRole(role);
+            outcomes.Add(outcome);
+            if (teachers.Contains(role.Folder)) _teachers[role.Folder] = (model, new FrozenTeacher(model, _data.Train.Features));
+            else model.Dispose();
+        }
+        return outcomes;
+    }
+
+    private (Sequential Model, ModelOutcome Outcome) RunRole(StudyRole role)
+    {
+        var (parent, name) = Split(role.Folder);
+        var runner = RunnerFor(parent);
+        if (role.LoadFrom is not null) return runner.LoadTeacher(role.LoadFrom, name);
+        if (role.TeacherFolder is null)
+            return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective());
+        var teacher = _teachers[role.TeacherFolder].Teacher;
+        var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
+        return runner.Train(role.Role, name, role.Spec, role.Training,
+            student => DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
+                _data.Train.Count, role.Training.Seed, augmented: role.Training.JitterPixels > 0),
+            distillation.ToString());
+    }
+
+    private ModelRunner RunnerFor(string parent)
+    {
+        if (!_runners.TryGetValue(parent, out var runner))
+        {
+            var folder = parent.Length == 0 ? _root : _root.Child(parent);
+            _runners[parent] = runner = new ModelRunner(_data, folder, _observer, _cancellation, _resume);
+        }
+        return runner;
+    }
+
+    private static (string Parent, string Name) Split(string folder)
+    {
+        var slash = folder.LastIndexOf('/');
+        return slash < 0 ? ("", folder) : (folder[..slash], folder[(slash + 1)..]);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (model, teacher) in _teachers.Values)
+        {
+            teacher.Dispose();
+            model.Dispose();
+        }
+        _teachers.Clear();
+    }
+}

@@ -1,0 +1,51 @@
+using Distill.Features;
+using static TorchSharp.torch;
+
+namespace Distill.Teachers;
+
+/// <summary>
+/// A study's frozen teacher and the sources its students draw from. Without augmentation the
+/// teacher's outputs never change, so they are computed once (logits always, feature maps when they
+/// fit in memory) and shared by every student; with augmentation each student gets a live source.
+/// </summary>
+public sealed class FrozenTeacher : IDisposable
+{
+    private readonly Tensor _trainFeatures;
+    private readonly Dictionary<string, CachedTeacher> _caches = new(StringComparer.Ordinal);
+    private IReadOnlyList<LayerShape>? _layers;
+
+    public FrozenTeacher(nn.Module<Tensor, Tensor> module, Tensor trainFeatures)
+    {
+        LiveTeacher.Freeze(module);
+        Module = module;
+        _trainFeatures = trainFeatures;
+    }
+
+    public nn.Module<Tensor, Tensor> Module { get; }
+
+    /// <summary>The teacher's layers with their output shapes.</summary>
+    public IReadOnlyList<LayerShape> Layers => _layers ??= FeatureProbe.Layers(Module, _trainFeatures.shape[1..]);
+
+    /// <summary>
+    /// A source of the teacher's logits and <paramref name="layers"/>. Cached sources belong to this
+    /// object; a live one (<paramref name="augmented"/> inputs, or features too large to cache) belongs
+    /// to the caller, who disposes it.
+    /// </summary>
+    public ITeacherSource Source(IReadOnlyList<string> layers, bool augmented)
+    {
+        if (augmented) return new LiveTeacher(Module, layers);
+        var shapes = layers.Select(l => Layers.FirstOrDefault(s => s.Name == l)
+            ?? throw new DistillException($"The teacher has no layer '{l}'; its layers are {string.Join(", ", Layers.Select(s => s.Name))}.")).ToList();
+        if (CachedTeacher.FeatureBytes(shapes, _trainFeatures.shape[0]) > CachedTeacher.MaxFeatureBytes) return new LiveTeacher(Module, layers);
+        var key = string.Join("|", layers);
+        if (!_caches.TryGetValue(key, out var cache))
+            _caches[key] = cache = CachedTeacher.Compute(Module, _trainFeatures, layers);
+        return cache;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cache in _caches.Values) cache.Dispose();
+        _caches.Clear();
+    }
+}
