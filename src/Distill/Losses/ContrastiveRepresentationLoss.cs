@@ -29,7 +29,7 @@ public static class ContrastiveRepresentationLoss
                 $"CRD scores need memory rows [batch, K + 1, d] and embeddings [batch, d]; got {FeatureChecks.Shape(memoryRows)} and {FeatureChecks.Shape(embeddings)}.");
         TemperatureCheck.Check(temperature);
         if (!(normalizer > 0) || double.IsInfinity(normalizer))
-            throw new DistillException($"The CRD normaliser Z must be a positive number, not {normalizer}.");
+            throw new DistillException(FormattableString.Invariant($"The CRD normaliser Z must be a positive number, not {normalizer}."));
         using var scope = NewDisposeScope();
         var dot = bmm(memoryRows.detach(), embeddings.unsqueeze(2)).squeeze(2);
         return ((dot / temperature).exp() / normalizer).MoveToOuterDisposeScope();

@@ -20,7 +20,7 @@ public static class RelationalKnowledgeLoss
     public static Tensor Distance(Tensor studentEmbedding, Tensor teacherEmbedding, bool squared = false, double eps = 1e-12)
     {
         FeatureChecks.SameBatch(studentEmbedding, teacherEmbedding, "RKD distance");
-        if (!(eps > 0)) throw new DistillException($"RKD distance: eps must be positive, not {eps}.");
+        if (!(eps > 0)) throw new DistillException(FormattableString.Invariant($"RKD distance: eps must be positive, not {eps}."));
         using var scope = NewDisposeScope();
         var student = NormalisedDistances(studentEmbedding, squared, eps);
         var teacher = NormalisedDistances(teacherEmbedding.detach(), squared, eps);
