@@ -304,7 +304,7 @@ def main():
         stream.write(' "cases": [\n')
         lines = [" " + json.dumps(case, separators=(",", ":")) for case in document["cases"]]
         stream.write(",\n".join(lines))
-        stream.write("\n ]\n}")
+        stream.write("\n ]\n}\n")
         stream.write("\n")
     print(f"wrote {len(b.cases)} cases to {OUTPUT} ({os.path.getsize(OUTPUT)} bytes)")
 
