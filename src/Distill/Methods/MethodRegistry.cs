@@ -9,6 +9,15 @@ public static class MethodRegistry
     public static IReadOnlyList<MethodDescriptor> All { get; } =
     [
         HintonKd.Descriptor,
+        FitNets.Descriptor,
+        AttentionTransfer.Descriptor,
+        SimilarityPreserving.Descriptor,
+        Relational.Descriptor,
+        ProbabilisticTransfer.Descriptor,
+        NeuronSelectivity.Descriptor,
+        Decoupled.Descriptor,
+        Contrastive.Descriptor,
+        LogitStandardization.Descriptor,
     ];
 
     public static MethodDescriptor Find(string name) =>

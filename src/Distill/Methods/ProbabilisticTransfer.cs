@@ -1,0 +1,43 @@
+using Distill.Features;
+using Distill.Losses;
+using static TorchSharp.torch;
+
+namespace Distill.Methods;
+
+/// <summary>
+/// Probabilistic knowledge transfer (Passalis &amp; Tefas 2018, "Learning Deep Representations with
+/// Probabilistic Knowledge Transfer"): pkt = ProbabilityWeight * KL(P_t || P_s), P the conditional
+/// probabilities of the cosine-similarity kernel between the samples' embeddings (mdistiller's
+/// convention and weight 30000).
+/// </summary>
+public sealed class ProbabilisticTransfer : DistillationMethod
+{
+    private readonly string _student;
+    private readonly string _teacher;
+    private readonly double _weight;
+
+    public ProbabilisticTransfer(string student, string teacher, double probabilityWeight) : base(nameof(ProbabilisticTransfer))
+    {
+        (_student, _teacher, _weight) = (student, teacher, probabilityWeight);
+        RegisterComponents();
+    }
+
+    public static MethodDescriptor Descriptor { get; } = new(
+        "pkt",
+        "Match the probability distributions of the samples' embedding similarities (cosine kernel, KL).",
+        "Passalis & Tefas 2018, Learning Deep Representations with Probabilistic Knowledge Transfer",
+        DefaultHardLabelWeight: 1,
+        Options: o => o.Pkt,
+        Create: (o, context) =>
+        {
+            var (s, t) = LayerChoice.Single(o.Pkt.StudentLayer, o.Pkt.TeacherLayer, context, DefaultLayers.Embedding);
+            return new ProbabilisticTransfer(s, t, o.Pkt.ProbabilityWeight);
+        });
+
+    public override IReadOnlyList<string> StudentLayers => [_student];
+
+    public override IReadOnlyList<string> TeacherLayers => [_teacher];
+
+    public override LossTerms forward(DistillationStep step) =>
+        new LossTerms().Add("pkt", ProbabilisticKnowledgeLoss.Compute(step.StudentFeatures[_student].flatten(1), step.TeacherFeatures[_teacher].flatten(1)) * _weight);
+}

@@ -1,0 +1,43 @@
+using Distill.Features;
+using Distill.Losses;
+using static TorchSharp.torch;
+
+namespace Distill.Methods;
+
+/// <summary>
+/// Similarity-preserving KD (Tung &amp; Mori 2019, "Similarity-Preserving Knowledge Distillation"):
+/// sp = SimilarityWeight * ||G_s - G_t||_F^2 / b^2, G the row-L2-normalised batch Gram matrix of the
+/// flattened features (mdistiller's convention; weight 3000, last feature map of each model).
+/// Student and teacher layers may differ in every dimension but the batch.
+/// </summary>
+public sealed class SimilarityPreserving : DistillationMethod
+{
+    private readonly string _student;
+    private readonly string _teacher;
+    private readonly double _weight;
+
+    public SimilarityPreserving(string student, string teacher, double similarityWeight) : base(nameof(SimilarityPreserving))
+    {
+        (_student, _teacher, _weight) = (student, teacher, similarityWeight);
+        RegisterComponents();
+    }
+
+    public static MethodDescriptor Descriptor { get; } = new(
+        "sp",
+        "Match how similar the samples of a batch are to each other (Gram matrices of a layer).",
+        "Tung & Mori 2019, Similarity-Preserving Knowledge Distillation",
+        DefaultHardLabelWeight: 1,
+        Options: o => o.Sp,
+        Create: (o, context) =>
+        {
+            var (s, t) = LayerChoice.Single(o.Sp.StudentLayer, o.Sp.TeacherLayer, context, DefaultLayers.LastFeatureMap);
+            return new SimilarityPreserving(s, t, o.Sp.SimilarityWeight);
+        });
+
+    public override IReadOnlyList<string> StudentLayers => [_student];
+
+    public override IReadOnlyList<string> TeacherLayers => [_teacher];
+
+    public override LossTerms forward(DistillationStep step) =>
+        new LossTerms().Add("sp", SimilarityPreservingLoss.Compute(step.StudentFeatures[_student], step.TeacherFeatures[_teacher]) * _weight);
+}
