@@ -31,7 +31,14 @@ public sealed class FeatureTaps : IDisposable
             var name = layer;
             var remover = tensorModule.register_forward_hook((_, _, output) =>
             {
-                if (_armed && _outputs.TryAdd(name, output)) _recorded.Add((name, output));
+                // An alias: under no_grad TorchSharp's Sequential disposes each layer's output once the
+                // next layer has run, which would leave the tap holding a dead handle.
+                if (_armed && !_outputs.ContainsKey(name))
+                {
+                    var kept = output.alias();
+                    _outputs[name] = kept;
+                    _recorded.Add((name, kept));
+                }
                 return output;
             });
             _removers.Add(remover.remove);
