@@ -29,8 +29,8 @@ internal static class DistillCommand
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             Models.ModelSpec.Parse(parse.GetValue(student)!);
-            var folder = run.OpenFolder(given, parse, command);
-            var result = ProgressView.Run(context.Diagnostics, observer =>
+            using var folder = run.OpenFolder(given, parse, command);
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 var runner = new ModelRunner(data, folder, observer, resume: resume);
@@ -45,7 +45,7 @@ internal static class DistillCommand
                     StudyReport.Write(study, folder, run.ValidationCount(parse));
                     return study;
                 }
-            });
+            }));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });
