@@ -24,9 +24,12 @@ public sealed record DistillationOptions
     public override string ToString() =>
         FormattableString.Invariant($"T={Temperature:g4}, hard={HardLabelWeight:g4}, soft={SoftTargetWeight:g4}");
 
+    /// <summary>Largest loss weight accepted: far above any published setting (FitNets' 100, AT's 1000), far below overflow.</summary>
+    public const double MaxWeight = 1e6;
+
     private static void CheckWeight(double weight, string name)
     {
-        if (!(weight >= 0) || double.IsInfinity(weight))
-            throw new DistillException(FormattableString.Invariant($"{name} must be a finite number of 0 or more, not {weight}."));
+        if (!(weight >= 0) || weight > MaxWeight)
+            throw new DistillException(FormattableString.Invariant($"{name} must be a finite number of 0 or more, at most {MaxWeight:G}, not {weight}."));
     }
 }
