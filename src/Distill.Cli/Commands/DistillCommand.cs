@@ -29,6 +29,7 @@ internal static class DistillCommand
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             Models.ModelSpec.Parse(parse.GetValue(student)!);
+            RunPreflight.Check(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), parse.GetValue(teacher));
             using var folder = run.OpenFolder(given, parse, command);
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {

@@ -28,6 +28,7 @@ internal static class TrainCommand
             var options = training.Read(parse, run.Seed(parse));
             Models.ModelSpec.Parse(parse.GetValue(spec)!);
             var modelRole = parse.GetValue(role) == "scratch" ? ModelRole.Scratch : ModelRole.Teacher;
+            RunPreflight.Check(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse));
             using var folder = run.OpenFolder(given, parse, command);
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {

@@ -29,6 +29,15 @@ public static class IdxReader
         return new ImageSet(pixels, count, rows, columns);
     }
 
+    /// <summary>The image count an images file's header states, read without its pixels (for checks before a run starts).</summary>
+    public static int ReadImageCount(string path)
+    {
+        using var stream = Open(path);
+        var header = ReadExactly(stream, 16, path, "header");
+        CheckMagic(path, header, ImagesMagic, "images");
+        return ReadDimension(header, 4, path, "image count", int.MaxValue);
+    }
+
     public static byte[] ReadLabels(string path)
     {
         using var stream = Open(path);
