@@ -29,7 +29,9 @@ public sealed record DistillationOptions
 
     private static void CheckWeight(double weight, string name)
     {
-        if (!(weight >= 0) || weight > MaxWeight)
-            throw new DistillException(FormattableString.Invariant($"{name} must be a finite number of 0 or more, at most {MaxWeight:G}, not {weight}."));
+        if (!(weight >= 0) || double.IsInfinity(weight))
+            throw new DistillException(FormattableString.Invariant($"{name} must be a finite number of 0 or more, not {weight}."));
+        if (weight > MaxWeight)
+            throw new DistillException(FormattableString.Invariant($"{name} must be at most {MaxWeight:G}, not {weight}."));
     }
 }

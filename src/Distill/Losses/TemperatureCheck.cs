@@ -10,7 +10,9 @@ internal static class TemperatureCheck
 
     public static void Check(double temperature)
     {
-        if (!(temperature > 0) || temperature > MaxTemperature)
-            throw new DistillException(FormattableString.Invariant($"The temperature must be a positive number of at most {MaxTemperature}, not {temperature}."));
+        if (!(temperature > 0) || double.IsInfinity(temperature))
+            throw new DistillException(FormattableString.Invariant($"The temperature must be a positive number, not {temperature}."));
+        if (temperature > MaxTemperature)
+            throw new DistillException(FormattableString.Invariant($"The temperature must be at most {MaxTemperature}, not {temperature}."));
     }
 }
