@@ -27,9 +27,6 @@ public sealed class RunFolder : IDisposable
 
     public string Path { get; }
 
-    /// <summary>The earlier run moved aside by --force until this one has results, or null.</summary>
-    public string? ReplacedPath => _replaced;
-
     /// <summary>
     /// Claims a new run folder without holding it locked: for folders inside a run that is itself
     /// claimed (an experiment's seed and point folders) and for library callers.
@@ -78,7 +75,12 @@ public sealed class RunFolder : IDisposable
         }
         catch (IOException)
         {
-            if (replaced is not null) Directory.Move(replaced, full);
+            // Put the earlier run back unless the run that won the folder has already written to it.
+            if (replaced is not null && !Directory.EnumerateFileSystemEntries(full).Any())
+            {
+                Directory.Delete(full);
+                Directory.Move(replaced, full);
+            }
             throw new DistillException($"Run folder '{path}' was claimed by another run started at the same time; choose another --out.");
         }
         return new RunFolder(full, held, owned: createdDirectory || replaced is not null, replaced);
