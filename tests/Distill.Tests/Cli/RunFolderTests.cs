@@ -227,6 +227,18 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void An_experiment_refused_for_its_validation_split_leaves_no_folder()
+    {
+        var file = _folder.File("experiment.json");
+        File.WriteAllText(file, $$"""{ "dataDirectory": {{System.Text.Json.JsonSerializer.Serialize(_data)}}, "validationCount": 100000 }""");
+        var run = _folder.File("run");
+
+        AssertRefused(InProcessCli.Run("run", file, "--out", run), "validation split must hold");
+
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
     public void A_folder_holding_only_the_marker_of_a_run_killed_before_its_first_epoch_is_reused_without_force()
     {
         var run = _folder.File("run");
