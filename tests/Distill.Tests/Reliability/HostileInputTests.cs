@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Distill.Experiments;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
@@ -14,7 +13,6 @@ namespace Distill.Tests.Reliability;
 /// </summary>
 public sealed class HostileInputTests : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly TemporaryFolder _folder = new();
     private readonly string _data;
 
@@ -201,6 +199,21 @@ public sealed class HostileInputTests : IDisposable
         var (code, _, errors) = InProcessCli.Run("eval", weights, "--data-dir", _data);
 
         AssertOneSentence(code, errors, "checksum does not match its contents, so it does not hold valid weights");
+    }
+
+    [Fact]
+    public void A_weights_file_written_before_checksums_still_loads()
+    {
+        manual_seed(1);
+        using var model = ModelBuilder.Build(ModelSpec.Parse("mlp:16"), [1, 12, 12], 10);
+        var path = _folder.File("old.bin");
+        ModelStore.Save(model, new ModelCard("mlp:16", [1, 12, 12], 10, ModelBuilder.CountParameters(model), "mnist", "teacher"), path);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^Distill.Runs.WeightsChecksum.Length]);
+
+        var (loaded, _) = ModelStore.Load(path);
+
+        using (loaded) Assert.All(model.parameters().Zip(loaded.parameters()), pair => Assert.True(pair.First.equal(pair.Second)));
     }
 
     [Fact]
