@@ -213,7 +213,7 @@ public sealed class HostileInputTests : IDisposable
 
         var (loaded, _) = ModelStore.Load(path);
 
-        using (loaded) Assert.All(model.parameters().Zip(loaded.parameters()), pair => Assert.True(pair.First.equal(pair.Second)));
+        using (loaded) Assert.All(model.parameters().Zip(loaded.parameters()), pair => Assert.True(pair.First.allclose(pair.Second, rtol: 0, atol: 0)));
     }
 
     [Fact]
