@@ -40,8 +40,9 @@ internal static class CompareCommand
                 Distillation = distillation.Read(parse),
             };
             options.Validate();
-            var folder = run.OpenFolder(given, parse, command);
-            var result = ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer, resume: resume).Run(folder));
+            RunPreflight.Check(options.Dataset, options.DataDirectory, options.ValidationCount, options.TeacherPath);
+            using var folder = run.OpenFolder(given, parse, command);
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

@@ -29,8 +29,9 @@ internal static class DistillCommand
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             Models.ModelSpec.Parse(parse.GetValue(student)!);
-            var folder = run.OpenFolder(given, parse, command);
-            var result = ProgressView.Run(context.Diagnostics, observer =>
+            RunPreflight.Check(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), parse.GetValue(teacher));
+            using var folder = run.OpenFolder(given, parse, command);
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
@@ -42,7 +43,7 @@ internal static class DistillCommand
                 var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now);
                 StudyReport.Write(study, folder, run.ValidationCount(parse));
                 return study;
-            });
+            }));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

@@ -32,11 +32,18 @@ internal static class ReportCommand
     private static ExperimentResult Read(string folder)
     {
         var experiment = Path.Combine(folder, ExperimentResult.FileName);
-        if (File.Exists(experiment)) return Json.Read<ExperimentResult>(experiment, "experiment results");
+        if (File.Exists(experiment))
+        {
+            var read = Json.Read<ExperimentResult>(experiment, "experiment results");
+            ResultsCheck.Check(read, experiment);
+            return RunPaths.Resolved(read, folder);
+        }
         var results = Path.Combine(folder, StudyReport.ResultsFile);
         if (!File.Exists(results))
             throw new DistillException($"The folder '{folder}' has neither {ExperimentResult.FileName} nor {StudyReport.ResultsFile}; is it a finished run?");
         var study = Json.Read<StudyResult>(results, "results");
+        ResultsCheck.Check(study, results);
+        study = RunPaths.Resolved(study, folder);
         // Seed and validation split come from the run's config.json, when it has one.
         var config = Path.Combine(folder, "config.json");
         var node = File.Exists(config) ? JsonNode.Parse(File.ReadAllText(config)) : null;

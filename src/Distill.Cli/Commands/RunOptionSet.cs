@@ -72,13 +72,14 @@ internal sealed class RunOptionSet
     }
 
     /// <summary>
-    /// The run folder: for a new run, created (never over an existing one without --force) with
-    /// the command line saved inside; for --resume, the existing folder.
+    /// The run folder, claimed for this process: for a new run, created (never over an existing one
+    /// without --force) with the command line saved inside; for --resume, the existing folder.
+    /// Run the work through <see cref="RunFolder.Run{T}"/> so a failed start leaves nothing behind.
     /// </summary>
     public RunFolder OpenFolder(ParseResult original, ParseResult resolved, Command command)
     {
         if (ResumeFolder(original) is { } folder) return RunFolder.Open(folder);
-        var created = RunFolder.Create(resolved.GetValue(_out) ?? RunFolder.DefaultPath(command.Name), resolved.GetValue(_force));
+        var created = RunFolder.Claim(resolved.GetValue(_out) ?? RunFolder.DefaultPath(command.Name), resolved.GetValue(_force));
         var arguments = resolved.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToList();
         AtomicFile.WriteAllText(created.File(SavedCommandLine.FileName), Runs.Json.Serialize(new SavedCommandLine(command.Name, arguments)));
         return created;

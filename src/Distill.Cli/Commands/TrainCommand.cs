@@ -28,8 +28,9 @@ internal static class TrainCommand
             var options = training.Read(parse, run.Seed(parse));
             Models.ModelSpec.Parse(parse.GetValue(spec)!);
             var modelRole = parse.GetValue(role) == "scratch" ? ModelRole.Scratch : ModelRole.Teacher;
-            var folder = run.OpenFolder(given, parse, command);
-            var result = ProgressView.Run(context.Diagnostics, observer =>
+            RunPreflight.Check(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse));
+            using var folder = run.OpenFolder(given, parse, command);
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
@@ -37,7 +38,7 @@ internal static class TrainCommand
                 var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now);
                 StudyReport.Write(study, folder, run.ValidationCount(parse));
                 return study;
-            });
+            }));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

@@ -29,6 +29,15 @@ public static class IdxReader
         return new ImageSet(pixels, count, rows, columns);
     }
 
+    /// <summary>The image count an images file's header states, read without its pixels (for checks before a run starts).</summary>
+    public static int ReadImageCount(string path)
+    {
+        using var stream = Open(path);
+        var header = ReadExactly(stream, 16, path, "header");
+        CheckMagic(path, header, ImagesMagic, "images");
+        return ReadDimension(header, 4, path, "image count", int.MaxValue);
+    }
+
     public static byte[] ReadLabels(string path)
     {
         using var stream = Open(path);
@@ -41,6 +50,10 @@ public static class IdxReader
     private static Stream Open(string path)
     {
         if (!File.Exists(path)) throw new DataFormatException($"Data file '{path}' does not exist.");
+        // A pipe or device would block the read forever or never end; on Linux every such file, and
+        // only such files besides empty ones, report a length of 0, so this refuses them before opening.
+        if (new FileInfo(path).Length == 0)
+            throw new DataFormatException($"Data file '{path}' is empty or is not a regular file (a pipe or a device), so it holds no IDX data.");
         var file = File.OpenRead(path);
         Span<byte> start = stackalloc byte[2];
         var read = file.Read(start);

@@ -33,6 +33,9 @@ public sealed class PixelJitter
         var n = images.shape[0];
         var height = images.shape[2];
         var width = images.shape[3];
+        // A shift as large as the image leaves only background: every example would be blank.
+        if (MaxShift >= Math.Min(height, width))
+            throw new DistillException($"The jitter of {MaxShift} pixels is not smaller than the {height}x{width} images; use at most {Math.Min(height, width) - 1}.");
         var pad = MaxShift;
         using var padded = nn.functional.pad(images, [pad, pad, pad, pad], PaddingModes.Constant, Background);
         using var shifts = randint(0, 2 * pad + 1, [n, 2], generator: _generator, dtype: ScalarType.Int64);

@@ -29,15 +29,17 @@ public static partial class ExperimentFile
     {
         if (!File.Exists(path)) throw new DistillException($"The experiment file '{path}' does not exist.");
         JsonNode? node;
+        var text = File.ReadAllText(path);
         try
         {
-            node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
             throw new DistillException($"The experiment file '{path}' is not valid JSON (line {e.LineNumber + 1}).");
         }
         if (node is not JsonObject file) throw new DistillException($"The experiment file '{path}' must hold one JSON object.");
+        DuplicateKeys.Check(text, $"'{path}'");
         var command = string.Join(" ", new[] { "distill run", Quote(path) }.Concat((sets ?? []).Select(s => "--set " + Quote(s))));
         return Resolve(file, sets ?? [], $"'{path}'", command);
     }

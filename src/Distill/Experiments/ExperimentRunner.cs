@@ -39,7 +39,7 @@ public sealed class ExperimentRunner
         var result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
             data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[0], runs,
             _experiment.Command, DateTimeOffset.Now);
-        AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(result));
+        AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         ExperimentReport.Write(result, folder.Path);
         return result;
     }

@@ -9,6 +9,12 @@ public static class SweepPlanner
     public const string HardWeightKey = "distillation.hardLabelWeight";
     public const string SoftWeightKey = "distillation.softTargetWeight";
 
+    /// <summary>
+    /// Most points a sweep may plan. Each point trains a student per seed, so a plan this long is
+    /// already weeks of work; a longer one is a typo that would spin planning it.
+    /// </summary>
+    public const int MaxPoints = 10_000;
+
     // Keys a sweep may not vary: they would change the teacher, the data or the experiment itself,
     // which every point shares.
     private static readonly string[] SharedPrefixes = ["teacher", "dataset", "dataDirectory", "validationCount", "name", "description", "seeds", "output", "sweep"];
@@ -41,6 +47,14 @@ public static class SweepPlanner
         }
         if (sweep.Mode == SweepMode.Random && sweep.Samples <= 0)
             throw new DistillException($"A random sweep needs sweep.samples above 0, not {sweep.Samples}.");
+        if (sweep.Mode == SweepMode.Random && sweep.Samples > MaxPoints)
+            throw new DistillException($"A random sweep may draw at most {MaxPoints:N0} points, not sweep.samples = {sweep.Samples:N0}.");
+        if (sweep.Mode == SweepMode.Grid)
+        {
+            var size = sweep.Parameters.Values.Aggregate(1.0, (product, values) => product * values.GetArrayLength());
+            if (size > MaxPoints)
+                throw new DistillException($"The grid sweep has {size:N0} points, more than the {MaxPoints:N0} Distill will plan; shorten its lists.");
+        }
         if (sweep.ComplementaryHardWeight)
         {
             if (sweep.Parameters.ContainsKey(HardWeightKey))

@@ -24,4 +24,14 @@ public sealed record ModelCard(
             throw new DistillException(
                 $"The {noun} '{path}' takes inputs of shape {string.Join("x", InputShape)} but {dataset} has {string.Join("x", sampleShape)}.");
     }
+
+    /// <summary>
+    /// A warning when the model was trained on another data set than <paramref name="dataset"/>, or
+    /// null. Only a warning: same classes and input shape make a cross-data-set teacher usable (a
+    /// deliberate transfer experiment), but done by mistake it quietly spoils the distillation.
+    /// </summary>
+    public string? DatasetWarning(string noun, string path, string dataset) =>
+        string.Equals(Dataset, dataset, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"Warning: the {noun} '{path}' was trained on {Dataset}, not on {dataset}; its outputs may mean little on this data.";
 }

@@ -61,7 +61,8 @@ public sealed partial record ModelSpec(string Kind, IReadOnlyList<LayerSpec> Lay
             foreach (var width in parts[0].Split('-'))
             {
                 if (!int.TryParse(width, NumberStyles.None, CultureInfo.InvariantCulture, out var units) || units <= 0)
-                    throw new DistillException($"Model spec '{text}' has '{width}' where a positive layer width belongs.");
+                    // An empty piece comes from a stray '-' (mlp:-5): name the whole list, not ''.
+                    throw new DistillException($"Model spec '{text}' has '{(width.Length == 0 ? parts[0] : width)}' where a positive layer width belongs.");
                 layers.Add(new LayerSpec(LayerKind.Dense, Units: units));
                 layers.Add(activation);
                 if (dropout > 0) layers.Add(new LayerSpec(LayerKind.Dropout, Rate: dropout));

@@ -25,8 +25,11 @@ public static class ModelStore
     {
         AtomicFile.Write(weightsPath, temporary =>
         {
-            using var writer = new BinaryWriter(File.Create(temporary));
+            using var stream = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite);
+            using var writer = new BinaryWriter(stream);
             TensorFile.Write(writer, weights);
+            writer.Flush();
+            WeightsChecksum.Append(stream);
         });
         AtomicFile.WriteAllText(CardPath(weightsPath), Json.Serialize(card));
     }

@@ -17,7 +17,7 @@ public static class StudyReport
 
     public static void Write(StudyResult result, RunFolder folder, int validationCount, int seed = 1)
     {
-        AtomicFile.WriteAllText(folder.File(ResultsFile), Json.Serialize(result));
+        AtomicFile.WriteAllText(folder.File(ResultsFile), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         if (result.Find(ModelRole.Teacher) is not null && result.ErrorsSavedByDistillation is not null)
         {
             ExperimentReport.Write(Experiments.ExperimentResult.FromStudy(result, seed, validationCount), folder.Path);

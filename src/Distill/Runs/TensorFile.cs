@@ -80,11 +80,15 @@ public static class TensorFile
         }
     }
 
-    /// <summary>Reads a whole weights file holding exactly the tensors of <paramref name="expected"/>.</summary>
+    /// <summary>
+    /// Reads a whole weights file holding exactly the tensors of <paramref name="expected"/>, after
+    /// checking its <see cref="WeightsChecksum"/> trailer.
+    /// </summary>
     public static Dictionary<string, Tensor> ReadMatching(string path, IReadOnlyDictionary<string, Tensor> expected, string what)
     {
         using var stream = File.OpenRead(path);
-        var tensors = Read(stream, stream.Length, what, name => expected.TryGetValue(name, out var t) ? TensorSlot.Of(t) : null);
+        var length = WeightsChecksum.Verify(stream, what);
+        var tensors = Read(stream, length, what, name => expected.TryGetValue(name, out var t) ? TensorSlot.Of(t) : null);
         var missing = expected.Keys.FirstOrDefault(k => !tensors.ContainsKey(k));
         if (missing is null) return tensors;
         foreach (var tensor in tensors.Values) tensor.Dispose();

@@ -48,6 +48,7 @@ public sealed class ModelRunner
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
         if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath);
         _observer.Messages?.Report($"Training {name}: {spec}, {training}");
+        MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
         manual_seed(training.Seed);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
         var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name);
@@ -99,7 +100,8 @@ public sealed class ModelRunner
             throw new DistillException($"The saved {role.ToString().ToLowerInvariant()} in '{checkpoints}' does not fit {_data.Info.Name}.");
         }
         foreach (var record in outcome.History) _metrics.Append(record);
-        return (model, outcome);
+        // A copied or moved run folder names its own weights, not those of the folder it came from.
+        return (model, outcome with { WeightsPath = Path.Combine(checkpoints, "best.bin") });
     }
 
     /// <summary>Loads a teacher saved by Distill and checks it fits the data set.</summary>
@@ -110,6 +112,7 @@ public sealed class ModelRunner
         // The card is checked against the data before the model is built, so a mismatch costs nothing.
         var card = ModelStore.ReadCard(path);
         card.CheckFits("teacher", path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
+        if (card.DatasetWarning("teacher", path, _data.Info.Name) is { } warning) _observer.Messages?.Report(warning);
         var (model, _) = ModelStore.Load(path);
         var evaluation = Evaluator.Evaluate(model, _data.Test);
         return (model, Describe(ModelRole.Teacher, model, card, path, "loaded from file", evaluation, [], 0, 0));

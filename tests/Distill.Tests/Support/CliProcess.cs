@@ -12,9 +12,15 @@ public static class CliProcess
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
     /// <summary>Runs to the end; returns the exit code and standard error.</summary>
-    public static (int Code, string Errors) Run(params string[] args)
+    public static (int Code, string Errors) Run(params string[] args) => RunIn(null, null, args);
+
+    /// <summary>
+    /// Runs to the end in <paramref name="workingDirectory"/> (null: this process's) with
+    /// <paramref name="environment"/> added to the child's variables.
+    /// </summary>
+    public static (int Code, string Errors) RunIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(args, workingDirectory, environment);
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Limit))
         {
@@ -50,7 +56,7 @@ public static class CliProcess
         return false;
     }
 
-    private static Process Start(string[] args)
+    private static Process Start(string[] args, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -58,6 +64,8 @@ public static class CliProcess
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Distill.Cli.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the distill process.");

@@ -1,0 +1,61 @@
+using Distill.Experiments;
+using Distill.Studies;
+
+namespace Distill.Runs;
+
+/// <summary>
+/// Paths as results files store them: relative to the run folder for files inside it, so a copied
+/// or moved run still names its own weights rather than the folder it was copied from; a file
+/// outside the run (a teacher loaded with --teacher) keeps its full path.
+/// </summary>
+public static class RunPaths
+{
+    /// <summary><paramref name="path"/> relative to <paramref name="runFolder"/> when it lies inside it.</summary>
+    public static string Stored(string path, string runFolder)
+    {
+        var full = Path.GetFullPath(path);
+        var relative = Path.GetRelativePath(Path.GetFullPath(runFolder), full);
+        return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? full
+            : relative;
+    }
+
+    /// <summary>A stored path made usable again: relative ones are taken from <paramref name="runFolder"/>.</summary>
+    public static string Resolve(string stored, string runFolder) => Path.GetFullPath(stored, Path.GetFullPath(runFolder));
+
+    public static StudyResult Stored(StudyResult result, string runFolder) => result with
+    {
+        RunDirectory = Stored(result.RunDirectory, runFolder),
+        Models = result.Models.Select(m => Stored(m, runFolder)).ToList(),
+    };
+
+    public static StudyResult Resolved(StudyResult result, string runFolder) => result with
+    {
+        RunDirectory = Resolve(result.RunDirectory, runFolder),
+        Models = result.Models.Select(m => m with { WeightsPath = Resolve(m.WeightsPath, runFolder) }).ToList(),
+    };
+
+    public static ExperimentResult Stored(ExperimentResult result, string runFolder) => result with
+    {
+        RunDirectory = Stored(result.RunDirectory, runFolder),
+        Teacher = Stored(result.Teacher, runFolder),
+        Runs = result.Runs.Select(r => r with
+        {
+            RunDirectory = Stored(r.RunDirectory, runFolder), Scratch = Stored(r.Scratch, runFolder), Distilled = Stored(r.Distilled, runFolder),
+        }).ToList(),
+    };
+
+    public static ExperimentResult Resolved(ExperimentResult result, string runFolder) => result with
+    {
+        RunDirectory = Resolve(result.RunDirectory, runFolder),
+        Teacher = result.Teacher with { WeightsPath = Resolve(result.Teacher.WeightsPath, runFolder) },
+        Runs = result.Runs.Select(r => r with
+        {
+            RunDirectory = Resolve(r.RunDirectory, runFolder),
+            Scratch = r.Scratch with { WeightsPath = Resolve(r.Scratch.WeightsPath, runFolder) },
+            Distilled = r.Distilled with { WeightsPath = Resolve(r.Distilled.WeightsPath, runFolder) },
+        }).ToList(),
+    };
+
+    private static ModelOutcome Stored(ModelOutcome model, string runFolder) => model with { WeightsPath = Stored(model.WeightsPath, runFolder) };
+}
