@@ -36,6 +36,28 @@ public static class ContrastiveRepresentationLoss
     }
 
     /// <summary>
+    /// The same scores as <see cref="Scores"/> when every sample of the batch shares one draw of
+    /// negatives: column 0 is exp(p_i . v_i / temperature) / normalizer with p_i the sample's own memory
+    /// row [batch, d], columns 1..K are exp(n_k . v_i / temperature) / normalizer with the shared rows
+    /// n [K, d]. One matrix product instead of a [batch, K + 1, d] gather, which on a CPU is the
+    /// difference between memory-bound minutes and milliseconds per epoch. Memory rows are detached.
+    /// </summary>
+    public static Tensor SharedScores(Tensor positiveRows, Tensor negativeRows, Tensor embeddings, double temperature, double normalizer)
+    {
+        if (positiveRows.dim() != 2 || negativeRows.dim() != 2 || embeddings.dim() != 2 || !positiveRows.shape.SequenceEqual(embeddings.shape)
+            || negativeRows.shape[1] != embeddings.shape[1])
+            throw new DistillException(
+                $"CRD shared scores need positive rows [batch, d], negative rows [K, d] and embeddings [batch, d]; got {FeatureChecks.Shape(positiveRows)}, {FeatureChecks.Shape(negativeRows)} and {FeatureChecks.Shape(embeddings)}.");
+        TemperatureCheck.Check(temperature);
+        if (!(normalizer > 0) || double.IsInfinity(normalizer))
+            throw new DistillException(FormattableString.Invariant($"The CRD normaliser Z must be a positive number, not {normalizer}."));
+        using var scope = NewDisposeScope();
+        var positive = (positiveRows.detach() * embeddings).sum(1, keepdim: true);
+        var negative = embeddings.matmul(negativeRows.detach().t());
+        return ((cat([positive, negative], 1) / temperature).exp() / normalizer).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// The NCE loss of scores [batch, K + 1] (column 0 the positive, K = columns - 1 negatives)
     /// with the uniform noise probability 1 / <paramref name="dataCount"/>:
     /// -(sum_i log(P_i0 / (P_i0 + K/N + eps)) + sum_i sum_k log((K/N) / (P_ik + K/N + eps))) / batch,
