@@ -1,11 +1,18 @@
 // Where the time of an MLP training step goes, in CPU time (robust on a shared machine) and
 // wall time: matmul roofline (fp32, bf16), then forward, forward+backward, and whole steps with
 // Adam and with SGD for a Distill-built MLP. Usage: Profile [threads] [spec] [batch]
-// `Profile bf16-conv` instead checks libtorch's bfloat16 convolutions against float32.
+// `Profile bf16-conv` instead checks libtorch's bfloat16 convolutions against float32;
+// `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher.
 using System.Diagnostics;
 using Distill.Models;
 using static TorchSharp.torch;
 
+if (args is ["teacher-cache", var teacherPath, ..])
+{
+    TeacherCacheCheck.Run(teacherPath, args.Length > 2 ? args[2].Split(',') : ["sp", "fitnets", "at"],
+        args.Length > 3 ? args[3] : "cnn:c8-relu-mp2-c16-relu-mp2-fc32-relu");
+    return;
+}
 if (args is ["bf16-conv", ..])
 {
     Bf16ConvolutionCheck.Run();

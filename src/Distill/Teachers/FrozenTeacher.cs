@@ -12,13 +12,16 @@ public sealed class FrozenTeacher : IDisposable
 {
     private readonly Tensor _trainFeatures;
     private readonly Dictionary<string, CachedTeacher> _caches = new(StringComparer.Ordinal);
+    private readonly long _maxFeatureBytes;
     private IReadOnlyList<LayerShape>? _layers;
 
-    public FrozenTeacher(nn.Module<Tensor, Tensor> module, Tensor trainFeatures)
+    /// <param name="maxFeatureBytes">Largest feature cache to hold; layers needing more are read from a live teacher.</param>
+    public FrozenTeacher(nn.Module<Tensor, Tensor> module, Tensor trainFeatures, long maxFeatureBytes = CachedTeacher.MaxFeatureBytes)
     {
         LiveTeacher.Freeze(module);
         Module = module;
         _trainFeatures = trainFeatures;
+        _maxFeatureBytes = maxFeatureBytes;
     }
 
     public nn.Module<Tensor, Tensor> Module { get; }
@@ -36,7 +39,7 @@ public sealed class FrozenTeacher : IDisposable
         if (augmented) return new LiveTeacher(Module, layers);
         var shapes = layers.Select(l => Layers.FirstOrDefault(s => s.Name == l)
             ?? throw new DistillException($"The teacher has no layer '{l}'; its layers are {string.Join(", ", Layers.Select(s => s.Name))}.")).ToList();
-        if (CachedTeacher.FeatureBytes(shapes, _trainFeatures.shape[0]) > CachedTeacher.MaxFeatureBytes) return new LiveTeacher(Module, layers);
+        if (CachedTeacher.FeatureBytes(shapes, _trainFeatures.shape[0]) > _maxFeatureBytes) return new LiveTeacher(Module, layers);
         var key = string.Join("|", layers);
         if (!_caches.TryGetValue(key, out var cache))
             _caches[key] = cache = CachedTeacher.Compute(Module, _trainFeatures, layers);
