@@ -16,7 +16,10 @@ seeds = run["seeds"]
 def method(point):
     for setting in point["settings"]:
         if setting["key"] == "distillation.method":
-            return json.loads(setting["value"])
+            try:
+                return json.loads(setting["value"])
+            except ValueError:
+                return setting["value"]
     return "kd"
 
 
