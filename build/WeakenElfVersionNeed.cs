@@ -1,6 +1,10 @@
+// One file, two users: MSBuild compiles it as an inline task (build and publish outputs, and
+// packages' buildTransitive), and the Distill library compiles only ElfVersionNeed (DISTILL_LIBRARY)
+// to repair the library at run time where no build of ours ran (a project outside this repo).
 using System;
 using System.IO;
 using System.Text;
+#if !DISTILL_LIBRARY
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -10,9 +14,6 @@ using Microsoft.Build.Utilities;
 /// </summary>
 public sealed class WeakenElfVersionNeed : Task
 {
-    private const uint ShtGnuVerneed = 0x6ffffffe;
-    private const ushort VerFlagWeak = 0x2;
-
     [Required] public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
     [Required] public string VersionName { get; set; } = "";
 
@@ -23,7 +24,7 @@ public sealed class WeakenElfVersionNeed : Task
             var path = item.ItemSpec;
             try
             {
-                var changed = Patch(path, VersionName);
+                var changed = ElfVersionNeed.Weaken(path, VersionName);
                 Log.LogMessage(MessageImportance.Low, changed
                     ? $"Marked {VersionName} weak in {path}."
                     : $"{path} needs no change for {VersionName}.");
@@ -35,8 +36,20 @@ public sealed class WeakenElfVersionNeed : Task
         }
         return !Log.HasLoggedErrors;
     }
+}
+#endif
 
-    private static bool Patch(string path, string versionName)
+/// <summary>
+/// Sets VER_FLG_WEAK on one named version requirement (Elf64_Vernaux) of a 64-bit little-endian ELF
+/// file, in place. Idempotent; files without that requirement are left untouched.
+/// </summary>
+internal static class ElfVersionNeed
+{
+    private const uint ShtGnuVerneed = 0x6ffffffe;
+    private const ushort VerFlagWeak = 0x2;
+
+    /// <summary>Returns true when the file was changed.</summary>
+    public static bool Weaken(string path, string versionName)
     {
         var bytes = File.ReadAllBytes(path);
         if (bytes.Length < 64 || bytes[0] != 0x7f || bytes[1] != (byte)'E' || bytes[2] != (byte)'L' || bytes[3] != (byte)'F')
