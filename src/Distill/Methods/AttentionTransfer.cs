@@ -29,7 +29,10 @@ public sealed class AttentionTransfer : DistillationMethod
         "Zagoruyko & Komodakis 2017, Paying More Attention to Attention",
         DefaultHardLabelWeight: 1,
         Options: o => o.At,
-        Create: (o, context) => new AttentionTransfer(LayerChoice.Pairs(o.At.StudentLayers, o.At.TeacherLayers, context, "at"), o.At.AttentionWeight, o.At.Power));
+        Create: (o, context) => new AttentionTransfer(LayerChoice.Pairs(o.At.StudentLayers, o.At.TeacherLayers, context, "at"), o.At.AttentionWeight, o.At.Power))
+    {
+        ReadsLayers = true,
+    };
 
     public override IReadOnlyList<string> StudentLayers => [.. _pairs.Select(p => p.Student)];
 

@@ -61,7 +61,10 @@ public sealed class Contrastive : DistillationMethod
         {
             var (s, t) = LayerChoice.Single(o.Crd.StudentLayer, o.Crd.TeacherLayer, context, DefaultLayers.Embedding);
             return new Contrastive(context.Student(s), context.Teacher(t), context.TrainCount, context.Seed, o.Crd);
-        });
+        })
+    {
+        ReadsLayers = true,
+    };
 
     public override IReadOnlyList<string> StudentLayers => [_student];
 

@@ -42,7 +42,10 @@ public sealed class FitNets : DistillationMethod
                 ? DefaultLayers.Middle(context.StudentLayers, context.TeacherLayers)
                 : LayerChoice.Single(o.Fitnets.StudentLayer, o.Fitnets.TeacherLayer, context, DefaultLayers.LastFeatureMap);
             return new FitNets(context.Student(s), context.Teacher(t), o.Fitnets.HintWeight);
-        });
+        })
+    {
+        ReadsLayers = true,
+    };
 
     public override IReadOnlyList<string> StudentLayers => [_student];
 

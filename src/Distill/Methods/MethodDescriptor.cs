@@ -13,4 +13,8 @@ public sealed record MethodDescriptor(
     string Paper,
     double DefaultHardLabelWeight,
     Func<DistillationOptions, object> Options,
-    Func<DistillationOptions, MethodContext, DistillationMethod> Create);
+    Func<DistillationOptions, MethodContext, DistillationMethod> Create)
+{
+    /// <summary>True for methods that read intermediate layers, so both models' layers are probed before it is built.</summary>
+    public bool ReadsLayers { get; init; }
+}

@@ -27,7 +27,10 @@ public sealed class NeuronSelectivity : DistillationMethod
         "Huang & Wang 2017, Like What You Like: Knowledge Distill via Neuron Selectivity Transfer",
         DefaultHardLabelWeight: 1,
         Options: o => o.Nst,
-        Create: (o, context) => new NeuronSelectivity(LayerChoice.Pairs(o.Nst.StudentLayers, o.Nst.TeacherLayers, context, "nst"), o.Nst.MmdWeight));
+        Create: (o, context) => new NeuronSelectivity(LayerChoice.Pairs(o.Nst.StudentLayers, o.Nst.TeacherLayers, context, "nst"), o.Nst.MmdWeight))
+    {
+        ReadsLayers = true,
+    };
 
     public override IReadOnlyList<string> StudentLayers => [.. _pairs.Select(p => p.Student)];
 

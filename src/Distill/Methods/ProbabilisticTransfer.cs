@@ -32,7 +32,10 @@ public sealed class ProbabilisticTransfer : DistillationMethod
         {
             var (s, t) = LayerChoice.Single(o.Pkt.StudentLayer, o.Pkt.TeacherLayer, context, DefaultLayers.Embedding);
             return new ProbabilisticTransfer(s, t, o.Pkt.ProbabilityWeight);
-        });
+        })
+    {
+        ReadsLayers = true,
+    };
 
     public override IReadOnlyList<string> StudentLayers => [_student];
 

@@ -32,7 +32,10 @@ public sealed class Relational : DistillationMethod
         {
             var (s, t) = LayerChoice.Single(o.Rkd.StudentLayer, o.Rkd.TeacherLayer, context, DefaultLayers.Embedding);
             return new Relational(s, t, o.Rkd);
-        });
+        })
+    {
+        ReadsLayers = true,
+    };
 
     public override IReadOnlyList<string> StudentLayers => [_student];
 

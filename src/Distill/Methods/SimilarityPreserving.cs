@@ -32,7 +32,10 @@ public sealed class SimilarityPreserving : DistillationMethod
         {
             var (s, t) = LayerChoice.Single(o.Sp.StudentLayer, o.Sp.TeacherLayer, context, DefaultLayers.LastFeatureMap);
             return new SimilarityPreserving(s, t, o.Sp.SimilarityWeight);
-        });
+        })
+    {
+        ReadsLayers = true,
+    };
 
     public override IReadOnlyList<string> StudentLayers => [_student];
 

@@ -58,12 +58,11 @@ public sealed class ModelRunner
         {
             objective = objectiveFor(model);
             var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
-            if (objective is DistillationObjective { StudentLayers.Count: > 0 } distillation)
-                extraHyperparameters += $", layers {string.Join(", ", distillation.StudentLayers)} <- {string.Join(", ", distillation.TeacherLayers)}";
-            if (objective is DistillationObjective features && (features.StudentLayers.Count > 0 || methodParameters > 0))
-                _observer.Messages?.Report($"Distilling {name} from teacher layers [{string.Join(", ", features.TeacherLayers)}] into student layers [{string.Join(", ", features.StudentLayers)}]"
-                    + (methodParameters > 0 ? $"; the methods train {methodParameters:N0} parameters of their own (not part of the student)" : "")
-                    + (features.UsesCache ? "; teacher outputs cached" : "; teacher run live"));
+            if (objective is DistillationObjective distillation)
+            {
+                _observer.Messages?.Report($"Distilling {name}: {distillation.Describe()}");
+                if (distillation.StudentLayers.Count > 0) extraHyperparameters += ", layers " + distillation.LayerPairs;
+            }
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             EvaluationResult? last = null;
             var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,

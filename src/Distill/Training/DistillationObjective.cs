@@ -37,7 +37,7 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
     {
         options.Validate();
         var descriptors = options.Methods();
-        var needsLayers = descriptors.Any(d => d.Name is not ("kd" or "dkd" or "ls"));
+        var needsLayers = descriptors.Any(d => d.ReadsLayers);
         var context = new MethodContext(
             needsLayers ? FeatureProbe.Layers(student, inputShape) : [],
             needsLayers ? teacher.Layers : [],
@@ -71,6 +71,20 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
 
     /// <summary>The teacher layers the methods read.</summary>
     public IReadOnlyList<string> TeacherLayers => _teacher.Layers;
+
+    /// <summary>The layers read, "student layers &lt;- teacher layers", as recorded in the hyperparameters.</summary>
+    public string LayerPairs => $"{string.Join(", ", StudentLayers)} <- {string.Join(", ", TeacherLayers)}";
+
+    /// <summary>One line for the log: what is read from where, the methods' own parameters, cached or live teacher.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (StudentLayers.Count > 0) parts.Add($"student layers [{string.Join(", ", StudentLayers)}] learn from teacher layers [{string.Join(", ", TeacherLayers)}]");
+        var own = Methods.parameters().Sum(p => p.numel());
+        if (own > 0) parts.Add($"the methods train {own:N0} parameters of their own (not part of the student)");
+        parts.Add(UsesCache ? "teacher outputs cached once" : "teacher run on every batch");
+        return string.Join("; ", parts);
+    }
 
     public nn.Module? Companion => Methods.parameters().Any() || Methods.buffers().Any() ? Methods : null;
 
