@@ -5,12 +5,13 @@ Per method: test accuracy and errors (mean ± sample std over seeds, best-valida
 in errors over the scratch student of the same seed (mean, and min–max over seeds), the gain over
 Hinton KD of the same seed, the methods' own trained parameters, and the mean epoch wall time
 relative to the scratch student's mean epoch in the same run.
-Usage: methods_table.py RUN_FOLDER   (prints Markdown on stdout)
+Usage: methods_table.py RUN_FOLDER...   (one folder per seed or one for all; prints Markdown on stdout)
 """
 import json, statistics, sys
 
-run = json.load(open(f"{sys.argv[1]}/experiment.json"))
-seeds = run["seeds"]
+experiments = [json.load(open(f"{folder}/experiment.json")) for folder in sys.argv[1:]]
+seeds = [s for e in experiments for s in e["seeds"]]
+run = {"teacher": experiments[0]["teacher"], "runs": [r for e in experiments for r in e["runs"]]}
 
 
 def method(point):
