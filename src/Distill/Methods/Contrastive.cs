@@ -21,7 +21,7 @@ namespace Distill.Methods;
 /// epoch with 4096 per-sample negatives took 473 s, bench/RESULTS.md gives the shared cost). Heads,
 /// banks, Z and the sampling generator are checkpointed, so a resumed run draws the same negatives.
 /// </summary>
-public sealed class Contrastive : DistillationMethod
+public sealed class Contrastive : LayerPairMethod
 {
     private readonly Linear embedStudent;
     private readonly Linear embedTeacher;
@@ -29,16 +29,12 @@ public sealed class Contrastive : DistillationMethod
     private readonly Tensor memoryTeacher;
     private readonly Tensor normalizers;
     private readonly Generator _sampler;
-    private readonly string _student;
-    private readonly string _teacher;
     private readonly ContrastiveOptions _options;
     private readonly long _negatives;
 
-    public Contrastive(LayerShape student, LayerShape teacher, long trainCount, int seed, ContrastiveOptions options) : base(nameof(Contrastive))
+    public Contrastive(LayerShape student, LayerShape teacher, long trainCount, int seed, ContrastiveOptions options) : base(nameof(Contrastive), student.Name, teacher.Name)
     {
         if (trainCount < 2) throw new DistillException("CRD needs a training set of at least 2 rows.");
-        _student = student.Name;
-        _teacher = teacher.Name;
         _options = options;
         _negatives = Math.Min(options.Negatives, trainCount - 1);
         embedStudent = Linear(Size(student), options.FeatureDimension);
@@ -66,17 +62,13 @@ public sealed class Contrastive : DistillationMethod
         ReadsLayers = true,
     };
 
-    public override IReadOnlyList<string> StudentLayers => [_student];
-
-    public override IReadOnlyList<string> TeacherLayers => [_teacher];
-
     public override IReadOnlyDictionary<string, Generator> Generators => new Dictionary<string, Generator> { ["negatives"] = _sampler };
 
     public override LossTerms forward(DistillationStep step)
     {
         var rows = step.Rows;
-        var student = nn.functional.normalize(embedStudent.call(step.StudentFeatures[_student].flatten(1)), p: 2, dim: 1);
-        var teacher = nn.functional.normalize(embedTeacher.call(step.TeacherFeatures[_teacher].flatten(1)), p: 2, dim: 1);
+        var student = nn.functional.normalize(embedStudent.call(step.StudentFeatures[StudentLayer].flatten(1)), p: 2, dim: 1);
+        var teacher = nn.functional.normalize(embedTeacher.call(step.TeacherFeatures[TeacherLayer].flatten(1)), p: 2, dim: 1);
         var negatives = randint(0, memoryStudent.shape[0], [_negatives], generator: _sampler, device: rows.device);
         // Each model's embedding is scored against the other model's memory.
         var studentScores = Scores(memoryTeacher, rows, negatives, student, 0);

@@ -14,17 +14,13 @@ namespace Distill.Methods;
 /// for vector features. mdistiller trains the hint jointly with the labels (CE weight 1, hint 100)
 /// rather than in the paper's two stages; Distill does the same. The regressor is training-only.
 /// </summary>
-public sealed class FitNets : DistillationMethod
+public sealed class FitNets : LayerPairMethod
 {
     private readonly Module<Tensor, Tensor> regressor;
-    private readonly string _student;
-    private readonly string _teacher;
     private readonly double _weight;
 
-    public FitNets(LayerShape student, LayerShape teacher, double hintWeight) : base(nameof(FitNets))
+    public FitNets(LayerShape student, LayerShape teacher, double hintWeight) : base(nameof(FitNets), student.Name, teacher.Name)
     {
-        _student = student.Name;
-        _teacher = teacher.Name;
         _weight = hintWeight;
         regressor = Regressor(student, teacher);
         RegisterComponents();
@@ -47,12 +43,8 @@ public sealed class FitNets : DistillationMethod
         ReadsLayers = true,
     };
 
-    public override IReadOnlyList<string> StudentLayers => [_student];
-
-    public override IReadOnlyList<string> TeacherLayers => [_teacher];
-
     public override LossTerms forward(DistillationStep step) =>
-        new LossTerms().Add("hint", FitNetsLoss.Hint(regressor.call(step.StudentFeatures[_student]), step.TeacherFeatures[_teacher]) * _weight);
+        new LossTerms().Add("hint", FitNetsLoss.Hint(regressor.call(step.StudentFeatures[StudentLayer]), step.TeacherFeatures[TeacherLayer]) * _weight);
 
     private static Module<Tensor, Tensor> Regressor(LayerShape student, LayerShape teacher)
     {

@@ -10,15 +10,13 @@ namespace Distill.Methods;
 /// probabilities of the cosine-similarity kernel between the samples' embeddings (mdistiller's
 /// convention and weight 30000).
 /// </summary>
-public sealed class ProbabilisticTransfer : DistillationMethod
+public sealed class ProbabilisticTransfer : LayerPairMethod
 {
-    private readonly string _student;
-    private readonly string _teacher;
     private readonly double _weight;
 
-    public ProbabilisticTransfer(string student, string teacher, double probabilityWeight) : base(nameof(ProbabilisticTransfer))
+    public ProbabilisticTransfer(string student, string teacher, double probabilityWeight) : base(nameof(ProbabilisticTransfer), student, teacher)
     {
-        (_student, _teacher, _weight) = (student, teacher, probabilityWeight);
+        _weight = probabilityWeight;
         RegisterComponents();
     }
 
@@ -37,10 +35,6 @@ public sealed class ProbabilisticTransfer : DistillationMethod
         ReadsLayers = true,
     };
 
-    public override IReadOnlyList<string> StudentLayers => [_student];
-
-    public override IReadOnlyList<string> TeacherLayers => [_teacher];
-
     public override LossTerms forward(DistillationStep step) =>
-        new LossTerms().Add("pkt", ProbabilisticKnowledgeLoss.Compute(step.StudentFeatures[_student].flatten(1), step.TeacherFeatures[_teacher].flatten(1)) * _weight);
+        new LossTerms().Add("pkt", ProbabilisticKnowledgeLoss.Compute(step.StudentFeatures[StudentLayer].flatten(1), step.TeacherFeatures[TeacherLayer].flatten(1)) * _weight);
 }

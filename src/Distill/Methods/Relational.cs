@@ -10,15 +10,13 @@ namespace Distill.Methods;
 /// rkd_angle = AngleWeight * smoothL1 over the cosines of the angles of every triplet, on the
 /// embeddings (the classifier's input; vectors are flattened). mdistiller's weights 25 and 50.
 /// </summary>
-public sealed class Relational : DistillationMethod
+public sealed class Relational : LayerPairMethod
 {
-    private readonly string _student;
-    private readonly string _teacher;
     private readonly RelationalOptions _options;
 
-    public Relational(string student, string teacher, RelationalOptions options) : base(nameof(Relational))
+    public Relational(string student, string teacher, RelationalOptions options) : base(nameof(Relational), student, teacher)
     {
-        (_student, _teacher, _options) = (student, teacher, options);
+        _options = options;
         RegisterComponents();
     }
 
@@ -37,14 +35,10 @@ public sealed class Relational : DistillationMethod
         ReadsLayers = true,
     };
 
-    public override IReadOnlyList<string> StudentLayers => [_student];
-
-    public override IReadOnlyList<string> TeacherLayers => [_teacher];
-
     public override LossTerms forward(DistillationStep step)
     {
-        var student = step.StudentFeatures[_student].flatten(1);
-        var teacher = step.TeacherFeatures[_teacher].flatten(1);
+        var student = step.StudentFeatures[StudentLayer].flatten(1);
+        var teacher = step.TeacherFeatures[TeacherLayer].flatten(1);
         var terms = new LossTerms();
         if (_options.DistanceWeight > 0) terms.Add("rkd_distance", RelationalKnowledgeLoss.Distance(student, teacher) * _options.DistanceWeight);
         if (_options.AngleWeight > 0) terms.Add("rkd_angle", RelationalKnowledgeLoss.Angle(student, teacher) * _options.AngleWeight);

@@ -10,15 +10,13 @@ namespace Distill.Methods;
 /// flattened features (mdistiller's convention; weight 3000, last feature map of each model).
 /// Student and teacher layers may differ in every dimension but the batch.
 /// </summary>
-public sealed class SimilarityPreserving : DistillationMethod
+public sealed class SimilarityPreserving : LayerPairMethod
 {
-    private readonly string _student;
-    private readonly string _teacher;
     private readonly double _weight;
 
-    public SimilarityPreserving(string student, string teacher, double similarityWeight) : base(nameof(SimilarityPreserving))
+    public SimilarityPreserving(string student, string teacher, double similarityWeight) : base(nameof(SimilarityPreserving), student, teacher)
     {
-        (_student, _teacher, _weight) = (student, teacher, similarityWeight);
+        _weight = similarityWeight;
         RegisterComponents();
     }
 
@@ -37,10 +35,6 @@ public sealed class SimilarityPreserving : DistillationMethod
         ReadsLayers = true,
     };
 
-    public override IReadOnlyList<string> StudentLayers => [_student];
-
-    public override IReadOnlyList<string> TeacherLayers => [_teacher];
-
     public override LossTerms forward(DistillationStep step) =>
-        new LossTerms().Add("sp", SimilarityPreservingLoss.Compute(step.StudentFeatures[_student], step.TeacherFeatures[_teacher]) * _weight);
+        new LossTerms().Add("sp", SimilarityPreservingLoss.Compute(step.StudentFeatures[StudentLayer], step.TeacherFeatures[TeacherLayer]) * _weight);
 }
