@@ -19,6 +19,10 @@ public sealed class SameConv2d : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public int Kernel => _kernel;
+
+    public int Stride => _stride;
+
     public override Tensor forward(Tensor input)
     {
         var (top, bottom) = SamePadding.For(input.shape[2], _kernel, _stride);

@@ -16,6 +16,10 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
         _stride = stride;
     }
 
+    public int Kernel => _size;
+
+    public int Stride => _stride;
+
     public override Tensor forward(Tensor input)
     {
         var (top, bottom) = SamePadding.For(input.shape[2], _size, _stride);

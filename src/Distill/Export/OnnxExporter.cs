@@ -1,0 +1,125 @@
+using System.Globalization;
+using Distill.Data;
+using Distill.Models;
+using Distill.Runs;
+using Google.Protobuf;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace Distill.Export;
+
+/// <summary>
+/// Writes a Distill model as an ONNX file (opset 13): one graph input "input" of shape
+/// [batch, ...input shape] with a dynamic batch, one output "logits" [batch, classes], the weights
+/// as initializers, and the model card and the input normalisation in the metadata. The model is
+/// walked module by module (<see cref="OnnxLayers"/>), so any model of Distill's layer kinds exports.
+/// </summary>
+public static class OnnxExporter
+{
+    public const int Opset = 13;
+    public const string InputName = "input";
+    public const string OutputName = "logits";
+
+    // IR version 7 is the one ONNX 1.7-1.9 wrote for opset 13; every runtime that reads opset 13 reads it.
+    private const long IrVersion = 7;
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="path"/> (atomically).</summary>
+    public static void Save(nn.Module<Tensor, Tensor> model, ModelCard card, string path) =>
+        AtomicFile.WriteAllBytes(path, Export(model, card));
+
+    /// <summary>The ONNX file of <paramref name="model"/> as bytes.</summary>
+    public static byte[] Export(nn.Module<Tensor, Tensor> model, ModelCard card) => Build(model, card).ToByteArray();
+
+    internal static ModelProto Build(nn.Module<Tensor, Tensor> model, ModelCard card)
+    {
+        var graph = new OnnxGraph();
+        graph.Fresh(InputName);
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var probe = zeros([1, .. card.InputShape]);
+            var output = InputName;
+            try
+            {
+                (output, probe) = Walk(graph, model, "", output, probe);
+            }
+            finally
+            {
+                probe.Dispose();
+            }
+            graph.Node("Identity", graph.Fresh(OutputName), [output]);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        graph.Proto.Input.Add(OnnxGraph.BatchedFloat(InputName, card.InputShape));
+        graph.Proto.Output.Add(OnnxGraph.BatchedFloat(OutputName, [card.ClassCount]));
+
+        var proto = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = "Distill",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
+            DocString = $"Distill model {card.Spec}: {card.Role} trained on {card.Dataset}.",
+            Graph = graph.Proto,
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        foreach (var (key, value) in Metadata(card)) proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return proto;
+    }
+
+    /// <summary>
+    /// What a caller needs to feed the model: its spec and classes, the input shape, and how raw
+    /// pixels become inputs (the data set's standardisation, when Distill knows the data set).
+    /// </summary>
+    public static IReadOnlyList<(string Key, string Value)> Metadata(ModelCard card)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var entries = new List<(string, string)>
+        {
+            ("distill.spec", card.Spec),
+            ("distill.classes", card.ClassCount.ToString(c)),
+            ("distill.input_shape", string.Join("x", card.InputShape)),
+            ("distill.dataset", card.Dataset),
+            ("distill.role", card.Role),
+        };
+        var info = DatasetInfo.All.FirstOrDefault(d => string.Equals(d.Name, card.Dataset, StringComparison.OrdinalIgnoreCase));
+        if (info is not null)
+        {
+            entries.Add(("distill.class_names", string.Join(",", info.ClassNames)));
+            entries.Add(("distill.pixel_mean", info.PixelMean.ToString("R", c)));
+            entries.Add(("distill.pixel_std", info.PixelStd.ToString("R", c)));
+            entries.Add(("distill.normalization", $"input = (pixel / 255 - {info.PixelMean.ToString("R", c)}) / {info.PixelStd.ToString("R", c)}"));
+        }
+        return entries;
+    }
+
+    /// <summary>Writes the leaves of <paramref name="module"/> in order, pushing the probe through each to know its shapes.</summary>
+    private static (string Output, Tensor Probe) Walk(OnnxGraph graph, nn.Module module, string path, string input, Tensor probe)
+    {
+        var children = module.named_children().ToList();
+        if (module is TorchSharp.Modules.Sequential && children.Count > 0)
+        {
+            foreach (var (name, child) in children)
+                (input, probe) = Walk(graph, child, path.Length == 0 ? name : $"{path}.{name}", input, probe);
+            return (input, probe);
+        }
+        if (module is not nn.Module<Tensor, Tensor> layer)
+            throw new DistillException($"ONNX export does not know the layer '{path}' ({module.GetType().Name}).");
+        var next = layer.call(probe);
+        try
+        {
+            var output = OnnxLayers.Write(graph, module, path, input, probe.shape, next.shape);
+            probe.Dispose();
+            return (output, next);
+        }
+        catch
+        {
+            next.Dispose();
+            throw;
+        }
+    }
+}
