@@ -27,6 +27,7 @@ public static class CliApplication
             CompareCommand.Create(context, "quickstart", "The built-in study on MNIST with defaults: fetches the data, trains, distills and compares (a few minutes)."),
             RunCommand.Create(context),
             ReportCommand.Create(context),
+            ExportCommand.Create(context),
             MethodsCommand.Create(context),
         };
         var configuration = new InvocationConfiguration
