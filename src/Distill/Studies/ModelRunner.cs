@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Distill.Evaluation;
 using Distill.Models;
 using Distill.Runs;
+using Distill.Teachers;
 using Distill.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -103,11 +104,15 @@ public sealed class ModelRunner
         return (model, outcome with { WeightsPath = Path.Combine(checkpoints, "best.bin") });
     }
 
-    /// <summary>Loads a teacher saved by Distill and checks it fits the data set.</summary>
+    /// <summary>
+    /// Loads a teacher saved by Distill, or imported from ONNX or TorchScript (<see cref="ImportedTeacher"/>),
+    /// and checks it fits the data set; its test numbers are Distill's own measurement.
+    /// </summary>
     /// <param name="name">The role's folder name; a loaded model writes nothing into it.</param>
-    public (Sequential Model, ModelOutcome Outcome) LoadTeacher(string path, string name = "teacher")
+    public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) LoadTeacher(string path, string name = "teacher")
     {
         _observer.Messages?.Report($"Loading teacher from {path}");
+        if (ImportedTeacher.IsImported(path)) return LoadImported(path);
         // The card is checked against the data before the model is built, so a mismatch costs nothing.
         var card = ModelStore.ReadCard(path);
         card.CheckFits("teacher", path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
@@ -117,8 +122,24 @@ public sealed class ModelRunner
         return (model, Describe(ModelRole.Teacher, model, card, path, "loaded from file", evaluation, [], 0, 0));
     }
 
+    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) LoadImported(string path)
+    {
+        var teacher = ImportedTeacher.Load(path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
+        try
+        {
+            var card = teacher.Card(_data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
+            var evaluation = Evaluator.Evaluate(teacher, _data.Test);
+            return (teacher, Describe(ModelRole.Teacher, teacher, card, path, $"imported {teacher.Format}", evaluation, [], 0, 0));
+        }
+        catch
+        {
+            teacher.Dispose();
+            throw;
+        }
+    }
+
     private ModelOutcome Describe(
-        ModelRole role, Sequential model, ModelCard card, string weights, string hyperparameters,
+        ModelRole role, nn.Module<Tensor, Tensor> model, ModelCard card, string weights, string hyperparameters,
         EvaluationResult last, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds)
     {
         var best = Evaluator.Evaluate(model, _data.Test);

@@ -24,6 +24,12 @@ public static class RunPreflight
                 throw new DistillException($"The validation split must hold between 1 and {rows - 1} of the {rows} training rows, not {validationCount}.");
         }
         if (teacherPath is null) return;
+        // An imported teacher declares its shapes in its own format; loading it checks them.
+        if (Teachers.ImportedTeacher.IsImported(teacherPath))
+        {
+            if (!File.Exists(teacherPath)) throw new DistillException($"Teacher file '{teacherPath}' does not exist.");
+            return;
+        }
         var card = ModelStore.ReadCard(teacherPath);
         if (card.ClassCount != info.ClassCount)
             throw new DistillException($"The teacher '{teacherPath}' predicts {card.ClassCount} classes but {info.Name} has {info.ClassCount}.");

@@ -1,7 +1,7 @@
 using Distill.Runs;
 using Distill.Teachers;
 using Distill.Training;
-using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Distill.Studies;
 
@@ -19,7 +19,7 @@ public sealed class StudyRunner : IDisposable
     private readonly CancellationToken _cancellation;
     private readonly bool _resume;
     private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (Sequential Model, FrozenTeacher Teacher)> _teachers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (nn.Module<Tensor, Tensor> Model, FrozenTeacher Teacher)> _teachers = new(StringComparer.Ordinal);
 
     public StudyRunner(StudyData data, RunFolder root, StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
     {
@@ -48,7 +48,7 @@ public sealed class StudyRunner : IDisposable
         return outcomes;
     }
 
-    private (Sequential Model, ModelOutcome Outcome) RunRole(StudyRole role)
+    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) RunRole(StudyRole role)
     {
         var (parent, name) = Split(role.Folder);
         var runner = RunnerFor(parent);

@@ -1,0 +1,133 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using static TorchSharp.torch;
+
+namespace Distill.Teachers;
+
+/// <summary>
+/// A teacher in an ONNX file, run by ONNX Runtime on the CPU. The file is parsed as ONNX before
+/// ONNX Runtime sees it, so anything else is refused in one sentence rather than by a native error.
+/// ONNX is data, not a program: loading it runs no code of the file's author.
+/// </summary>
+public sealed class OnnxTeacher : ImportedTeacher
+{
+    // Protobuf's own ceiling for one message.
+    private const long MaxBytes = int.MaxValue;
+
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string _inputName;
+    private readonly string _outputName;
+    private readonly int[] _inputDimensions;
+
+    private OnnxTeacher(string path, InferenceSession session, long parameters) : base(nameof(OnnxTeacher), path)
+    {
+        _session = session;
+        ParameterCount = parameters;
+        var (inputName, input) = session.InputMetadata.Single();
+        _inputName = inputName;
+        _inputDimensions = input.Dimensions;
+        _outputName = session.OutputMetadata.Keys.First();
+    }
+
+    public override string Format => "ONNX";
+
+    public override long ParameterCount { get; }
+
+    public static OnnxTeacher Load(string path)
+    {
+        var length = new FileInfo(path).Length;
+        if (length > MaxBytes) throw new DistillException($"The teacher '{path}' has {length:N0} bytes, more than an ONNX file can hold.");
+        var bytes = File.ReadAllBytes(path);
+        ModelProto proto;
+        try
+        {
+            proto = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new DistillException($"The teacher '{path}' is not an ONNX model: it does not parse as one ({FirstLine(e.Message).TrimEnd('.')}).");
+        }
+        if (proto.Graph is null || proto.Graph.Node.Count == 0 || proto.Graph.Output.Count == 0)
+            throw new DistillException($"The teacher '{path}' is not an ONNX model: it holds no graph with nodes and outputs.");
+        var initializers = proto.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        var inputs = proto.Graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+        if (inputs.Count != 1)
+            throw new DistillException($"The teacher '{path}' takes {inputs.Count} inputs; a teacher takes one batch of images.");
+        var parameters = proto.Graph.Initializer.Sum(i => i.Dims.Aggregate(1L, (a, d) => a * d));
+
+        InferenceSession session;
+        try
+        {
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            session = new InferenceSession(bytes, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new DistillException($"ONNX Runtime cannot load the teacher '{path}': {FirstLine(e.Message)}");
+        }
+        try
+        {
+            var input = session.InputMetadata.Single().Value;
+            var output = session.OutputMetadata.First().Value;
+            if (input.ElementType != typeof(float) || output.ElementType != typeof(float))
+                throw new DistillException($"The teacher '{path}' reads {input.ElementType.Name} and writes {output.ElementType.Name}; a teacher reads and writes float32 tensors.");
+            return new OnnxTeacher(path, session, parameters);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public override void CheckFits(string dataset, int classCount, IReadOnlyList<long> sampleShape)
+    {
+        var declared = _inputDimensions;
+        var what = $"The teacher '{FilePath}' takes inputs of shape {Declared(declared)}";
+        if (declared.Length != sampleShape.Count + 1)
+            throw new DistillException($"{what} (rank {declared.Length}) but {dataset} has inputs of shape {Shape([-1, .. sampleShape]).Replace("-1", "batch")} (rank {sampleShape.Count + 1}).");
+        if (declared[0] > 0)
+            throw new DistillException($"{what}: its batch size is fixed at {declared[0]}; export it with a dynamic batch dimension (dynamic_axes in torch.onnx.export).");
+        if (sampleShape.Count == 3 && declared[1] > 0 && declared[1] != sampleShape[0])
+            throw new DistillException($"{what}: {declared[1]} channels, but {dataset} has {sampleShape[0]}.");
+        for (var i = 1; i < declared.Length; i++)
+        {
+            if (declared[i] > 0 && declared[i] != sampleShape[i - 1])
+                throw new DistillException($"{what} but {dataset} has inputs of size {string.Join("x", sampleShape)}.");
+        }
+        base.CheckFits(dataset, classCount, sampleShape);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var values = input.detach().to(ScalarType.Float32).cpu().contiguous();
+        var data = values.data<float>().ToArray();
+        try
+        {
+            using var value = OrtValue.CreateTensorValueFromMemory(data, input.shape);
+            using var outputs = _session.Run(_runOptions, [_inputName], [value], [_outputName]);
+            var output = outputs[0];
+            if (output.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+                throw new DistillException($"The teacher '{FilePath}' returns a {output.OnnxType}, not a tensor of logits.");
+            return tensor(output.GetTensorDataAsSpan<float>().ToArray(), output.GetTensorTypeAndShape().Shape);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw Failed(input, e);
+        }
+    }
+
+    private static string Declared(int[] dimensions) => "[" + string.Join(", ", dimensions.Select((d, i) => d > 0 ? d.ToString() : i == 0 ? "batch" : "?")) + "]";
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

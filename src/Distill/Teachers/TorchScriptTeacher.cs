@@ -1,0 +1,60 @@
+using static TorchSharp.torch;
+
+namespace Distill.Teachers;
+
+/// <summary>
+/// A teacher saved as TorchScript (torch.jit.trace or torch.jit.script, then save), run by libtorch.
+/// A TorchScript file is a program: loading it runs its author's code, as unpickling does, so load
+/// only files you trust. Its submodules run inside the compiled forward, where TorchSharp's forward
+/// hooks never fire, so its inner layers are out of reach.
+/// </summary>
+public sealed class TorchScriptTeacher : ImportedTeacher
+{
+    // Deliberately not registered as a submodule: its layers cannot be tapped, so none are listed.
+    private readonly jit.ScriptModule<Tensor, Tensor> _script;
+
+    private TorchScriptTeacher(string path, jit.ScriptModule<Tensor, Tensor> script) : base(nameof(TorchScriptTeacher), path)
+    {
+        _script = script;
+        _script.eval();
+        foreach (var parameter in _script.parameters()) parameter.requires_grad = false;
+        ParameterCount = _script.parameters().Sum(p => p.numel());
+    }
+
+    public override string Format => "TorchScript";
+
+    public override long ParameterCount { get; }
+
+    public static TorchScriptTeacher Load(string path)
+    {
+        NativeEnvironment.Prepare();
+        jit.ScriptModule<Tensor, Tensor> script;
+        try
+        {
+            script = jit.load<Tensor, Tensor>(path);
+        }
+        catch (Exception e) when (e is not (DistillException or OutOfMemoryException))
+        {
+            throw new DistillException($"PyTorch cannot load the teacher '{path}' as TorchScript: {FirstLine(e.Message)}");
+        }
+        return new TorchScriptTeacher(path, script);
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        try
+        {
+            return _script.call(input);
+        }
+        catch (Exception e) when (e is not (DistillException or OutOfMemoryException))
+        {
+            throw Failed(input, e);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _script.Dispose();
+        base.Dispose(disposing);
+    }
+}
