@@ -13,7 +13,7 @@ internal static class CompareCommand
         var command = new Command(name, description);
         var run = new RunOptionSet(command);
         var teacherSpec = new Option<string>("--teacher-spec") { Description = "Teacher architecture, e.g. mlp:1200-1200,dropout=0.5 or cnn:c256s2-lrelu0.2-mp2s1-c512s2.", DefaultValueFactory = _ => defaults.TeacherSpec };
-        var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher (best.bin from a train run) instead of training one." };
+        var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher instead of training one: best.bin from a train run, an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
         var studentSpec = new Option<string>("--student-spec") { Description = "Student architecture, shared by the scratch and distilled students.", DefaultValueFactory = _ => defaults.StudentSpec };
         command.Add(teacherSpec);
         command.Add(teacherPath);

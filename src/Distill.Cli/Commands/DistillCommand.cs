@@ -14,7 +14,7 @@ internal static class DistillCommand
     {
         var command = new Command("distill", "Distill a student from a saved teacher (the best.bin of a train run).");
         var run = new RunOptionSet(command);
-        var teacher = new Option<string>("--teacher") { Description = "The teacher's weights file (its .json card must sit beside it)." };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher: a Distill weights file (its .json card beside it), an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
         var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
         command.Add(student);

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.Teachers;
+
+public sealed class ImportedTeacherCliTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+    private readonly string _data;
+
+    public ImportedTeacherCliTests()
+    {
+        _data = Path.Combine(_folder.Path, "data");
+        SyntheticIdx.WriteDataset(_data, trainCount: 400, testCount: 200);
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Distill_takes_an_onnx_teacher_and_shows_its_test_numbers_in_the_table()
+    {
+        var (code, output, errors) = InProcessCli.Run("distill", "--teacher", GoldenTeachers.File("cnn", "onnx"), "--student-spec", "mlp:8",
+            "--data-dir", _data, "--validation", "100", "--epochs", "2", "--batch-size", "32", "--out", _folder.File("run"));
+        Assert.True(code == 0, errors);
+        Assert.Contains("onnx:teacher_cnn.onnx", output);
+        Assert.Contains("imported ONNX", output);
+    }
+
+    [Fact]
+    public void Compare_takes_a_torchscript_teacher()
+    {
+        var (code, output, errors) = InProcessCli.Run("compare", "--teacher", GoldenTeachers.File("mlp", "pt"), "--student-spec", "mlp:8",
+            "--data-dir", _data, "--validation", "100", "--student-epochs", "2", "--student-batch-size", "32", "--out", _folder.File("run"), "--json");
+        Assert.True(code == 0, errors);
+        var models = JsonDocument.Parse(output).RootElement.GetProperty("models");
+        Assert.Equal("torchscript:teacher_mlp.pt", models[0].GetProperty("spec").GetString());
+        Assert.True(models[0].GetProperty("testAccuracy").GetDouble() > 0.9);
+    }
+
+    [Fact]
+    public void An_experiment_file_takes_an_onnx_teacher_path()
+    {
+        var path = _folder.File("experiment.json");
+        File.WriteAllText(path, $$"""
+            {
+              "name": "imported",
+              "dataDirectory": {{JsonSerializer.Serialize(_data)}},
+              "validationCount": 100,
+              "teacherPath": {{JsonSerializer.Serialize(GoldenTeachers.File("mlp", "onnx"))}},
+              "studentSpec": "mlp:8",
+              "studentTraining": { "epochs": 2, "batchSize": 32 }
+            }
+            """);
+        var (code, output, errors) = InProcessCli.Run("run", path, "--out", _folder.File("run"));
+        Assert.True(code == 0, errors);
+        Assert.Contains("onnx:teacher_mlp.onnx", output);
+    }
+
+    [Fact]
+    public void A_feature_method_with_an_onnx_teacher_fails_in_one_sentence_on_the_command_line()
+    {
+        var (code, _, errors) = InProcessCli.Run("distill", "--teacher", GoldenTeachers.File("cnn", "onnx"), "--student-spec", "cnn:c4-relu",
+            "--method", "fitnets", "--data-dir", _data, "--validation", "100", "--epochs", "1", "--out", _folder.File("run"));
+        Assert.Equal(1, code);
+        // Progress lines come first on standard error; the failure is one line.
+        var error = Assert.Single(errors.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.EndsWith("so only the logit methods (kd, dkd, ls) apply to it.", error.TrimEnd());
+    }
+}
