@@ -28,6 +28,7 @@ public static class CliApplication
             RunCommand.Create(context),
             ReportCommand.Create(context),
             ExportCommand.Create(context),
+            LatencyCommand.Create(context),
             MethodsCommand.Create(context),
         };
         var configuration = new InvocationConfiguration

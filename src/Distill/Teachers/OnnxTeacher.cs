@@ -37,8 +37,19 @@ public sealed class OnnxTeacher : ImportedTeacher
 
     public static OnnxTeacher Load(string path)
     {
+        var (session, parameters) = Open(path, "teacher");
+        return new OnnxTeacher(path, session, parameters);
+    }
+
+    /// <summary>
+    /// An ONNX Runtime session for the file in <paramref name="path"/>, after checking that it parses
+    /// as ONNX, has one float32 input and a float32 output; <paramref name="noun"/> names it in errors.
+    /// </summary>
+    internal static (InferenceSession Session, long Parameters) Open(string path, string noun)
+    {
+        if (!File.Exists(path)) throw new DistillException($"The {noun} file '{path}' does not exist.");
         var length = new FileInfo(path).Length;
-        if (length > MaxBytes) throw new DistillException($"The teacher '{path}' has {length:N0} bytes, more than an ONNX file can hold.");
+        if (length > MaxBytes) throw new DistillException($"The {noun} '{path}' has {length:N0} bytes, more than an ONNX file can hold.");
         var bytes = File.ReadAllBytes(path);
         ModelProto proto;
         try
@@ -47,14 +58,14 @@ public sealed class OnnxTeacher : ImportedTeacher
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new DistillException($"The teacher '{path}' is not an ONNX model: it does not parse as one ({FirstLine(e.Message).TrimEnd('.')}).");
+            throw new DistillException($"The {noun} '{path}' is not an ONNX model: it does not parse as one ({FirstLine(e.Message).TrimEnd('.')}).");
         }
         if (proto.Graph is null || proto.Graph.Node.Count == 0 || proto.Graph.Output.Count == 0)
-            throw new DistillException($"The teacher '{path}' is not an ONNX model: it holds no graph with nodes and outputs.");
+            throw new DistillException($"The {noun} '{path}' is not an ONNX model: it holds no graph with nodes and outputs.");
         var initializers = proto.Graph.Initializer.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         var inputs = proto.Graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
         if (inputs.Count != 1)
-            throw new DistillException($"The teacher '{path}' takes {inputs.Count} inputs; a teacher takes one batch of images.");
+            throw new DistillException($"The {noun} '{path}' takes {inputs.Count} inputs; a classifier takes one batch of images.");
         var parameters = proto.Graph.Initializer.Sum(i => i.Dims.Aggregate(1L, (a, d) => a * d));
 
         InferenceSession session;
@@ -65,15 +76,15 @@ public sealed class OnnxTeacher : ImportedTeacher
         }
         catch (OnnxRuntimeException e)
         {
-            throw new DistillException($"ONNX Runtime cannot load the teacher '{path}': {FirstLine(e.Message)}");
+            throw new DistillException($"ONNX Runtime cannot load the {noun} '{path}': {FirstLine(e.Message)}");
         }
         try
         {
             var input = session.InputMetadata.Single().Value;
             var output = session.OutputMetadata.First().Value;
             if (input.ElementType != typeof(float) || output.ElementType != typeof(float))
-                throw new DistillException($"The teacher '{path}' reads {input.ElementType.Name} and writes {output.ElementType.Name}; a teacher reads and writes float32 tensors.");
-            return new OnnxTeacher(path, session, parameters);
+                throw new DistillException($"The {noun} '{path}' reads {input.ElementType.Name} and writes {output.ElementType.Name}; a classifier here reads and writes float32 tensors.");
+            return (session, parameters);
         }
         catch
         {
