@@ -15,27 +15,29 @@ internal static class LatencyCommand
         var models = new Argument<string[]>("models") { Description = "Weights files (best.bin, with their .json cards), run folders (their distilled student) or .onnx files.", Arity = ArgumentArity.OneOrMore };
         var batchSizes = new Option<int[]>("--batch-sizes") { Description = "Batch sizes to time.", DefaultValueFactory = _ => [1, 64], AllowMultipleArgumentsPerToken = true };
         var seconds = new Option<double>("--seconds") { Description = "Time each case for at least this long (and at least 400 runs; at most 20 s).", DefaultValueFactory = _ => 1.0 };
+        var threads = new Option<int?>("--threads") { Description = "Threads for both runtimes, for a like-for-like comparison; default: each runtime's own." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         command.Add(models);
         command.Add(batchSizes);
         command.Add(seconds);
+        command.Add(threads);
         command.Add(json);
 
         command.SetAction(parse =>
         {
             var minimum = parse.GetValue(seconds);
-            var options = new LatencyOptions { BatchSizes = parse.GetValue(batchSizes)!, MinimumSeconds = minimum, MaximumSeconds = Math.Max(20, minimum) };
+            var options = new LatencyOptions { BatchSizes = parse.GetValue(batchSizes)!, MinimumSeconds = minimum, MaximumSeconds = Math.Max(20, minimum), Threads = parse.GetValue(threads) };
             options.Validate();
             var paths = parse.GetValue(models)!.Select(m => m.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? m : Export.ModelLocator.Resolve(m)).ToList();
             var results = paths.SelectMany(p => LatencyBenchmark.Measure(p, options, new SynchronousProgress(context.Diagnostics))).ToList();
             if (parse.GetValue(json)) context.RawOutput.WriteLine(Json.Serialize(results));
-            else Show(context.Output, results);
+            else Show(context.Output, results, options.Threads);
             return 0;
         });
         return command;
     }
 
-    private static void Show(IAnsiConsole console, IReadOnlyList<LatencyMeasurement> results)
+    private static void Show(IAnsiConsole console, IReadOnlyList<LatencyMeasurement> results, int? threads)
     {
         var c = CultureInfo.InvariantCulture;
         var table = new Table().AddColumns("Model", "Runtime", "Batch", "Runs", "Median", "p95", "Samples / s");
@@ -43,7 +45,9 @@ internal static class LatencyCommand
             table.AddRow(Markup.Escape(r.Model), r.Runtime, r.BatchSize.ToString(c), r.Runs.ToString("N0", c),
                 r.MedianMilliseconds.ToString("F3", c) + " ms", r.P95Milliseconds.ToString("F3", c) + " ms", r.SamplesPerSecond.ToString("N0", c));
         console.Write(table);
-        console.WriteLine($"Threads: TorchSharp {TorchSharp.torch.get_num_threads()}, ONNX Runtime its default (one per physical core); set OMP_NUM_THREADS to pin TorchSharp's.");
+        console.WriteLine(threads is { } count
+            ? $"Threads: {count} for both runtimes."
+            : $"Threads: TorchSharp {TorchSharp.torch.get_num_threads()}, ONNX Runtime its default (one per physical core); --threads N sets both.");
     }
 
     /// <summary>Progress written as it happens: <see cref="Progress{T}"/> would post it to the thread pool.</summary>

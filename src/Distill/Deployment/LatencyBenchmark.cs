@@ -26,10 +26,24 @@ public static class LatencyBenchmark
     public static IReadOnlyList<LatencyMeasurement> Measure(string path, LatencyOptions options, IProgress<string>? messages = null)
     {
         options.Validate();
+        var threads = get_num_threads();
+        if (options.Threads is { } count) set_num_threads(count);
+        try
+        {
+            return MeasureWith(path, options, messages);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
+    }
+
+    private static IReadOnlyList<LatencyMeasurement> MeasureWith(string path, LatencyOptions options, IProgress<string>? messages)
+    {
         var results = new List<LatencyMeasurement>();
         if (Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
         {
-            var (session, _) = OnnxTeacher.Open(path, "model");
+            var (session, _) = OnnxTeacher.Open(path, "model", options.Threads);
             using (session)
             {
                 var dimensions = session.InputMetadata.Single().Value.Dimensions;
@@ -44,7 +58,9 @@ public static class LatencyBenchmark
         using (model)
         {
             model.eval();
-            using var session = new InferenceSession(OnnxExporter.Export(model, card));
+            using var sessionOptions = new SessionOptions();
+            if (options.Threads is { } count) sessionOptions.IntraOpNumThreads = count;
+            using var session = new InferenceSession(OnnxExporter.Export(model, card), sessionOptions);
             foreach (var batch in options.BatchSizes)
             {
                 using var input = randn([batch, .. card.InputShape]);

@@ -18,8 +18,12 @@ public sealed record LatencyOptions
     /// <summary>Stop after this long even short of <see cref="MinimumRuns"/> (once 20 are timed), for slow models.</summary>
     public double MaximumSeconds { get; init; } = 20.0;
 
+    /// <summary>Threads both runtimes may use; null leaves each its default (TorchSharp: OMP_NUM_THREADS or all cores; ONNX Runtime: one per physical core).</summary>
+    public int? Threads { get; init; }
+
     public void Validate()
     {
+        if (Threads is < 1 or > 1024) throw new DistillException($"The threads must be between 1 and 1024, not {Threads}.");
         if (BatchSizes.Count == 0 || BatchSizes.Any(b => b is < 1 or > 65536))
             throw new DistillException($"The batch sizes must be between 1 and 65536, not {string.Join(", ", BatchSizes)}.");
         if (WarmupRuns < 0) throw new DistillException($"The warm-up runs must be 0 or more, not {WarmupRuns}.");

@@ -45,7 +45,8 @@ public sealed class OnnxTeacher : ImportedTeacher
     /// An ONNX Runtime session for the file in <paramref name="path"/>, after checking that it parses
     /// as ONNX, has one float32 input and a float32 output; <paramref name="noun"/> names it in errors.
     /// </summary>
-    internal static (InferenceSession Session, long Parameters) Open(string path, string noun)
+    /// <param name="threads">ONNX Runtime's intra-op threads; null leaves its default (one per physical core).</param>
+    internal static (InferenceSession Session, long Parameters) Open(string path, string noun, int? threads = null)
     {
         if (!File.Exists(path)) throw new DistillException($"The {noun} file '{path}' does not exist.");
         var length = new FileInfo(path).Length;
@@ -72,6 +73,7 @@ public sealed class OnnxTeacher : ImportedTeacher
         try
         {
             using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            if (threads is { } count) options.IntraOpNumThreads = count;
             session = new InferenceSession(bytes, options);
         }
         catch (OnnxRuntimeException e)

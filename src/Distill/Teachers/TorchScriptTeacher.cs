@@ -5,8 +5,9 @@ namespace Distill.Teachers;
 /// <summary>
 /// A teacher saved as TorchScript (torch.jit.trace or torch.jit.script, then save), run by libtorch.
 /// A TorchScript file is a program: loading it runs its author's code, as unpickling does, so load
-/// only files you trust. Its submodules run inside the compiled forward, where TorchSharp's forward
-/// hooks never fire, so its inner layers are out of reach.
+/// only files you trust. Its inner layers are out of reach: TorchSharp 0.107 lists a script's
+/// submodules as untyped ScriptModules, which take no forward hook, and runs them inside the
+/// compiled forward (a test holds this).
 /// </summary>
 public sealed class TorchScriptTeacher : ImportedTeacher
 {

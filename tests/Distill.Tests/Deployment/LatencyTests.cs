@@ -47,7 +47,7 @@ public sealed class LatencyTests : IDisposable
     [Fact]
     public void The_latency_command_prints_one_row_per_model_runtime_and_batch_size()
     {
-        var (code, output, errors) = InProcessCli.Run("latency", SavedModel(), GoldenTeachers.File("mlp", "onnx"), "--seconds", "0", "--json");
+        var (code, output, errors) = InProcessCli.Run("latency", SavedModel(), GoldenTeachers.File("mlp", "onnx"), "--seconds", "0", "--threads", "1", "--json");
         Assert.True(code == 0, errors);
         var rows = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
         Assert.Equal(6, rows.Count);

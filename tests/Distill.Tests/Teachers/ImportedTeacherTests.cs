@@ -72,6 +72,16 @@ public sealed class ImportedTeacherTests
         Assert.EndsWith("model whose inner layers Distill cannot read, so only the logit methods (kd, dkd, ls) apply to it.", error.Message);
     }
 
+    [Fact]
+    public void Torchsharp_lists_torchscript_submodules_as_untyped_script_modules_that_take_no_forward_hook()
+    {
+        // Why TorchScript teachers offer logits only: if this fails, TorchSharp has learnt to tap them.
+        using var script = jit.load<Tensor, Tensor>(GoldenTeachers.File("cnn", "pt"));
+        var submodules = script.named_modules().Where(m => m.name.Length > 0).ToList();
+        Assert.Equal(9, submodules.Count);
+        Assert.All(submodules, m => Assert.False(m.module is nn.Module<Tensor, Tensor>, $"{m.name} is {m.module.GetType()}"));
+    }
+
     [Theory]
     [InlineData("onnx", "takes inputs of shape [batch, 1, 12, 12] but mnist has inputs of size 1x28x28.")]
     [InlineData("pt", "fails on inputs of shape [2, 1, 28, 28]: ")]
