@@ -37,7 +37,7 @@ public sealed class OnnxTeacher : ImportedTeacher
 
     public static OnnxTeacher Load(string path)
     {
-        var (session, parameters) = Open(path, "teacher");
+        var (session, parameters) = Open(path, "teacher", spinning: false);
         return new OnnxTeacher(path, session, parameters);
     }
 
@@ -46,7 +46,9 @@ public sealed class OnnxTeacher : ImportedTeacher
     /// as ONNX, has one float32 input and a float32 output; <paramref name="noun"/> names it in errors.
     /// </summary>
     /// <param name="threads">ONNX Runtime's intra-op threads; null leaves its default (one per physical core).</param>
-    internal static (InferenceSession Session, long Parameters) Open(string path, string noun, int? threads = null)
+    /// <param name="spinning">Whether idle ONNX Runtime threads spin: best for timing it alone, but a teacher
+    /// run between training steps would spin on the cores TorchSharp's threads are training on.</param>
+    internal static (InferenceSession Session, long Parameters) Open(string path, string noun, int? threads = null, bool spinning = true)
     {
         if (!File.Exists(path)) throw new DistillException($"The {noun} file '{path}' does not exist.");
         var length = new FileInfo(path).Length;
@@ -74,6 +76,7 @@ public sealed class OnnxTeacher : ImportedTeacher
         {
             using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             if (threads is { } count) options.IntraOpNumThreads = count;
+            if (!spinning) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             session = new InferenceSession(bytes, options);
         }
         catch (OnnxRuntimeException e)

@@ -92,6 +92,16 @@ public sealed class ImportedTeacherTests
         Assert.DoesNotContain('\n', error.Message);
     }
 
+    [Theory]
+    [InlineData("onnx")]
+    [InlineData("pt")]
+    public void A_teacher_for_another_class_count_is_refused_in_one_sentence(string extension)
+    {
+        var path = GoldenTeachers.File("cnn", extension);
+        var error = Assert.Throws<DistillException>(() => ImportedTeacher.Load(path, "mnist", 5, [1, 12, 12]));
+        Assert.Equal($"The teacher '{path}' predicts 10 classes but mnist has 5.", error.Message);
+    }
+
     [Fact]
     public void An_onnx_teacher_for_another_channel_count_class_count_or_input_rank_is_refused_in_one_sentence()
     {
