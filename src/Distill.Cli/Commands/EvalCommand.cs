@@ -5,7 +5,9 @@ using Distill.Evaluation;
 using Distill.Models;
 using Distill.Reports;
 using Distill.Runs;
+using Distill.Teachers;
 using Spectre.Console;
+using static TorchSharp.torch;
 
 namespace Distill.Cli.Commands;
 
@@ -15,7 +17,7 @@ internal static class EvalCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
-        var model = new Argument<string>("model") { Description = "Weights file (best.bin or last.bin) with its .json card beside it." };
+        var model = new Argument<string>("model") { Description = "Weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset." };
         var dataset = new Option<string?>("--dataset") { Description = "Data set; default: the one the model was trained on." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the IDX files; default: the cache." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
@@ -27,15 +29,28 @@ internal static class EvalCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(model)!;
-            var card = ModelStore.ReadCard(path);
-            var info = DatasetInfo.Find(parse.GetValue(dataset) ?? card.Dataset);
+            var imported = ImportedTeacher.IsImported(path);
+            if (imported && !File.Exists(path)) throw new DistillException($"Model file '{path}' does not exist.");
+            if (imported && parse.GetValue(dataset) is null)
+                throw new DistillException($"'{path}' names no data set of its own; pass --dataset.");
+            var card = imported ? null : ModelStore.ReadCard(path);
+            var info = DatasetInfo.Find(parse.GetValue(dataset) ?? card!.Dataset);
             var directory = parse.GetValue(dataDir) ?? new DatasetFetcher(DatasetFetcher.DefaultCacheRoot).Fetch(info);
             var (train, test) = IdxDatasetLoader.Load(directory, info);
             train.Dispose();
             using (test)
             {
-                card.CheckFits("model", path, info.Name, info.ClassCount, test.SampleShape);
-                var (loaded, _) = ModelStore.Load(path);
+                nn.Module<Tensor, Tensor> loaded;
+                if (card is null)
+                {
+                    var teacher = ImportedTeacher.Load(path, info.Name, info.ClassCount, test.SampleShape);
+                    (loaded, card) = (teacher, teacher.Card(info.Name, info.ClassCount, test.SampleShape));
+                }
+                else
+                {
+                    card.CheckFits("model", path, info.Name, info.ClassCount, test.SampleShape);
+                    loaded = ModelStore.Load(path).Model;
+                }
                 using (loaded)
                 {
                     var result = Evaluator.Evaluate(loaded, test);

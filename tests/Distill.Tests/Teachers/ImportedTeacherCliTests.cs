@@ -66,4 +66,24 @@ public sealed class ImportedTeacherCliTests : IDisposable
         var error = Assert.Single(errors.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.EndsWith("so only the logit methods (kd, dkd, ls) apply to it.", error.TrimEnd());
     }
+
+    [Theory]
+    [InlineData("onnx", "onnx:teacher_cnn.onnx")]
+    [InlineData("pt", "torchscript:teacher_cnn.pt")]
+    public void Eval_measures_an_imported_model_on_the_data_set_named(string extension, string spec)
+    {
+        var (code, output, errors) = InProcessCli.Run("eval", GoldenTeachers.File("cnn", extension), "--dataset", "mnist", "--data-dir", _data, "--json");
+        Assert.True(code == 0, errors);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(spec, report.GetProperty("spec").GetString());
+        Assert.True(report.GetProperty("accuracy").GetDouble() > 0.9);
+    }
+
+    [Fact]
+    public void Eval_of_an_imported_model_without_a_data_set_is_refused_in_one_sentence()
+    {
+        var (code, _, errors) = InProcessCli.Run("eval", GoldenTeachers.File("mlp", "onnx"), "--data-dir", _data);
+        Assert.Equal(1, code);
+        Assert.Contains("names no data set of its own; pass --dataset.", errors);
+    }
 }
