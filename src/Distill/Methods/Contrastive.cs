@@ -55,7 +55,7 @@ public sealed class Contrastive : LayerPairMethod
         Options: o => o.Crd,
         Create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Crd.StudentLayer, o.Crd.TeacherLayer, context, DefaultLayers.Embedding);
+            var (s, t) = LayerChoice.Single(o.Crd.StudentLayer, o.Crd.TeacherLayer, context, DefaultLayers.Embedding, "crd");
             return new Contrastive(context.Student(s), context.Teacher(t), context.TrainCount, context.Seed, o.Crd);
         })
     {

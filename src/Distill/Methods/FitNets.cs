@@ -36,7 +36,7 @@ public sealed class FitNets : LayerPairMethod
         {
             var (s, t) = o.Fitnets.StudentLayer is null && o.Fitnets.TeacherLayer is null
                 ? DefaultLayers.Middle(context.StudentLayers, context.TeacherLayers)
-                : LayerChoice.Single(o.Fitnets.StudentLayer, o.Fitnets.TeacherLayer, context, DefaultLayers.LastFeatureMap);
+                : LayerChoice.Single(o.Fitnets.StudentLayer, o.Fitnets.TeacherLayer, context, DefaultLayers.LastFeatureMap, "fitnets");
             return new FitNets(context.Student(s), context.Teacher(t), o.Fitnets.HintWeight);
         })
     {

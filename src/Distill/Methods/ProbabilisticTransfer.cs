@@ -28,7 +28,7 @@ public sealed class ProbabilisticTransfer : LayerPairMethod
         Options: o => o.Pkt,
         Create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Pkt.StudentLayer, o.Pkt.TeacherLayer, context, DefaultLayers.Embedding);
+            var (s, t) = LayerChoice.Single(o.Pkt.StudentLayer, o.Pkt.TeacherLayer, context, DefaultLayers.Embedding, "pkt");
             return new ProbabilisticTransfer(s, t, o.Pkt.ProbabilityWeight);
         })
     {

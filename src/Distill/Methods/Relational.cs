@@ -28,7 +28,7 @@ public sealed class Relational : LayerPairMethod
         Options: o => o.Rkd,
         Create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Rkd.StudentLayer, o.Rkd.TeacherLayer, context, DefaultLayers.Embedding);
+            var (s, t) = LayerChoice.Single(o.Rkd.StudentLayer, o.Rkd.TeacherLayer, context, DefaultLayers.Embedding, "rkd");
             return new Relational(s, t, o.Rkd);
         })
     {

@@ -28,7 +28,7 @@ public sealed class SimilarityPreserving : LayerPairMethod
         Options: o => o.Sp,
         Create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Sp.StudentLayer, o.Sp.TeacherLayer, context, DefaultLayers.LastFeatureMap);
+            var (s, t) = LayerChoice.Single(o.Sp.StudentLayer, o.Sp.TeacherLayer, context, DefaultLayers.LastFeatureMap, "sp");
             return new SimilarityPreserving(s, t, o.Sp.SimilarityWeight);
         })
     {
