@@ -131,13 +131,26 @@ public static partial class ExperimentFile
         {
             var name = unmapped.Groups[1].Value;
             if (!key.EndsWith(name, StringComparison.Ordinal)) key = key.Length == 0 ? name : $"{key}.{name}";
-            return $"Unknown key '{key}' in {source}.";
+            var known = KnownKeys(unmapped.Groups[2].Value);
+            return known is null ? $"Unknown key '{key}' in {source}." : $"Unknown key '{key}' in {source}; the keys there are {known}.";
         }
         var target = TargetType().Match(e.Message);
         var expected = target.Success ? Expected(target.Groups[1].Value) : null;
         return expected is null
             ? $"The key '{key}' in {source} has a bad value."
             : $"The key '{key}' in {source} has a bad value; expected {expected}.";
+    }
+
+    /// <summary>The keys an object of <paramref name="typeName"/> accepts, as a file spells them.</summary>
+    private static string? KnownKeys(string typeName)
+    {
+        var type = typeof(ExperimentFile).Assembly.GetType(typeName);
+        if (type is null) return null;
+        var keys = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), true).Length == 0)
+            .Select(p => Json.Options.PropertyNamingPolicy!.ConvertName(p.Name))
+            .ToList();
+        return keys.Count == 0 ? null : string.Join(", ", keys);
     }
 
     private static string? Expected(string typeName) => typeName switch
@@ -159,7 +172,7 @@ public static partial class ExperimentFile
 
     private static string Quote(string text) => text.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '[' or ']') ? $"'{text}'" : text;
 
-    [GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
+    [GeneratedRegex("The JSON property '([^']*)' could not be mapped(?:[^']*'([^']*)')?")]
     private static partial Regex UnmappedProperty();
 
     [GeneratedRegex("could not be converted to ([^ .]+(?:\\.[^ .]+)*)\\.")]

@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.Cli;
+
+/// <summary>
+/// `distill distill --method crd` killed with SIGKILL mid-run and resumed with --resume ends exactly
+/// where an uninterrupted run ends: CRD's heads, memory banks, normalisers and negatives generator
+/// are saved with the student, so the resumed run draws the same negatives.
+/// </summary>
+public sealed class MethodKillAndResumeTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+    private readonly string _data;
+    private readonly string _teacher;
+
+    public MethodKillAndResumeTests()
+    {
+        _data = Path.Combine(_folder.Path, "data");
+        SyntheticIdx.WriteDataset(_data, trainCount: 700, testCount: 100);
+        var teacherRun = _folder.File("teacher-run");
+        var (code, _, errors) = InProcessCli.Run("train", "--data-dir", _data, "--validation", "100", "--out", teacherRun,
+            "--model", "cnn:c8-relu-mp2-fc32-relu", "--epochs", "1", "--batch-size", "50");
+        Assert.True(code == 0, errors);
+        _teacher = Path.Combine(teacherRun, "teacher", "best.bin");
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private string[] Distil(string run) =>
+    [
+        "distill", "--data-dir", _data, "--validation", "100", "--out", run, "--seed", "3", "--teacher", _teacher,
+        "--student-spec", "cnn:c4-relu-mp2-fc16-relu-drop0.2", "--epochs", "3", "--batch-size", "50", "--jitter", "1",
+        "--optimizer", "sgd", "--lr", "0.05", "--schedule", "cosine",
+        "--method", "kd+crd", "--method-option", "crd.negatives=64", "--method-option", "crd.featureDimension=16",
+    ];
+
+    private static bool IsEpochLine(string line) => line.Contains(" epoch ", StringComparison.Ordinal);
+
+    [Fact]
+    public void A_crd_distillation_killed_mid_run_and_resumed_ends_identical_to_an_uninterrupted_run()
+    {
+        var reference = _folder.File("reference");
+        var (code, errors) = CliProcess.Run(Distil(reference));
+        Assert.True(code == 0, errors);
+        var run = _folder.File("killed");
+        Assert.True(CliProcess.KillAfter(1, IsEpochLine, TimeSpan.FromMilliseconds(30), Distil(run)), "the run finished before it could be killed");
+        Assert.False(File.Exists(Path.Combine(run, "results.json")), "a killed run must not have finished");
+
+        (code, errors) = CliProcess.Run("distill", "--resume", run);
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("from checkpoint", errors);
+        foreach (var file in new[] { "best.bin", "last.bin" })
+            Assert.True(File.ReadAllBytes(Path.Combine(reference, "distilled", file)).SequenceEqual(File.ReadAllBytes(Path.Combine(run, "distilled", file))),
+                $"distilled/{file} differs after the kill");
+        Assert.Equal(Metrics(reference), Metrics(run));
+    }
+
+    /// <summary>metrics.jsonl without the wall-clock field.</summary>
+    private static List<string> Metrics(string run) =>
+        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(line =>
+        {
+            var record = JsonNode.Parse(line)!.AsObject();
+            record.Remove("seconds");
+            return record.ToJsonString();
+        }).ToList();
+}
