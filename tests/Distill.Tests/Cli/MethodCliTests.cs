@@ -123,7 +123,9 @@ public sealed class MethodCliTests : IDisposable
 
     /// <summary>
     /// Every method distils a tiny CNN student from a tiny CNN teacher through the command line, in
-    /// one experiment (one teacher, one sweep point per method), and each student learns.
+    /// one experiment (one teacher, one sweep point per method), and each student learns. CRD runs
+    /// at a contrast weight of 0.05: at RepDistiller's 0.8 its gradient swamps the labels' in this
+    /// 16-unit student under Adam at 0.01, and the student stays at chance (measured: 10% test accuracy).
     /// </summary>
     [Fact]
     public void Every_method_trains_a_tiny_cnn_student_from_the_command_line_that_learns()
@@ -139,7 +141,7 @@ public sealed class MethodCliTests : IDisposable
               "studentSpec": "cnn:c4-relu-mp2-c8-relu-mp2-fc16-relu",
               "teacherTraining": { "epochs": 1, "batchSize": 16, "optimizer": { "learningRate": 0.01 } },
               "studentTraining": { "epochs": 2, "batchSize": 16, "optimizer": { "learningRate": 0.01 } },
-              "distillation": { "crd": { "negatives": 128, "featureDimension": 16 } },
+              "distillation": { "crd": { "negatives": 128, "featureDimension": 16, "contrastWeight": 0.05 } },
               "sweep": { "parameters": { "distillation.method": {{JsonSerializer.Serialize(methods)}} } }
             }
             """);
