@@ -4,9 +4,9 @@ using Distill.Tests.Support;
 namespace Distill.Tests.Cli;
 
 /// <summary>
-/// `distill distill --method crd` killed with SIGKILL mid-run and resumed with --resume ends exactly
-/// where an uninterrupted run ends: CRD's heads, memory banks, normalisers and negatives generator
-/// are saved with the student, so the resumed run draws the same negatives.
+/// `distill distill --method crd` (or fitnets) killed with SIGKILL mid-run and resumed with --resume
+/// ends exactly where an uninterrupted run ends: CRD's heads, memory banks, normalisers and negatives
+/// generator, and FitNets' regressor (batch norm included), are saved with the student.
 /// </summary>
 public sealed class MethodKillAndResumeTests : IDisposable
 {
@@ -27,24 +27,26 @@ public sealed class MethodKillAndResumeTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private string[] Distil(string run) =>
+    private string[] Distil(string run, string method) =>
     [
         "distill", "--data-dir", _data, "--validation", "100", "--out", run, "--seed", "3", "--teacher", _teacher,
         "--student-spec", "cnn:c4-relu-mp2-fc16-relu-drop0.2", "--epochs", "3", "--batch-size", "50", "--jitter", "1",
         "--optimizer", "sgd", "--lr", "0.05", "--schedule", "cosine",
-        "--method", "kd+crd", "--method-option", "crd.negatives=64", "--method-option", "crd.featureDimension=16",
+        "--method", method, "--method-option", "crd.negatives=64", "--method-option", "crd.featureDimension=16",
     ];
 
     private static bool IsEpochLine(string line) => line.Contains(" epoch ", StringComparison.Ordinal);
 
-    [Fact]
-    public void A_crd_distillation_killed_mid_run_and_resumed_ends_identical_to_an_uninterrupted_run()
+    [Theory]
+    [InlineData("kd+crd")]
+    [InlineData("fitnets")]
+    public void A_distillation_with_method_state_killed_mid_run_and_resumed_ends_identical_to_an_uninterrupted_run(string method)
     {
         var reference = _folder.File("reference");
-        var (code, errors) = CliProcess.Run(Distil(reference));
+        var (code, errors) = CliProcess.Run(Distil(reference, method));
         Assert.True(code == 0, errors);
         var run = _folder.File("killed");
-        Assert.True(CliProcess.KillAfter(1, IsEpochLine, TimeSpan.FromMilliseconds(30), Distil(run)), "the run finished before it could be killed");
+        Assert.True(CliProcess.KillAfter(1, IsEpochLine, TimeSpan.FromMilliseconds(30), Distil(run, method)), "the run finished before it could be killed");
         Assert.False(File.Exists(Path.Combine(run, "results.json")), "a killed run must not have finished");
 
         (code, errors) = CliProcess.Run("distill", "--resume", run);
@@ -53,7 +55,7 @@ public sealed class MethodKillAndResumeTests : IDisposable
         Assert.Contains("from checkpoint", errors);
         foreach (var file in new[] { "best.bin", "last.bin" })
             Assert.True(File.ReadAllBytes(Path.Combine(reference, "distilled", file)).SequenceEqual(File.ReadAllBytes(Path.Combine(run, "distilled", file))),
-                $"distilled/{file} differs after the kill");
+                $"distilled/{file} differs after the kill under {method}");
         Assert.Equal(Metrics(reference), Metrics(run));
     }
 
