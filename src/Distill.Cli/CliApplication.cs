@@ -30,6 +30,7 @@ public static class CliApplication
             ExportCommand.Create(context),
             LatencyCommand.Create(context),
             MethodsCommand.Create(context),
+            ModelsCommand.Create(context),
         };
         var configuration = new InvocationConfiguration
         {

@@ -23,6 +23,7 @@ internal sealed class TrainingOptionSet
     private readonly Option<int> _jitter;
     private readonly Option<double> _clip;
     private readonly Option<Precision> _precision;
+    private readonly Option<int> _freezeLayers;
 
     public TrainingOptionSet(Command command, string prefix, string who, TrainingOptions defaults)
     {
@@ -47,6 +48,7 @@ internal sealed class TrainingOptionSet
         _jitter = Add("jitter", "Shift training images by up to this many pixels, 0 = off", defaults.JitterPixels);
         _clip = Add("clip-grad", "Clip the gradient norm to this value, 0 = off", defaults.GradientClipNorm);
         _precision = Add("precision", "Products of the training steps in float32 or bfloat16 (mixed: float32 weights)", defaults.Precision);
+        _freezeLayers = Add("freeze-layers", "Freeze the first N named top-level layers (no gradients, batch norm in eval), 0 = none", defaults.FreezeLayers);
     }
 
     public TrainingOptions Read(ParseResult result, int seed)
@@ -73,6 +75,7 @@ internal sealed class TrainingOptionSet
             JitterPixels = result.GetValue(_jitter),
             GradientClipNorm = result.GetValue(_clip),
             Precision = result.GetValue(_precision),
+            FreezeLayers = result.GetValue(_freezeLayers),
             Seed = seed,
         };
         options.Validate();

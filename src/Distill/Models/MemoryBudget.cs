@@ -19,8 +19,24 @@ public static class MemoryBudget
     public static double Estimate(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount, int batchSize)
     {
         var (parameters, largest) = ModelSize.Estimate(spec, inputShape, classCount);
+        if (spec.Zoo is not null) return EstimateZoo(spec, inputShape, classCount, batchSize, parameters, largest);
         var activations = (double)batchSize * largest * (spec.Layers.Count + 1) * 2;
         return (parameters * CopiesPerParameter + activations) * BytesPerValue;
+    }
+
+    /// <summary>
+    /// A zoo model's activations are measured: a throwaway copy runs one input and every leaf layer's
+    /// output is counted. Weights too large for this machine are answered without building it.
+    /// </summary>
+    private static double EstimateZoo(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount, int batchSize, double parameters, double largest)
+    {
+        var weights = parameters * CopiesPerParameter * BytesPerValue;
+        if (weights > AvailableBytes() || largest > ModelSize.MaxActivation)
+            return weights + (double)batchSize * largest * 2 * BytesPerValue;
+        using var preserved = new RandomStatePreserver();
+        using var model = ModelBuilder.Build(spec, inputShape, classCount);
+        var cost = ModelCostMeter.Measure(model, inputShape);
+        return weights + (double)batchSize * cost.Activations * 2 * BytesPerValue;
     }
 
     /// <summary>

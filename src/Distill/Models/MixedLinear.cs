@@ -15,13 +15,13 @@ public sealed class MixedLinear : Module<Tensor, Tensor>, IMixedPrecisionLayer
     private Parameter weight;
     private Parameter bias;
 
-    public MixedLinear(long inputFeatures, long outputFeatures) : base(nameof(MixedLinear))
+    public MixedLinear(long inputFeatures, long outputFeatures, Device? device = null) : base(nameof(MixedLinear))
     {
         // TorchSharp's (and PyTorch's) Linear initialisation, draw for draw; a test holds them equal.
-        weight = new Parameter(empty(outputFeatures, inputFeatures));
+        weight = new Parameter(empty([outputFeatures, inputFeatures], device: device));
         init.kaiming_uniform_(weight, a: Math.Sqrt(5));
         var bound = 1 / Math.Sqrt(inputFeatures);
-        bias = new Parameter(empty(outputFeatures));
+        bias = new Parameter(empty([outputFeatures], device: device));
         init.uniform_(bias, -bound, bound);
         RegisterComponents();
     }

@@ -6,19 +6,22 @@ using static TorchSharp.torch.nn;
 namespace Distill.Models;
 
 /// <summary>
-/// Builds a classifier from a <see cref="ModelSpec"/> as a TorchSharp Sequential whose layers
-/// have stable names (conv1, act1, pool1, fc1, ..., classifier), so feature-based methods can
-/// reach any intermediate layer by name without changing the model.
+/// Builds a classifier from a <see cref="ModelSpec"/>. An <c>mlp:</c> or <c>cnn:</c> spec becomes a
+/// TorchSharp Sequential whose layers have stable names (conv1, act1, pool1, fc1, ..., classifier); a
+/// zoo spec becomes its architecture's module, with named stages (layer1, block1, ...), a pooled
+/// embedding named pool and a classifier named classifier. Feature-based methods reach any layer by
+/// its module path without changing the model.
 /// </summary>
 public static class ModelBuilder
 {
     public const string ClassifierName = "classifier";
 
-    public static Sequential Build(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount, Device? device = null)
+    public static Module<Tensor, Tensor> Build(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount, Device? device = null)
     {
         if (classCount < 2) throw new DistillException($"A classifier needs at least 2 classes, not {classCount}.");
         NativeEnvironment.Prepare();
         ModelSize.Check(spec, inputShape, classCount);
+        if (spec.Zoo is { } zoo) return BuildZoo(spec, zoo, inputShape, classCount, device);
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         var counters = new Dictionary<string, int>();
         string Name(string prefix) => prefix + (counters[prefix] = counters.GetValueOrDefault(prefix) + 1);
@@ -54,6 +57,33 @@ public static class ModelBuilder
         }
 
         var model = Sequential(layers.ToArray());
+        model.train();
+        return device is null ? model : model.to(device);
+    }
+
+    private static Module<Tensor, Tensor> BuildZoo(ModelSpec spec, Zoo.ZooSpec zoo, IReadOnlyList<long> inputShape, int classCount, Device? device)
+    {
+        var model = zoo.Create(inputShape, classCount, null);
+        try
+        {
+            // One input through the model in eval mode: a spec that cannot take this shape fails here, named.
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            model.eval();
+            using var output = model.call(zeros([1, .. inputShape]));
+            if (output.dim() != 2 || output.shape[1] != classCount)
+                throw new DistillException($"Model spec '{spec}' outputs shape {string.Join("x", output.shape)} for inputs of shape {string.Join("x", inputShape)}, not {classCount} class scores.");
+        }
+        catch (Exception e) when (e is not DistillException)
+        {
+            model.Dispose();
+            throw new DistillException($"Model spec '{spec}' does not fit inputs of shape {string.Join("x", inputShape)}: {e.Message.Split('\n')[0].TrimEnd('.')}.");
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         model.train();
         return device is null ? model : model.to(device);
     }

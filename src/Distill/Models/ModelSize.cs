@@ -16,6 +16,7 @@ public static class ModelSize
     /// <returns>Trainable parameters, and the largest layer output for one input, in values.</returns>
     public static (double Parameters, double LargestActivation) Estimate(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount)
     {
+        if (spec.Zoo is { } zoo) return EstimateZoo(spec, zoo, inputShape, classCount);
         var shape = inputShape.Select(d => (double)d).ToList();
         double parameters = 0;
         var largest = Product(shape);
@@ -58,6 +59,27 @@ public static class ModelSize
             throw new DistillException($"Model spec '{spec}' would have {parameters:G3} parameters, more than Distill will build ({MaxParameters:G3}).");
         if (largest > MaxActivation)
             throw new DistillException($"Model spec '{spec}' would produce {largest:G3} values in one layer for a single input, more than Distill will build ({MaxActivation:G3}).");
+    }
+
+    /// <summary>
+    /// A zoo model is built on the meta device, which gives exact parameter counts without allocating
+    /// them. Its largest activation is bounded by its widest layer at the input's full resolution:
+    /// the zoo's networks never grow a feature map beyond the input.
+    /// </summary>
+    private static (double Parameters, double LargestActivation) EstimateZoo(ModelSpec spec, Zoo.ZooSpec zoo, IReadOnlyList<long> inputShape, int classCount)
+    {
+        if (inputShape.Count != 3)
+            throw new DistillException($"Model spec '{spec}' needs images (channels x height x width), not inputs of shape {string.Join("x", inputShape)}.");
+        NativeEnvironment.Prepare();
+        using var preserved = new RandomStatePreserver();
+        using var model = zoo.Create(inputShape, classCount, new TorchSharp.torch.Device("meta"));
+        double parameters = 0, widest = inputShape[0];
+        foreach (var parameter in model.parameters())
+        {
+            parameters += parameter.numel();
+            if (parameter.dim() == 4) widest = Math.Max(widest, parameter.shape[0]);
+        }
+        return (parameters, widest * inputShape[1] * inputShape[2]);
     }
 
     private static double Product(IEnumerable<double> shape) => shape.Aggregate(1.0, (a, b) => a * b);

@@ -13,6 +13,8 @@ namespace Distill.Models;
 /// padding (kernel 3 by default); <c>mp{size}[s{stride}]</c> max-pooling with "same" padding;
 /// <c>relu</c>, <c>lrelu[{slope}]</c>, <c>tanh</c>, <c>gelu</c>; <c>bn</c> batch norm;
 /// <c>drop{p}</c> dropout; <c>gap</c> global average pooling; <c>fc{units}</c> a hidden dense layer.</item>
+/// <item>A zoo architecture (<see cref="Distill.Models.Zoo.ModelZoo"/>): <c>resnet:20</c>, <c>resnet:8x4</c>, <c>wrn:40-2</c>,
+/// <c>vgg:13</c>, <c>mobilenetv2:0.5</c>, <c>plaincnn:4</c>, <c>vgglike</c>.</item>
 /// </list>
 /// </summary>
 public sealed partial record ModelSpec(string Kind, IReadOnlyList<LayerSpec> Layers, string Text)
@@ -21,20 +23,27 @@ public sealed partial record ModelSpec(string Kind, IReadOnlyList<LayerSpec> Lay
     {
         var trimmed = text.Trim();
         var colon = trimmed.IndexOf(':');
+        var kind = (colon < 0 ? trimmed : trimmed[..colon]).ToLowerInvariant();
+        var body = colon < 0 ? "" : trimmed[(colon + 1)..];
+        if (Distill.Models.Zoo.ModelZoo.Find(kind) is { } architecture)
+            return new ModelSpec(kind, [], trimmed) { Zoo = architecture.Parse(text, body) };
         if (colon <= 0)
-            throw new DistillException($"Model spec '{text}' must start with 'mlp:' or 'cnn:'.");
-        var kind = trimmed[..colon].ToLowerInvariant();
-        var body = trimmed[(colon + 1)..];
+            throw new DistillException($"Model spec '{text}' must start with 'mlp:', 'cnn:' or a zoo architecture ({Kinds()}).");
         var layers = kind switch
         {
             "mlp" => ParseMlp(text, body),
             "cnn" => ParseCnn(text, body),
-            _ => throw new DistillException($"Model spec '{text}' has unknown kind '{kind}'; use 'mlp' or 'cnn'."),
+            _ => throw new DistillException($"Model spec '{text}' has unknown kind '{kind}'; use mlp, cnn or a zoo architecture ({Kinds()})."),
         };
         return new ModelSpec(kind, layers, trimmed);
     }
 
+    /// <summary>A zoo architecture, built by its own module class; null for <c>mlp:</c> and <c>cnn:</c> specs.</summary>
+    public Distill.Models.Zoo.ZooSpec? Zoo { get; init; }
+
     public override string ToString() => Text;
+
+    private static string Kinds() => string.Join(", ", Distill.Models.Zoo.ModelZoo.All.Select(a => a.Kind));
 
     private static List<LayerSpec> ParseMlp(string text, string body)
     {

@@ -51,7 +51,7 @@ public static class ModelStore
         return card;
     }
 
-    public static (Sequential Model, ModelCard Card) Load(string weightsPath, Device? device = null)
+    public static (nn.Module<Tensor, Tensor> Model, ModelCard Card) Load(string weightsPath, Device? device = null)
     {
         var card = ReadCard(weightsPath);
         var spec = ModelSpec.Parse(card.Spec);

@@ -11,11 +11,11 @@ public sealed class SameConv2d : Module<Tensor, Tensor>
     private readonly int _kernel;
     private readonly int _stride;
 
-    public SameConv2d(long inputChannels, long outputChannels, int kernel, int stride) : base(nameof(SameConv2d))
+    public SameConv2d(long inputChannels, long outputChannels, int kernel, int stride, Device? device = null) : base(nameof(SameConv2d))
     {
         _kernel = kernel;
         _stride = stride;
-        conv = Conv2d(inputChannels, outputChannels, kernel, stride: stride);
+        conv = Conv2d(inputChannels, outputChannels, kernel, stride: stride, device: device);
         RegisterComponents();
     }
 

@@ -42,8 +42,8 @@ public sealed class ModelRunner
     /// </summary>
     /// <param name="name">The model's subfolder and its name in metrics and progress.</param>
     /// <param name="objectiveFor">The objective for the freshly built model (distillation methods probe its layers).</param>
-    public (Sequential Model, ModelOutcome Outcome) Train(
-        ModelRole role, string name, string spec, TrainingOptions training, Func<Sequential, ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
+    public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Train(
+        ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
     {
         var checkpoints = _folder.Subfolder(name);
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
@@ -87,7 +87,7 @@ public sealed class ModelRunner
     }
 
     /// <summary>A model an earlier, interrupted run finished: its best weights and its outcome, read back.</summary>
-    private (Sequential Model, ModelOutcome Outcome) Reload(ModelRole role, string name, string spec, string checkpoints, string outcomePath)
+    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Reload(ModelRole role, string name, string spec, string checkpoints, string outcomePath)
     {
         _observer.Messages?.Report($"Reusing {name}: finished before the run was interrupted");
         var outcome = Json.Read<ModelOutcome>(outcomePath, "model outcome");

@@ -57,6 +57,7 @@ public sealed class Trainer
         if (jitter is not null) generators["jitter"] = jitter.Generator;
         foreach (var (generatorName, generator) in objective.Generators) generators["method." + generatorName] = generator;
         var companion = objective.Companion;
+        var frozen = LayerFreezer.Freeze(model, _options.FreezeLayers);
         // Method parameters (regressors, embeddings) train with the model; a frozen teacher has none here.
         var trainable = model.parameters().Concat(companion?.parameters() ?? []).Where(p => p.requires_grad).ToList();
         using var optimizer = _options.Optimizer.Create(trainable);
@@ -98,7 +99,7 @@ public sealed class Trainer
 
             for (var epoch = firstEpoch; epoch <= _options.Epochs && !stoppedEarly; epoch++)
             {
-                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, jitter, optimizer, trainable);
+                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, jitter, optimizer, trainable, frozen);
                 scheduler?.step();
                 history.Add(record);
 
@@ -141,11 +142,13 @@ public sealed class Trainer
         BatchSampler sampler,
         PixelJitter? jitter,
         optim.Optimizer optimizer,
-        IReadOnlyList<TorchSharp.Modules.Parameter> trainable)
+        IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
+        IReadOnlyList<nn.Module> frozen)
     {
         var clock = Stopwatch.StartNew();
         var learningRate = optimizer.ParamGroups.First().LearningRate;
         model.train();
+        LayerFreezer.KeepInEval(frozen);
         objective.Companion?.train();
         var termSums = new Dictionary<string, double>();
         double lossSum = 0;

@@ -25,6 +25,13 @@ public sealed record TrainingOptions
     /// <summary>Number format of the training steps' products (validation and evaluation stay float32).</summary>
     public Precision Precision { get; init; } = Precision.Float32;
 
+    /// <summary>
+    /// Freeze the model's first N named top-level submodules (no gradients, batch norm kept in eval
+    /// mode), e.g. to fine-tune only the last stages of a teacher; 0 trains every layer.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int FreezeLayers { get; init; }
+
     /// <summary>Seed for weight initialisation, dropout, shuffling and augmentation.</summary>
     public int Seed { get; init; } = 1;
 
@@ -34,6 +41,7 @@ public sealed record TrainingOptions
         if (BatchSize <= 0) throw new DistillException($"The batch size must be positive, not {BatchSize}.");
         if (EarlyStoppingPatience < 0) throw new DistillException($"The early-stopping patience must be 0 or more, not {EarlyStoppingPatience}.");
         if (JitterPixels < 0) throw new DistillException($"The jitter must be 0 or more pixels, not {JitterPixels}.");
+        if (FreezeLayers < 0) throw new DistillException($"The number of frozen layers must be 0 or more, not {FreezeLayers}.");
         if (!(GradientClipNorm >= 0)) throw new DistillException($"The gradient clip norm must be 0 or more, not {GradientClipNorm}.");
         if (!Enum.IsDefined(Precision)) throw new DistillException($"The precision must be float32 or bfloat16, not {Precision}.");
         if (Optimizer is null || Schedule is null) throw new DistillException("The training options lack an optimizer or a schedule.");
@@ -42,5 +50,5 @@ public sealed record TrainingOptions
     }
 
     public override string ToString() =>
-        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}";
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}";
 }

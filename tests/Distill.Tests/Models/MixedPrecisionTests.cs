@@ -13,7 +13,7 @@ public sealed class MixedPrecisionTests : IDisposable
 
     public void Dispose() => _tiny.Dispose();
 
-    private TorchSharp.Modules.Sequential Build(string spec, int seed = 3)
+    private TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Build(string spec, int seed = 3)
     {
         manual_seed(seed);
         return ModelBuilder.Build(ModelSpec.Parse(spec), _tiny.Data.Train.SampleShape, 10);

@@ -145,7 +145,7 @@ public sealed partial class FuzzTests(ITestOutputHelper output) : IDisposable
         }
         return ("training checkpoints", accepted, rejected);
 
-        Sequential Build()
+        nn.Module<Tensor, Tensor> Build()
         {
             manual_seed(2);
             return ModelBuilder.Build(ModelSpec.Parse("mlp:8,dropout=0.1"), [1, 6, 6], 10);

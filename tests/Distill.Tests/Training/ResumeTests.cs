@@ -18,7 +18,7 @@ public sealed class ResumeTests : IDisposable
         _folder.Dispose();
     }
 
-    private static Sequential Build()
+    private static nn.Module<Tensor, Tensor> Build()
     {
         manual_seed(9);
         return ModelBuilder.Build(ModelSpec.Parse("mlp:24,dropout=0.2"), [1, 12, 12], 10);

@@ -15,7 +15,7 @@ public sealed class TrainerTests : IDisposable
 
     public void Dispose() => _tiny.Dispose();
 
-    private Sequential Build(string spec, int seed)
+    private nn.Module<Tensor, Tensor> Build(string spec, int seed)
     {
         manual_seed(seed);
         return ModelBuilder.Build(ModelSpec.Parse(spec), _tiny.Data.Train.SampleShape, 10);
