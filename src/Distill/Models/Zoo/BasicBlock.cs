@@ -32,9 +32,8 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var residual = bn2.call(conv2.call(functional.relu(bn1.call(conv1.call(input)))));
         var sum = residual + (shortcut is null ? input : shortcut.call(input));
-        return functional.relu(sum).MoveToOuterDisposeScope();
+        return functional.relu(sum);
     }
 }

@@ -32,8 +32,6 @@ public sealed class InvertedResidual : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        if (!_residual) return conv.call(input);
-        using var scope = NewDisposeScope();
-        return (input + conv.call(input)).MoveToOuterDisposeScope();
+        return _residual ? input + conv.call(input) : conv.call(input);
     }
 }

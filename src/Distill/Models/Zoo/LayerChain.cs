@@ -20,12 +20,13 @@ public abstract class LayerChain : nn.Module<Tensor, Tensor>
         _layers.Add(layer);
     }
 
+    // No dispose scope in the zoo's forward passes: feature taps keep aliases of layer outputs, which a
+    // scope ending inside the model would dispose. The caller's scope collects the intermediates.
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var x = input;
         foreach (var layer in _layers) x = layer.call(x);
-        return x.MoveToOuterDisposeScope();
+        return x;
     }
 
     /// <summary>Refuses an input too small for the network's poolings, naming the spec and the shape.</summary>

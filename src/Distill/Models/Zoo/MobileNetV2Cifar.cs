@@ -71,10 +71,9 @@ public sealed class MobileNetV2Cifar : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var x = conv1.call(input);
         foreach (var block in (Sequential[])[block1, block2, block3, block4, block5, block6, block7]) x = block.call(x);
-        return classifier.call(pool.call(conv2.call(x))).MoveToOuterDisposeScope();
+        return classifier.call(pool.call(conv2.call(x)));
     }
 
     private static Sequential ConvBnRelu(long input, long output, long kernel, long stride, Device? device) => Sequential(

@@ -61,10 +61,9 @@ public sealed partial class ResNetCifar : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var x = relu.call(bn1.call(conv1.call(input)));
         x = layer3.call(layer2.call(layer1.call(x)));
-        return classifier.call(pool.call(x)).MoveToOuterDisposeScope();
+        return classifier.call(pool.call(x));
     }
 
     private static Sequential Stage(long input, long output, int blocks, long stride, Device? device)

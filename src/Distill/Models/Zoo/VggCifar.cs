@@ -81,10 +81,9 @@ public sealed class VggCifar : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var x = pool2.call(block2.call(pool1.call(block1.call(pool0.call(block0.call(input))))));
         x = block3.call(x);
         if (_poolAfterBlock3) x = pool3.call(x);
-        return classifier.call(pool.call(block4.call(x))).MoveToOuterDisposeScope();
+        return classifier.call(pool.call(block4.call(x)));
     }
 }

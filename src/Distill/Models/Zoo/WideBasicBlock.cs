@@ -29,11 +29,10 @@ public sealed class WideBasicBlock : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var activated = functional.relu(bn1.call(input));
         var residual = conv2.call(functional.relu(bn2.call(conv1.call(activated))));
         // As in the reference: the identity path takes the raw input, the projection the activated one.
         var sum = residual + (shortcut is null ? input : shortcut.call(activated));
-        return sum.MoveToOuterDisposeScope();
+        return sum;
     }
 }

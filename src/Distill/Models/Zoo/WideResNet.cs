@@ -65,9 +65,8 @@ public sealed partial class WideResNet : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var x = block3.call(block2.call(block1.call(conv1.call(input))));
-        return classifier.call(pool.call(relu.call(bn.call(x)))).MoveToOuterDisposeScope();
+        return classifier.call(pool.call(relu.call(bn.call(x))));
     }
 
     private static Sequential Stage(long input, long output, int blocks, long stride, Device? device)
