@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Distill.Models.Zoo;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.Cli;
+
+public sealed class ZooCliTests : IDisposable
+{
+    private readonly TemporaryFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void A_zoo_spec_trains_from_the_command_line_and_its_weights_reload()
+    {
+        var data = _folder.File("data");
+        SyntheticIdx.WriteDataset(data, trainCount: 160, testCount: 60, side: 28);
+        var run = _folder.File("run");
+
+        var (code, output, errors) = InProcessCli.Run("train", "-m", "resnet:8", "--data-dir", data, "--validation", "40",
+            "--epochs", "1", "--batch-size", "32", "--freeze-layers", "3", "--out", run);
+        Assert.True(code == 0, errors);
+        Assert.Contains("resnet:8", output);
+
+        (code, output, errors) = InProcessCli.Run("eval", Path.Combine(run, "teacher", "best.bin"), "--data-dir", data);
+        Assert.True(code == 0, errors);
+        Assert.Contains("77,754", output);
+    }
+
+    [Fact]
+    public void Models_lists_every_zoo_architecture_with_parameters_and_flops()
+    {
+        var (code, output, errors) = InProcessCli.Run("models", "--input", "1x28x28", "--classes", "10", "--json");
+        Assert.True(code == 0, errors);
+        var rows = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+
+        Assert.Equal(ModelZoo.All.Sum(a => a.Examples.Count), rows.Count);
+        Assert.All(ModelZoo.All, a => Assert.Contains(rows, r => r.GetProperty("spec").GetString()!.StartsWith(a.Kind + ":", StringComparison.Ordinal)));
+        var resnet20 = rows.Single(r => r.GetProperty("spec").GetString() == "resnet:20");
+        Assert.Equal(272_186, resnet20.GetProperty("parameters").GetInt64());
+        Assert.True(resnet20.GetProperty("megaFlops").GetDouble() > 0);
+
+        (code, output, _) = InProcessCli.Run("models");
+        Assert.Equal(0, code);
+        Assert.Contains("wrn:40-2", output);
+        Assert.Contains("2 FLOPs", output);
+    }
+
+    [Fact]
+    public void Models_refuses_a_malformed_input_shape_in_one_sentence()
+    {
+        var (code, _, errors) = InProcessCli.Run("models", "--input", "32x32");
+
+        Assert.Equal(1, code);
+        Assert.Contains("'32x32'", errors);
+    }
+}
