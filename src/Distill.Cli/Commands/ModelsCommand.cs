@@ -37,9 +37,15 @@ internal static class ModelsCommand
                 return 0;
             }
             var table = new Table().AddColumns("Spec", "Parameters", "MFLOPs", "Grammar", "Architecture");
+            // Grammar and description once per architecture, on its first row.
+            string? previous = null;
             foreach (var row in rows)
+            {
+                var first = row.Grammar != previous;
+                previous = row.Grammar;
                 table.AddRow(Markup.Escape(row.Spec), row.Parameters.ToString("N0", CultureInfo.InvariantCulture),
-                    row.MegaFlops.ToString("0.00", CultureInfo.InvariantCulture), Markup.Escape(row.Grammar), Markup.Escape(row.Description));
+                    row.MegaFlops.ToString("0.00", CultureInfo.InvariantCulture), first ? Markup.Escape(row.Grammar) : "", first ? Markup.Escape(row.Description) : "");
+            }
             context.Output.Write(table);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"For inputs of {string.Join("x", shape)} and {classCount} classes; MFLOPs count convolutions and dense layers, one multiply-add as 2 FLOPs."));

@@ -28,6 +28,21 @@ public sealed class ZooCliTests : IDisposable
     }
 
     [Fact]
+    public void A_zoo_student_distills_stage_features_from_a_zoo_teacher_with_a_frozen_stem()
+    {
+        var data = _folder.File("data");
+        SyntheticIdx.WriteDataset(data, trainCount: 160, testCount: 60);
+
+        var (code, output, errors) = InProcessCli.Run("compare", "--teacher-spec", "resnet:8", "--student-spec", "plaincnn:2",
+            "--method", "kd+at", "--data-dir", data, "--validation", "40", "--teacher-epochs", "1", "--student-epochs", "1",
+            "--teacher-batch-size", "32", "--student-batch-size", "32", "--teacher-freeze-layers", "2", "--out", _folder.File("run"));
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("plaincnn:2", output);
+        Assert.Contains("first 2 layers frozen", output);
+    }
+
+    [Fact]
     public void Models_lists_every_zoo_architecture_with_parameters_and_flops()
     {
         var (code, output, errors) = InProcessCli.Run("models", "--input", "1x28x28", "--classes", "10", "--json");

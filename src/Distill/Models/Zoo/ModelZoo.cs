@@ -5,7 +5,7 @@ public static class ModelZoo
 {
     public static IReadOnlyList<ZooArchitecture> All { get; } =
     [
-        new("resnet", "resnet:{6n+2}[x4]", "CIFAR ResNet (He et al. 2016; RepDistiller): stages of 16/32/64 filters, x4 = 64/128/256",
+        new("resnet", "resnet:{6n+2}[x4]", "CIFAR ResNet (He et al. 2016; RepDistiller): stages of 16/32/64 filters (x4: 64/128/256)",
             ["resnet:8", "resnet:14", "resnet:20", "resnet:32", "resnet:56", "resnet:110", "resnet:8x4", "resnet:32x4"], ResNetCifar.Parse),
         new("wrn", "wrn:{6n+4}-{k}", "Wide ResNet WRN-d-k (Zagoruyko & Komodakis 2016; RepDistiller)",
             ["wrn:16-2", "wrn:40-1", "wrn:40-2"], WideResNet.Parse),
