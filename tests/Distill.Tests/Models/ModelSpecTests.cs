@@ -41,7 +41,7 @@ public sealed class ModelSpecTests
     }
 
     [Theory]
-    [InlineData("resnet:18", "unknown kind")]
+    [InlineData("resnet:18", "depth 18")]
     [InlineData("mlp:64-x", "positive layer width")]
     [InlineData("mlp:64,dropout=1.5", "dropout rate")]
     [InlineData("mlp:64,depth=3", "unknown option")]
