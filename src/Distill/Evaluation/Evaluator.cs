@@ -39,7 +39,9 @@ public static class Evaluator
             for (long start = 0; start < count; start += batchSize)
             {
                 using var batch = features.narrow(0, start, Math.Min(batchSize, count - start));
-                parts.Add(model.call(batch));
+                // A module that is not a Sequential (the zoo's) leaves its intermediates to this scope.
+                using var scope = NewDisposeScope();
+                parts.Add(model.call(batch).MoveToOuterDisposeScope());
             }
             var all = cat(parts, 0);
             foreach (var part in parts) part.Dispose();
