@@ -1,6 +1,7 @@
 using Distill.Features;
 using Distill.Models;
 using Distill.Models.Zoo;
+using Distill.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Models;
@@ -91,6 +92,26 @@ public sealed class ZooModelTests
 
         Assert.Contains(named, error.Message);
         Assert.Contains(string.Join("x", shape), error.Message);
+    }
+
+    [Fact]
+    public void A_saved_zoo_model_reloads_with_the_same_outputs()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.File("model.bin");
+        using var model = ModelBuilder.Build(ModelSpec.Parse("mobilenetv2:0.25"), [1, 28, 28], 10);
+        model.eval();
+        using var input = rand(4, 1, 28, 28);
+        using var expected = model.call(input);
+        ModelStore.Save(model, new ModelCard("mobilenetv2:0.25", [1, 28, 28], 10, ModelBuilder.CountParameters(model), "mnist", "test"), path);
+
+        var (loaded, _) = ModelStore.Load(path);
+        using (loaded)
+        {
+            loaded.eval();
+            using var actual = loaded.call(input);
+            Assert.True(expected.allclose(actual, 0, 0));
+        }
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class ZooParameterTests
     [InlineData("vgg:13", 100, 9_462_180)]
     [InlineData("vgg:16", 100, 14_774_436)]
     [InlineData("mobilenetv2:0.5", 100, 812_836)]
+    [InlineData("mobilenetv2:1", 100, 2_353_060)]
     [InlineData("plaincnn:2", 10, 13_082)]
     [InlineData("plaincnn:4", 10, 37_338)]
     [InlineData("plaincnn:6", 10, 82_778)]
