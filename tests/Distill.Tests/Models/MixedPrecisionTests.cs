@@ -54,6 +54,7 @@ public sealed class MixedPrecisionTests : IDisposable
     [InlineData("mlp:64-32")]
     [InlineData("cnn:c8-relu-mp2-bn-c16s2-lrelu0.2-fc32")]
     [InlineData("cnn:c8-fc32-bn-relu-drop0.1-fc16-gelu")]
+    [InlineData("vgglike:same")]
     public void Bfloat16_products_give_float32_logits_close_to_float32_and_gradients_reach_the_float32_weights(string spec)
     {
         using var model = Build(spec);
