@@ -60,7 +60,7 @@ public sealed class ExportCommandTests : IDisposable
         Assert.Single(errors.Trim().Split('\n'));
     }
 
-    private static TorchSharp.Modules.Sequential Save(string path, string spec, string role)
+    private static TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Save(string path, string spec, string role)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 12, 12], 10);

@@ -69,7 +69,7 @@ public sealed class OnnxExportTests
     }
 
     /// <summary>A model with random weights whose batch norms have seen data, so their statistics are not the defaults.</summary>
-    private static Sequential Trained(string spec, long[] inputShape)
+    private static nn.Module<Tensor, Tensor> Trained(string spec, long[] inputShape)
     {
         manual_seed(5);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), inputShape, 10);
@@ -85,7 +85,7 @@ public sealed class OnnxExportTests
         return model;
     }
 
-    private static Tensor Logits(Sequential model, Tensor inputs)
+    private static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor inputs)
     {
         using var noGrad = no_grad();
         return model.call(inputs);
