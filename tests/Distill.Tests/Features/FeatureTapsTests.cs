@@ -8,7 +8,7 @@ namespace Distill.Tests.Features;
 
 public sealed class FeatureTapsTests : IDisposable
 {
-    private readonly Sequential _model;
+    private readonly nn.Module<Tensor, Tensor> _model;
     private readonly Tensor _input;
 
     public FeatureTapsTests()

@@ -24,9 +24,9 @@ public sealed class TrainedTeacher : IDisposable
 
     public TinyData Tiny { get; } = new();
 
-    public Sequential Model { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
 
-    public Sequential Build(string spec, int seed)
+    public nn.Module<Tensor, Tensor> Build(string spec, int seed)
     {
         manual_seed(seed);
         return ModelBuilder.Build(ModelSpec.Parse(spec), Tiny.Data.Train.SampleShape, 10);
@@ -50,10 +50,10 @@ public sealed class EveryMethodTests(TrainedTeacher teacher) : IClassFixture<Tra
 {
     public static TheoryData<string> Methods() => [.. MethodRegistry.All.Select(m => m.Name)];
 
-    private DistillationObjective Objective(Sequential student, FrozenTeacher frozen, string method, bool augmented) =>
+    private DistillationObjective Objective(nn.Module<Tensor, Tensor> student, FrozenTeacher frozen, string method, bool augmented) =>
         DistillationObjective.Create(student, frozen, TrainedTeacher.Options(method), teacher.Tiny.Data.Train.SampleShape, 10, teacher.Tiny.Data.Train.Count, 1, augmented);
 
-    private TrainingResult Fit(Sequential student, ITrainingObjective objective, int jitter) =>
+    private TrainingResult Fit(nn.Module<Tensor, Tensor> student, ITrainingObjective objective, int jitter) =>
         new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 50, JitterPixels = jitter })
             .Train("student", student, teacher.Tiny.Data.Train, teacher.Tiny.Data.Validation, objective);
 

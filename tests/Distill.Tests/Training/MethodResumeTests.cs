@@ -16,18 +16,18 @@ public sealed class MethodResumeTests(Methods.TrainedTeacher trained) : IClassFi
 {
     private readonly TinyData _tiny = trained.Tiny;
     private readonly TemporaryFolder _folder = new();
-    private readonly Sequential _teacher = trained.Model;
+    private readonly nn.Module<Tensor, Tensor> _teacher = trained.Model;
 
     public void Dispose() => _folder.Dispose();
 
-    private Sequential Build(string spec, int seed) => trained.Build(spec, seed);
+    private nn.Module<Tensor, Tensor> Build(string spec, int seed) => trained.Build(spec, seed);
 
     private const string StudentSpec = "cnn:c4-relu-mp2-c8-relu-mp2-fc16-relu-drop0.2";
 
     private static readonly ModelCard Card = new(StudentSpec, [1, 12, 12], 10, 0, "mnist", "test");
 
     /// <summary>Trains a fresh student; returns it with its history and a copy of the method's state.</summary>
-    private (Sequential Student, TrainingResult? Result, Dictionary<string, Tensor> MethodState) Distil(
+    private (nn.Module<Tensor, Tensor> Student, TrainingResult? Result, Dictionary<string, Tensor> MethodState) Distil(
         string method, int jitter, string checkpoints, bool resume = false, Trainer? trainer = null)
     {
         var options = new TrainingOptions
