@@ -39,22 +39,32 @@ public static class IdxDatasetLoader
 
     private static LabeledDataset LoadPair(string directory, DatasetInfo info, string imagesFile, string labelsFile, string part)
     {
+        var (pixels, labels) = ReadPair(directory, info.Name, imagesFile, labelsFile, part, info.ClassCount);
+        using (pixels)
+        {
+            var standardised = pixels.div(255.0).sub_(info.PixelMean).div_(info.PixelStd);
+            return new LabeledDataset($"{info.Name}/{part}", standardised, labels, info.ClassCount);
+        }
+    }
+
+    /// <summary>
+    /// The images of one half as bytes [N, 1, rows, columns] and its labels [N] int64, checked
+    /// against each other and, when given, against the class count.
+    /// </summary>
+    internal static (Tensor Pixels, Tensor Labels) ReadPair(string directory, string name, string imagesFile, string labelsFile, string part, int? classCount)
+    {
         var images = IdxReader.ReadImages(Locate(directory, imagesFile));
         var labels = IdxReader.ReadLabels(Locate(directory, labelsFile));
         if (labels.Length != images.Count)
             throw new DataFormatException(
-                $"The {info.Name} {part} set has {images.Count} images but {labels.Length} labels.");
-        var outOfRange = Array.FindIndex(labels, l => l >= info.ClassCount);
+                $"The {name} {part} set has {images.Count} images but {labels.Length} labels.");
+        var outOfRange = classCount is { } count ? Array.FindIndex(labels, l => l >= count) : -1;
         if (outOfRange >= 0)
             throw new DataFormatException(
-                $"The {info.Name} {part} label at row {outOfRange} is {labels[outOfRange]}, outside the {info.ClassCount} classes.");
-
-        var features = tensor(images.Pixels, [images.Count, 1, images.Rows, images.Columns], ScalarType.Byte);
-        using var scaled = features.to_type(ScalarType.Float32);
-        features.Dispose();
-        var standardised = scaled.div_(255.0).sub_(info.PixelMean).div_(info.PixelStd).clone();
-        var labelTensor = tensor(labels, ScalarType.Byte).to_type(ScalarType.Int64);
-        return new LabeledDataset($"{info.Name}/{part}", standardised, labelTensor, info.ClassCount);
+                $"The {name} {part} label at row {outOfRange} is {labels[outOfRange]}, outside the {classCount} classes.");
+        var pixels = tensor(images.Pixels, [images.Count, 1, images.Rows, images.Columns], ScalarType.Byte);
+        using var labelBytes = tensor(labels, ScalarType.Byte);
+        return (pixels, labelBytes.to_type(ScalarType.Int64));
     }
 
     private static string Shape(long[] shape) => string.Join("x", shape);

@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace Distill.Data;
+
+/// <summary>
+/// Per-channel standardisation, <c>x' = (x - Mean[c]) / Std[c]</c>, measured on the training set
+/// and stored in the model card so evaluation applies exactly the same. Channel is dimension 1
+/// of the features: the colour channel of images, the column of a table.
+/// </summary>
+public sealed record ChannelNormalization(double[] Mean, double[] Std)
+{
+    /// <summary>Mean and (population) standard deviation of each channel of <paramref name="features"/> [N, C, ...].</summary>
+    public static ChannelNormalization Measure(Tensor features)
+    {
+        var channels = (int)features.shape[1];
+        var mean = new double[channels];
+        var std = new double[channels];
+        for (var c = 0; c < channels; c++)
+        {
+            using var scope = NewDisposeScope();
+            // float64 sums: a float32 mean over millions of pixels drifts in its last digits.
+            var values = features.narrow(1, c, 1).to_type(ScalarType.Float64);
+            mean[c] = values.mean().item<double>();
+            var spread = values.std(unbiased: false).item<double>();
+            // A constant channel carries no information; dividing by zero would turn it into NaN.
+            std[c] = spread > 1e-8 ? spread : 1.0;
+        }
+        return new ChannelNormalization(mean, std);
+    }
+
+    /// <summary>Standardises <paramref name="features"/> [N, C, ...] in place.</summary>
+    public void Apply(Tensor features)
+    {
+        if (features.shape[1] != Mean.Length)
+            throw new DistillException($"The normalisation has {Mean.Length} channels but the data has {features.shape[1]}.");
+        if (Mean.Length == 1)
+        {
+            // Scalars, as the IDX loader always did, so single-channel runs keep their exact numbers.
+            features.sub_(Mean[0]).div_(Std[0]);
+            return;
+        }
+        var shape = new long[features.dim()];
+        Array.Fill(shape, 1L);
+        shape[1] = Mean.Length;
+        using var mean = tensor(Mean.Select(v => (float)v).ToArray()).view(shape);
+        using var std = tensor(Std.Select(v => (float)v).ToArray()).view(shape);
+        features.sub_(mean).div_(std);
+    }
+}

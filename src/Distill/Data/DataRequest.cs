@@ -1,0 +1,46 @@
+namespace Distill.Data;
+
+/// <summary>What the user asked for: where the data is and how to read it. Null fields are detected or defaulted.</summary>
+public sealed record DataRequest
+{
+    /// <summary>An IDX folder, a CIFAR binary folder, an image folder or a CSV file.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Forces a format instead of detecting it from the contents.</summary>
+    public DataFormat? Format { get; init; }
+
+    /// <summary>For IDX folders: a known name (mnist, fashion-mnist) supplies class names and pixel statistics; any other name is a generic IDX set.</summary>
+    public string Dataset { get; init; } = "mnist";
+
+    /// <summary>Images are resized (bilinear) to this side; null keeps the size of the first training image.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>1 (grayscale) or 3 (RGB); null keeps the data's own (RGB if any image has colour).</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>For CSV files: the column holding the class.</summary>
+    public string LabelColumn { get; init; } = "label";
+
+    /// <summary>For a single image folder or CSV file: the shares of train, validation and test.</summary>
+    public SplitRatios Ratios { get; init; } = SplitRatios.Default;
+
+    /// <summary>Seed of the ratio split.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Statistics to standardise with (a saved model's); null measures them on the training set.</summary>
+    public ChannelNormalization? Normalization { get; init; }
+
+    /// <summary>Largest float tensor an image folder may decode into (bytes); larger folders are refused.</summary>
+    public long MemoryBudgetBytes { get; init; } = 4L << 30;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Path)) throw new DistillException("The data path is empty.");
+        if (ImageSize is { } size && size is < 1 or > 1024)
+            throw new DistillException($"The image size must be between 1 and 1024 pixels, not {size}.");
+        if (Channels is { } channels && channels is not (1 or 3))
+            throw new DistillException($"The channel count must be 1 (grayscale) or 3 (RGB), not {channels}.");
+        if (string.IsNullOrWhiteSpace(LabelColumn)) throw new DistillException("The label column name is empty.");
+        Ratios.Validate();
+    }
+}

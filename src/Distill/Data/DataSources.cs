@@ -1,0 +1,60 @@
+using Distill.Data.Sources;
+
+namespace Distill.Data;
+
+/// <summary>
+/// The registry of data formats: finds the reader for a path (from its contents, or the format
+/// forced by the user), reads it, and standardises every part with the training set's statistics.
+/// </summary>
+public static class DataSources
+{
+    public static IReadOnlyList<IDataSource> All { get; } = [new IdxSource(), new CifarSource(), new ImageFolderSource(), new CsvSource()];
+
+    public static IDataSource For(DataFormat format) => All.First(s => s.Format == format);
+
+    /// <summary>The format of <paramref name="path"/>, from its contents.</summary>
+    public static DataFormat Detect(string path)
+    {
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new DistillException($"Data path '{path}' does not exist.");
+        return All.FirstOrDefault(s => s.Recognises(path))?.Format
+               ?? throw new DistillException(
+                   $"'{path}' is not a data set Distill recognises: expected a folder with IDX files, CIFAR .bin files or one subfolder of images per class, or a CSV file; force a format with --format idx|cifar|images|csv.");
+    }
+
+    public static LoadedData Load(DataRequest request)
+    {
+        request.Validate();
+        var format = request.Format ?? Detect(request.Path);
+        if (!File.Exists(request.Path) && !Directory.Exists(request.Path))
+            throw new DistillException($"Data path '{request.Path}' does not exist.");
+        var source = For(format).Read(request);
+        var shaped = format is DataFormat.Idx or DataFormat.Cifar && (request.ImageSize is not null || request.Channels is not null);
+        List<LabeledDataset> parts = [];
+        try
+        {
+            foreach (var part in source.Parts)
+                if (part.Count == 0)
+                    throw new DataFormatException($"The {PartName(part.Name)} part of {source.Name} is empty; it needs at least one example.");
+            parts = shaped ? source.Parts.Select(p => Reshape(p, request)).ToList() : source.Parts.ToList();
+            if (shaped) source.Dispose();
+            var normalization = request.Normalization
+                                ?? (shaped ? null : source.KnownNormalization)
+                                ?? ChannelNormalization.Measure(parts[0].Features);
+            foreach (var part in parts) normalization.Apply(part.Features);
+            var info = new DataDescription(source.Name, format, source.ClassNames, parts[0].SampleShape, normalization) { Columns = source.Columns };
+            return new LoadedData(info, parts[0], parts.Count == 3 ? parts[1] : null, parts[^1]);
+        }
+        catch
+        {
+            source.Dispose();
+            foreach (var part in parts) part.Dispose();
+            throw;
+        }
+    }
+
+    private static string PartName(string name) => name[(name.LastIndexOf('/') + 1)..];
+
+    private static LabeledDataset Reshape(LabeledDataset part, DataRequest request) =>
+        new(part.Name, ImageShaping.Conform(part.Features, request.Channels, request.ImageSize), part.Labels.clone(), part.ClassCount);
+}

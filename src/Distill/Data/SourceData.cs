@@ -1,0 +1,40 @@
+namespace Distill.Data;
+
+/// <summary>
+/// What a reader returns before standardisation: pixels scaled to [0, 1] or raw table values,
+/// with a validation part when the source defines one (null: carve it from training).
+/// </summary>
+public sealed class SourceData : IDisposable
+{
+    public SourceData(string name, IReadOnlyList<string> classNames, LabeledDataset train, LabeledDataset? validation, LabeledDataset test)
+    {
+        Name = name;
+        ClassNames = classNames;
+        Train = train;
+        Validation = validation;
+        Test = test;
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<string> ClassNames { get; }
+
+    public LabeledDataset Train { get; }
+
+    public LabeledDataset? Validation { get; }
+
+    public LabeledDataset Test { get; }
+
+    /// <summary>Fixed statistics of a known data set (MNIST's), used instead of measuring them.</summary>
+    public ChannelNormalization? KnownNormalization { get; init; }
+
+    /// <summary>Feature columns of a table.</summary>
+    public IReadOnlyList<string>? Columns { get; init; }
+
+    public IEnumerable<LabeledDataset> Parts => Validation is null ? [Train, Test] : [Train, Validation, Test];
+
+    public void Dispose()
+    {
+        foreach (var part in Parts) part.Dispose();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using CsvHelper;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace Distill.Data.Sources;
+
+/// <summary>
+/// A CSV table with a header row: the label column (by name) gives the class, every other column
+/// must be numeric. Classes are the distinct labels, in numeric order when all are integers, else
+/// in ordinal order. The rows are split by seeded, stratified ratios.
+/// </summary>
+public sealed class CsvSource : IDataSource
+{
+    // Far above any table a CPU trains on in memory, far below a read that hurts.
+    private const long MaxFileBytes = 1L << 31;
+
+    public DataFormat Format => DataFormat.Csv;
+
+    public bool Recognises(string path) => File.Exists(path);
+
+    public SourceData Read(DataRequest request)
+    {
+        var path = request.Path;
+        if (!File.Exists(path)) throw new DistillException($"CSV file '{path}' does not exist.");
+        if (new FileInfo(path).Length > MaxFileBytes)
+            throw new DataFormatException($"CSV file '{path}' is larger than Distill will read ({new FileInfo(path).Length:N0} bytes).");
+        var (columns, labels, rows) = ReadTable(path, request.LabelColumn);
+        var classes = Classes(labels);
+        if (classes.Count < 2)
+            throw new DataFormatException(
+                $"CSV file '{path}' has {classes.Count} distinct value{(classes.Count == 1 ? "" : "s")} in column '{request.LabelColumn}'; a classifier needs at least 2 classes.");
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+        var classOf = labels.Select(l => index[l]).ToList();
+        var assigned = request.Ratios.Assign(classOf, request.Seed);
+        var name = Path.GetFileNameWithoutExtension(path);
+        var parts = new List<LabeledDataset>();
+        foreach (var (part, partName) in new[] { (0, "train"), (1, "validation"), (2, "test") })
+        {
+            var selected = Enumerable.Range(0, rows.Count).Where(i => assigned[i] == part).ToList();
+            var values = new float[selected.Count * columns.Count];
+            for (var i = 0; i < selected.Count; i++) rows[selected[i]].CopyTo(values, i * columns.Count);
+            parts.Add(new LabeledDataset($"{name}/{partName}", tensor(values, [selected.Count, columns.Count]),
+                tensor(selected.Select(i => (long)classOf[i]).ToArray(), ScalarType.Int64), classes.Count));
+        }
+        return new SourceData(name, classes, parts[0], parts[1], parts[2]) { Columns = columns };
+    }
+
+    private static (List<string> Columns, List<string> Labels, List<float[]> Rows) ReadTable(string path, string labelColumn)
+    {
+        var options = new CsvReaderOptions
+        {
+            HasHeader = true,
+            TrimWhitespace = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
+        try
+        {
+            using var csv = CsvReader.FromFile(path, options);
+            csv.ReadHeader();
+            var header = csv.Headers.ToArray();
+            if (header.Length == 0) throw new DataFormatException($"CSV file '{path}' is empty; it needs a header row naming its columns, then data rows.");
+            var labelAt = Array.FindIndex(header, h => string.Equals(h, labelColumn, StringComparison.Ordinal));
+            if (labelAt < 0) labelAt = Array.FindIndex(header, h => string.Equals(h, labelColumn, StringComparison.OrdinalIgnoreCase));
+            if (labelAt < 0)
+                throw new DataFormatException(
+                    $"CSV file '{path}' has no column '{labelColumn}' in its header ({string.Join(", ", header.Take(12))}{(header.Length > 12 ? ", ..." : "")}); name the label column with --label-column.");
+            var columns = header.Where((_, i) => i != labelAt).ToList();
+            if (columns.Count == 0) throw new DataFormatException($"CSV file '{path}' has no feature columns besides '{labelColumn}'.");
+            var labels = new List<string>();
+            var rows = new List<float[]>();
+            while (csv.Read())
+            {
+                var line = csv.LineNumber;
+                if (csv.FieldCount != header.Length)
+                    throw new DataFormatException($"CSV file '{path}' line {line} has {csv.FieldCount} fields but the header has {header.Length}.");
+                var label = csv.GetString(labelAt);
+                if (label.Length == 0) throw new DataFormatException($"CSV file '{path}' line {line} has an empty label in column '{header[labelAt]}'.");
+                var values = new float[columns.Count];
+                for (int field = 0, feature = 0; field < header.Length; field++)
+                {
+                    if (field == labelAt) continue;
+                    var cell = csv.GetString(field);
+                    if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value)
+                        || Math.Abs(value) > float.MaxValue)
+                        throw new DataFormatException($"CSV file '{path}' line {line}, column '{header[field]}': '{Clip(cell)}' is not a finite number.");
+                    values[feature++] = (float)value;
+                }
+                labels.Add(label);
+                rows.Add(values);
+            }
+            if (rows.Count == 0) throw new DataFormatException($"CSV file '{path}' has a header but no data rows.");
+            return (columns, labels, rows);
+        }
+        catch (CsvFormatException e)
+        {
+            throw new DataFormatException($"CSV file '{path}' cannot be read at line {e.LineNumber}: {e.Message.Split('\n')[0].TrimEnd('.')}.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            throw new DataFormatException($"CSV file '{path}' cannot be read: {e.Message.Split('\n')[0].TrimEnd('.')}.");
+        }
+    }
+
+    private static List<string> Classes(IEnumerable<string> labels)
+    {
+        var distinct = labels.Distinct(StringComparer.Ordinal).ToList();
+        return distinct.All(l => long.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            ? distinct.OrderBy(l => long.Parse(l, CultureInfo.InvariantCulture)).ToList()
+            : distinct.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static string Clip(string cell) => cell.Length <= 40 ? cell : cell[..40] + "...";
+}

@@ -1,0 +1,126 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.Data.Sources;
+
+/// <summary>
+/// A folder of images, one subfolder per class (its name is the class name): either train/, test/
+/// and optionally val/ side by side, or the class folders directly, split by seeded ratios (a
+/// missing val/ or test/ is carved from train/ the same way). PNG, JPEG and BMP, grayscale or
+/// colour, any sizes: every image is resized (bilinear) to the size asked for, by default the
+/// first training image's.
+/// </summary>
+public sealed class ImageFolderSource : IDataSource
+{
+    private static readonly string[] ValidationNames = ["val", "validation", "valid"];
+
+    public DataFormat Format => DataFormat.Images;
+
+    public bool Recognises(string path)
+    {
+        if (!Directory.Exists(path)) return false;
+        var root = Child(path, "train") ?? path;
+        return Folders(root).Any(f => Directory.EnumerateFiles(f).Any(ImageFile.IsImage));
+    }
+
+    public SourceData Read(DataRequest request)
+    {
+        var root = request.Path;
+        if (!Directory.Exists(root)) throw new DistillException($"Image folder '{root}' does not exist.");
+        var trainRoot = Child(root, "train");
+        var classRoot = trainRoot ?? root;
+        var classes = Folders(classRoot).Select(Path.GetFileName).ToList();
+        if (classes.Count < 2)
+            throw new DataFormatException(
+                $"Image folder '{classRoot}' has {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; a classifier needs at least 2 (one subfolder of images per class).");
+        var train = List(classRoot, classes!);
+        var validation = trainRoot is null ? null : ValidationNames.Select(n => Child(root, n)).FirstOrDefault(f => f is not null) is { } v ? List(v, classes!) : null;
+        var test = trainRoot is null ? null : Child(root, "test") is { } t ? List(t, classes!) : null;
+        if (validation is null || test is null) (train, validation, test) = Carve(train, validation, test, request);
+
+        var probes = train.Concat(validation!).Concat(test!).Select(f => ImageFile.Probe(f.Path)).ToList();
+        var channels = request.Channels ?? (probes.Any(p => p.Colour) ? 3 : 1);
+        var (height, width) = request.ImageSize is { } side ? (side, side) : (probes[0].Height, probes[0].Width);
+        var bytes = (double)probes.Count * channels * height * width * sizeof(float);
+        if (bytes > request.MemoryBudgetBytes)
+            throw new DistillException(
+                $"Image folder '{root}' holds {probes.Count:N0} images that would take {bytes / (1 << 30):F1} GiB as float32 at {channels}x{height}x{width}, more than the {request.MemoryBudgetBytes / (double)(1 << 30):F1} GiB budget; pass a smaller --image-size (decoding on the fly is not implemented).");
+
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
+        var parts = new List<LabeledDataset>();
+        try
+        {
+            foreach (var (files, part) in new[] { (train, "train"), (validation!, "validation"), (test!, "test") })
+                parts.Add(Decode(files, channels, height, width, $"{name}/{part}", classes.Count));
+            return new SourceData(name, classes!, parts[0], parts[1], parts[2]);
+        }
+        catch
+        {
+            foreach (var part in parts) part.Dispose();
+            throw;
+        }
+    }
+
+    private static LabeledDataset Decode(List<(string Path, int Label)> files, int channels, int height, int width, string name, int classCount)
+    {
+        var features = zeros(files.Count, channels, height, width);
+        try
+        {
+            using var noGrad = no_grad();
+            for (var i = 0; i < files.Count; i++)
+            {
+                using var scope = NewDisposeScope();
+                var (pixels, w, h) = ImageFile.Decode(files[i].Path, channels);
+                var image = tensor(pixels, [1, channels, h, w], ScalarType.Byte).to_type(ScalarType.Float32).div_(255.0);
+                if (h != height || w != width)
+                    image = nn.functional.interpolate(image, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+                features[i].copy_(image[0]);
+            }
+            var labels = tensor(files.Select(f => (long)f.Label).ToArray(), ScalarType.Int64);
+            return new LabeledDataset(name, features, labels, classCount);
+        }
+        catch
+        {
+            features.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Splits the missing parts off the training files by the request's seeded ratios.</summary>
+    private static (List<(string, int)>, List<(string, int)>, List<(string, int)>) Carve(
+        List<(string Path, int Label)> train, List<(string, int)>? validation, List<(string, int)>? test, DataRequest request)
+    {
+        var r = request.Ratios;
+        var ratios = (validation, test) switch
+        {
+            (null, null) => r,
+            (null, _) => new SplitRatios(r.Train / (r.Train + r.Validation), r.Validation / (r.Train + r.Validation), 0),
+            _ => new SplitRatios(r.Train / (r.Train + r.Test), 0, r.Test / (r.Train + r.Test)),
+        };
+        var assigned = ratios.Assign(train.Select(f => f.Label).ToList(), request.Seed);
+        List<(string, int)> Part(int index) => train.Where((_, i) => assigned[i] == index).ToList();
+        return (Part(0), validation ?? Part(1), test ?? Part(2));
+    }
+
+    private static List<(string Path, int Label)> List(string folder, List<string> classes)
+    {
+        var files = new List<(string, int)>();
+        foreach (var classFolder in Folders(folder))
+        {
+            var label = classes.IndexOf(Path.GetFileName(classFolder));
+            if (label < 0)
+                throw new DataFormatException($"Class folder '{classFolder}' names a class the training folder lacks; the classes are {string.Join(", ", classes)}.");
+            var images = Directory.GetFiles(classFolder).Where(ImageFile.IsImage).Order(StringComparer.Ordinal).ToList();
+            if (images.Count == 0)
+                throw new DataFormatException($"Class folder '{classFolder}' holds no PNG, JPEG or BMP images.");
+            files.AddRange(images.Select(f => (f, label)));
+        }
+        return files;
+    }
+
+    private static IEnumerable<string> Folders(string folder) =>
+        Directory.GetDirectories(folder).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal);
+
+    private static string? Child(string folder, string name) =>
+        Directory.GetDirectories(folder).FirstOrDefault(d => string.Equals(Path.GetFileName(d), name, StringComparison.OrdinalIgnoreCase));
+}
