@@ -29,8 +29,12 @@ internal static class CompareCommand
             var seed = run.Seed(parse);
             var options = new StudyOptions
             {
-                Dataset = run.Dataset(parse),
-                DataDirectory = run.DataDirectory(parse),
+                Dataset = run.Data(parse).Dataset,
+                Data = run.Data(parse).Path,
+                Format = run.Data(parse).Format,
+                ImageSize = run.Data(parse).ImageSize,
+                Channels = run.Data(parse).Channels,
+                LabelColumn = run.Data(parse).LabelColumn,
                 ValidationCount = run.ValidationCount(parse),
                 TeacherSpec = parse.GetValue(teacherSpec)!,
                 TeacherPath = parse.GetValue(teacherPath),
@@ -40,7 +44,7 @@ internal static class CompareCommand
                 Distillation = distillation.Read(parse),
             };
             options.Validate();
-            RunPreflight.Check(options.Dataset, options.DataDirectory, options.ValidationCount, options.TeacherPath);
+            RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, options.TeacherPath);
             using var folder = run.OpenFolder(given, parse, command);
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
             ResultView.Show(context, result, run.Json(parse));

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Distill.Cli.Rendering;
 using Distill.Data;
 using Spectre.Console;
 
 namespace Distill.Cli.Commands;
 
-/// <summary>data fetch: put a data set's verified IDX files into the cache.</summary>
+/// <summary>data fetch: put a data set's verified IDX files into the cache; data inspect: show what a data path holds.</summary>
 internal static class DataCommand
 {
     public static Command Create(CliContext context)
@@ -25,7 +26,28 @@ internal static class DataCommand
             context.RawOutput.WriteLine(folder);
             return 0;
         });
-        return new Command("data", "Manage data sets.") { fetch };
+        return new Command("data", "Manage and inspect data sets.") { fetch, Inspect(context) };
+    }
+
+    private static Command Inspect(CliContext context)
+    {
+        var inspect = new Command("inspect", "Show what a data path holds: the detected format, the classes with their counts, the image size or the columns.");
+        var path = new Argument<string>("path") { Description = "An IDX folder, a CIFAR binary folder, an image folder or a CSV file." };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the ratio split (image folders and CSV files).", DefaultValueFactory = _ => 1 };
+        inspect.Add(path);
+        var data = new DataOptionSet(inspect, "mnist", withPath: false);
+        inspect.Add(seed);
+        inspect.Add(json);
+        inspect.SetAction(parse =>
+        {
+            var where = parse.GetValue(path)!;
+            var selection = data.Read(parse) with { Path = where };
+            using var loaded = DataSources.Load(selection.ToRequest(where, parse.GetValue(seed)));
+            DataSummaryView.Show(context, DataSummary.Of(where, loaded), parse.GetValue(json));
+            return 0;
+        });
+        return inspect;
     }
 
     private sealed class Progress(CliContext context) : IProgress<string>

@@ -29,18 +29,18 @@ internal static class DistillCommand
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             Models.ModelSpec.Parse(parse.GetValue(student)!);
-            RunPreflight.Check(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), parse.GetValue(teacher));
+            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), parse.GetValue(teacher));
             using var folder = run.OpenFolder(given, parse, command);
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {
-                using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
+                using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
                 var outcomes = runner.Run(
                 [
                     StudyRole.Loaded(ModelRole.Teacher, "teacher", parse.GetValue(teacher)!),
                     StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method),
                 ]);
-                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now);
+                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
                 StudyReport.Write(study, folder, run.ValidationCount(parse));
                 return study;
             }));

@@ -17,13 +17,10 @@ internal static class EvalCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
-        var model = new Argument<string>("model") { Description = "Weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset." };
-        var dataset = new Option<string?>("--dataset") { Description = "Data set; default: the one the model was trained on." };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Folder with the IDX files; default: the cache." };
+        var model = new Argument<string>("model") { Description = "Weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         command.Add(model);
-        command.Add(dataset);
-        command.Add(dataDir);
+        var data = new DataOptionSet(command, defaultDataset: null);
         command.Add(json);
 
         command.SetAction(parse =>
@@ -31,39 +28,55 @@ internal static class EvalCommand
             var path = parse.GetValue(model)!;
             var imported = ImportedTeacher.IsImported(path);
             if (imported && !File.Exists(path)) throw new DistillException($"Model file '{path}' does not exist.");
-            if (imported && parse.GetValue(dataset) is null)
+            if (imported && data.Dataset(parse) is null && data.Path(parse) is null)
                 throw new DistillException($"'{path}' names no data set of its own; pass --dataset.");
             var card = imported ? null : ModelStore.ReadCard(path);
-            var info = DatasetInfo.Find(parse.GetValue(dataset) ?? card!.Dataset);
-            var directory = parse.GetValue(dataDir) ?? new DatasetFetcher(DatasetFetcher.DefaultCacheRoot).Fetch(info);
-            var (train, test) = IdxDatasetLoader.Load(directory, info);
-            train.Dispose();
-            using (test)
+            var selection = card is null ? data.Read(parse) : FromCard(data.Read(parse, card.Dataset), card);
+            if (selection.Path is null && !DatasetInfo.All.Any(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase)))
+                throw new DistillException($"The model '{path}' was trained on {selection.Dataset}, which Distill cannot fetch; pass its data with --data PATH.");
+            var where = selection.Resolve();
+            using var evaluated = DataSources.Load(selection.ToRequest(where, card?.DataSeed ?? 1, card?.Normalization));
+            var test = evaluated.Test;
+            var info = evaluated.Info;
+            nn.Module<Tensor, Tensor> loaded;
+            if (card is null)
             {
-                nn.Module<Tensor, Tensor> loaded;
-                if (card is null)
-                {
-                    var teacher = ImportedTeacher.Load(path, info.Name, info.ClassCount, test.SampleShape);
-                    (loaded, card) = (teacher, teacher.Card(info.Name, info.ClassCount, test.SampleShape));
-                }
-                else
-                {
-                    card.CheckFits("model", path, info.Name, info.ClassCount, test.SampleShape);
-                    loaded = ModelStore.Load(path).Model;
-                }
-                using (loaded)
-                {
-                    var result = Evaluator.Evaluate(loaded, test);
-                    var latency = LatencyMeter.MedianMilliseconds(loaded, test.SampleShape);
-                    var report = new EvalReport(path, card.Spec, info.Name, card.Parameters, new FileInfo(path).Length,
-                        result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix);
-                    if (parse.GetValue(json)) context.RawOutput.WriteLine(Json.Serialize(report));
-                    else Show(context.Output, report);
-                }
+                var teacher = ImportedTeacher.Load(path, info.Name, info.ClassCount, test.SampleShape);
+                (loaded, card) = (teacher, teacher.Card(info.Name, info.ClassCount, test.SampleShape));
+            }
+            else
+            {
+                card.CheckFits("model", path, info.Name, info.ClassCount, test.SampleShape);
+                loaded = ModelStore.Load(path).Model;
+            }
+            using (loaded)
+            {
+                var result = Evaluator.Evaluate(loaded, test);
+                var latency = LatencyMeter.MedianMilliseconds(loaded, test.SampleShape);
+                var report = new EvalReport(path, card.Spec, info.Name, card.Parameters, new FileInfo(path).Length,
+                    result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix);
+                if (parse.GetValue(json)) context.RawOutput.WriteLine(Json.Serialize(report));
+                else Show(context.Output, report);
             }
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The card's way of reading the data where the flags say nothing: its format, image size and
+    /// channels, and label column, so the test rows look as they did in training.
+    /// </summary>
+    private static DataSelection FromCard(DataSelection selection, ModelCard card)
+    {
+        var image = card.InputShape.Length == 3 && card.InputShape[1] == card.InputShape[2];
+        return selection with
+        {
+            Format = selection.Format ?? (selection.Path is not null && card.DataFormat is { } format && format != "idx" ? format : null),
+            ImageSize = selection.ImageSize ?? (image && card.DataFormat is not (null or "idx") ? (int)card.InputShape[1] : null),
+            Channels = selection.Channels ?? (image && card.DataFormat is not (null or "idx") ? (int)card.InputShape[0] : null),
+            LabelColumn = selection.LabelColumn ?? card.LabelColumn,
+        };
     }
 
     private static void Show(IAnsiConsole console, EvalReport r)

@@ -7,8 +7,7 @@ namespace Distill.Cli.Commands;
 /// <summary>Flags every run shares: data, seed, output folder, resume, JSON output.</summary>
 internal sealed class RunOptionSet
 {
-    private readonly Option<string> _dataset = new("--dataset") { Description = "Data set: mnist or fashion-mnist.", DefaultValueFactory = _ => "mnist" };
-    private readonly Option<string?> _dataDir = new("--data-dir") { Description = "Folder with the four IDX files; default: the cache ($DISTILL_DATA), fetched when missing." };
+    private readonly DataOptionSet _data;
     private readonly Option<int> _validation = new("--validation") { Description = "Training rows held out for model selection and early stopping.", DefaultValueFactory = _ => 5000 };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed for initialisation, shuffling, dropout and the validation split.", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _out = new("--out", "-o") { Description = "Run folder to create; default: runs/<command>-<time>." };
@@ -18,7 +17,8 @@ internal sealed class RunOptionSet
 
     public RunOptionSet(Command command)
     {
-        foreach (var option in new Option[] { _dataset, _dataDir, _validation, _seed, _out, _force, _json, _resume }) command.Add(option);
+        _data = new DataOptionSet(command, "mnist");
+        foreach (var option in new Option[] { _validation, _seed, _out, _force, _json, _resume }) command.Add(option);
     }
 
     /// <summary>
@@ -35,9 +35,8 @@ internal sealed class RunOptionSet
         });
     }
 
-    public string Dataset(ParseResult result) => result.GetValue(_dataset)!;
-
-    public string? DataDirectory(ParseResult result) => result.GetValue(_dataDir);
+    /// <summary>The data the flags select.</summary>
+    public Data.DataSelection Data(ParseResult result) => _data.Read(result);
 
     public int ValidationCount(ParseResult result) => result.GetValue(_validation);
 

@@ -28,14 +28,14 @@ internal static class TrainCommand
             var options = training.Read(parse, run.Seed(parse));
             Models.ModelSpec.Parse(parse.GetValue(spec)!);
             var modelRole = parse.GetValue(role) == "scratch" ? ModelRole.Scratch : ModelRole.Teacher;
-            RunPreflight.Check(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse));
+            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse));
             using var folder = run.OpenFolder(given, parse, command);
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {
-                using var data = StudyData.Load(run.Dataset(parse), run.DataDirectory(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
+                using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
                 var outcomes = runner.Run([StudyRole.Trained(modelRole, modelRole.ToString().ToLowerInvariant(), parse.GetValue(spec)!, options)]);
-                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now);
+                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
                 StudyReport.Write(study, folder, run.ValidationCount(parse));
                 return study;
             }));

@@ -12,4 +12,10 @@ public sealed record DataDescription(
 
     /// <summary>Feature columns of a table, in order; null for images.</summary>
     public IReadOnlyList<string>? Columns { get; init; }
+
+    /// <summary>Seed of the source's ratio split (a single image folder or CSV file), so evaluation finds the same test rows.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The class column of a table; null for images.</summary>
+    public string? LabelColumn { get; init; }
 }

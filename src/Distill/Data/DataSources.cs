@@ -29,7 +29,9 @@ public static class DataSources
         if (!File.Exists(request.Path) && !Directory.Exists(request.Path))
             throw new DistillException($"Data path '{request.Path}' does not exist.");
         var source = For(format).Read(request);
-        var shaped = format is DataFormat.Idx or DataFormat.Cifar && (request.ImageSize is not null || request.Channels is not null);
+        var shape = source.Train.SampleShape;
+        var shaped = format is DataFormat.Idx or DataFormat.Cifar
+                     && (request.Channels is { } c && c != shape[0] || request.ImageSize is { } s && (s != shape[1] || s != shape[2]));
         List<LabeledDataset> parts = [];
         try
         {
@@ -42,7 +44,11 @@ public static class DataSources
                                 ?? (shaped ? null : source.KnownNormalization)
                                 ?? ChannelNormalization.Measure(parts[0].Features);
             foreach (var part in parts) normalization.Apply(part.Features);
-            var info = new DataDescription(source.Name, format, source.ClassNames, parts[0].SampleShape, normalization) { Columns = source.Columns };
+            var info = new DataDescription(source.Name, format, source.ClassNames, parts[0].SampleShape, normalization) {
+                Columns = source.Columns,
+                Seed = request.Seed,
+                LabelColumn = format == DataFormat.Csv ? request.LabelColumn : null,
+            };
             return new LoadedData(info, parts[0], parts.Count == 3 ? parts[1] : null, parts[^1]);
         }
         catch

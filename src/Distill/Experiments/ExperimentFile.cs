@@ -83,7 +83,7 @@ public static partial class ExperimentFile
     private static StudyOptions ReadStudy(JsonObject node, string source)
     {
         var study = Read<StudyOptions>(node, source);
-        Check(() => DatasetInfo.Find(study.Dataset), "dataset", source);
+        Check(study.ToDataSelection().Validate, (study.Data ?? study.DataDirectory) is null ? "dataset" : "data", source);
         if (study.TeacherPath is null) Check(() => Models.ModelSpec.Parse(study.TeacherSpec), "teacherSpec", source);
         Check(() => Models.ModelSpec.Parse(study.StudentSpec), "studentSpec", source);
         Check(study.TeacherTraining.Validate, "teacherTraining", source);

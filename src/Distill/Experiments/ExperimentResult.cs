@@ -24,6 +24,9 @@ public sealed record ExperimentResult(
 
     public bool IsSweep => SweepKeys.Count > 0;
 
+    /// <summary>The data's class names in label order; null in older results.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>A study run by compare/quickstart, seen as an experiment of one seed and no sweep.</summary>
     public static ExperimentResult FromStudy(StudyResult study, int seed, int validationCount)
     {
@@ -31,6 +34,9 @@ public sealed record ExperimentResult(
         var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
         var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
         return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
-            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory)], "distill compare (its flags are in config.json)", study.Finished);
+            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory)], "distill compare (its flags are in config.json)", study.Finished)
+        {
+            ClassNames = study.ClassNames,
+        };
     }
 }

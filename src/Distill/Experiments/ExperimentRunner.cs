@@ -31,14 +31,14 @@ public sealed class ExperimentRunner
         AtomicFile.WriteAllText(folder.File("config.json"), _experiment.ResolvedJson);
         var seeds = _experiment.Settings.Seeds;
         var study = _experiment.Study;
-        using var data = StudyData.Load(study.Dataset, study.DataDirectory, study.ValidationCount, seeds[0], _observer.Messages);
+        using var data = StudyData.Load(study.ToDataSelection(), study.ValidationCount, seeds[0], _observer.Messages);
         var (roles, points) = Plan();
         using var runner = new StudyRunner(data, folder, _observer, _cancellation);
         var outcomes = runner.Run(roles);
         var runs = points.Select(p => new PointRun(p.Point, p.Seed, outcomes[p.Scratch], outcomes[p.Distilled], folder.File(p.Folder))).ToList();
         var result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
             data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[0], runs,
-            _experiment.Command, DateTimeOffset.Now);
+            _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
         AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         ExperimentReport.Write(result, folder.Path);
         return result;

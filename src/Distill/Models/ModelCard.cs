@@ -1,3 +1,5 @@
+using Distill.Data;
+
 namespace Distill.Models;
 
 /// <summary>
@@ -12,6 +14,34 @@ public sealed record ModelCard(
     string Dataset,
     string Role)
 {
+    /// <summary>
+    /// The per-channel standardisation the model was trained with, applied again by eval; null in
+    /// cards written before it was stored (those models were trained on a known data set's fixed statistics).
+    /// </summary>
+    public ChannelNormalization? Normalization { get; init; }
+
+    /// <summary>Class names in label order; null in older cards.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>The data format trained on (idx, cifar, images, csv); null in older cards (idx).</summary>
+    public string? DataFormat { get; init; }
+
+    /// <summary>Seed of the data's ratio split (image folders and CSV files), so eval finds the same test rows.</summary>
+    public int? DataSeed { get; init; }
+
+    /// <summary>The class column of a CSV file trained on.</summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>The card of a model trained on <paramref name="data"/>: its standardisation, classes and split.</summary>
+    public ModelCard WithData(DataDescription data) => this with
+    {
+        Normalization = data.Normalization,
+        ClassNames = data.ClassNames,
+        DataFormat = DataFormats.Name(data.Format),
+        DataSeed = data.Seed,
+        LabelColumn = data.LabelColumn,
+    };
+
     /// <summary>
     /// Refuses data the model was not built for: another class count or another input shape.
     /// <paramref name="noun"/> names the model in the message ("teacher", "model").

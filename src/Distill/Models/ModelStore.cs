@@ -48,6 +48,11 @@ public static class ModelStore
             throw new DistillException($"The model metadata '{cardPath}' lacks a spec, a data set or a valid input shape.");
         if (card.ClassCount is < 2 or > MaxClasses)
             throw new DistillException($"The model metadata '{cardPath}' claims {card.ClassCount} classes; a classifier has between 2 and {MaxClasses}.");
+        if (card.Normalization is { } n && (n.Mean is null || n.Std is null || n.Mean.Length != n.Std.Length || n.Mean.Length is 0 or > 1 << 20
+                                            || n.Mean.Any(v => !double.IsFinite(v)) || n.Std.Any(v => !double.IsFinite(v) || v <= 0)))
+            throw new DistillException($"The model metadata '{cardPath}' has an invalid normalisation: means and positive standard deviations, one per channel.");
+        if (card.ClassNames is { } names && (names.Count != card.ClassCount || names.Any(n => n is null)))
+            throw new DistillException($"The model metadata '{cardPath}' names {card.ClassNames.Count} classes but claims {card.ClassCount}.");
         return card;
     }
 

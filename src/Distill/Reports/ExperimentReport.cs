@@ -38,7 +38,7 @@ public static class ExperimentReport
         CurvePlotter.Accuracy(trained, Path.Combine(folder, "accuracy.png"));
         CurvePlotter.Loss(trained, Path.Combine(folder, "loss.png"));
         CurvePlotter.LossTerms(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-loss-terms.png"));
-        DrawConfusion(shown.Distilled.ConfusionMatrix, Path.Combine(folder, "confusion.png"));
+        DrawConfusion(shown.Distilled.ConfusionMatrix, result.ClassNames, Path.Combine(folder, "confusion.png"));
         document.Heading("Training curves")
             .Paragraph($"Seed {shown.Seed}{(result.IsSweep ? $", sweep point {best.Point.Id}" : "")}. Solid: validation; dashed: train.")
             .Image("accuracy.png", "Train and validation accuracy per epoch")
@@ -104,14 +104,17 @@ public static class ExperimentReport
         return path;
     }
 
-    private static void DrawConfusion(long[][] matrix, string path)
+    private static void DrawConfusion(long[][] matrix, IReadOnlyList<string>? classNames, string path)
     {
         var classes = matrix.Length;
         var cells = new double[classes, classes];
         for (var r = 0; r < classes; r++)
         for (var c = 0; c < classes; c++)
             cells[r, c] = matrix[r][c];
-        var labels = Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        // Names label the axes while they fit; beyond 20 classes, or without names, the indices do.
+        var labels = classNames?.Count == classes && classes <= 20
+            ? classNames.Select(n => n.Length <= 10 ? n : n[..9] + "…").ToList()
+            : Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
         GridPlotter.Draw(cells, labels, labels, "Distilled student: confusion matrix (test set)", "predicted class", "true class", "0", path, 760, 700);
     }
 

@@ -52,7 +52,7 @@ public sealed class ModelRunner
         MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
         manual_seed(training.Seed);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
-        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name);
+        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info);
         var clock = Stopwatch.StartNew();
         ITrainingObjective? objective = null;
         try

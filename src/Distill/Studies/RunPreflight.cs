@@ -1,26 +1,32 @@
 using Distill.Data;
+using Distill.Data.Sources;
 using Distill.Models;
 
 namespace Distill.Studies;
 
 /// <summary>
-/// The cheap checks of a run's inputs made before its folder is created: the data folder, the size
-/// of the validation split against the training rows its header states, and the teacher file's
-/// card against the data set's classes. A refusal here leaves nothing on disk; what only loading
-/// can find is caught later, and the run folder is then removed (<see cref="Runs.RunFolder.Run{T}"/>).
+/// The cheap checks of a run's inputs made before its folder is created: the data path and its
+/// format, the size of the validation split against the training rows an IDX or CIFAR header
+/// states, and the teacher file's card against a known data set's classes. A refusal here leaves
+/// nothing on disk; what only loading can find is caught later, and the run folder is then
+/// removed (<see cref="Runs.RunFolder.Run{T}"/>).
 /// </summary>
 public static class RunPreflight
 {
-    /// <param name="dataDirectory">Null when the data comes from the cache (fetched first, so not checked here).</param>
-    public static void Check(string dataset, string? dataDirectory, int validationCount, string? teacherPath = null)
+    public static void Check(string dataset, string? dataDirectory, int validationCount, string? teacherPath = null) =>
+        Check(new DataSelection { Dataset = dataset, Path = dataDirectory }, validationCount, teacherPath);
+
+    public static void Check(DataSelection selection, int validationCount, string? teacherPath = null)
     {
-        var info = DatasetInfo.Find(dataset);
-        if (dataDirectory is not null)
+        selection.Validate();
+        var known = DatasetInfo.All.FirstOrDefault(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase));
+        var format = DataFormat.Idx;
+        if (selection.Path is { } path)
         {
-            if (!Directory.Exists(dataDirectory))
-                throw new DistillException($"Data folder '{dataDirectory}' does not exist; run 'distill data fetch {info.Name}' or pass another --data-dir.");
-            var rows = IdxReader.ReadImageCount(IdxDatasetLoader.Locate(dataDirectory, DatasetInfo.TrainImages));
-            if (validationCount <= 0 || validationCount >= rows)
+            if (!Directory.Exists(path) && !File.Exists(path))
+                throw new DistillException($"Data path '{path}' does not exist; pass another --data, or leave it out to fetch {selection.Dataset}.");
+            format = selection.Format is { } forced ? DataFormats.Parse(forced) : DataSources.Detect(path);
+            if (TrainingRows(path, format) is { } rows && (validationCount <= 0 || validationCount >= rows))
                 throw new DistillException($"The validation split must hold between 1 and {rows - 1} of the {rows} training rows, not {validationCount}.");
         }
         if (teacherPath is null) return;
@@ -30,8 +36,17 @@ public static class RunPreflight
             if (!File.Exists(teacherPath)) throw new DistillException($"Teacher file '{teacherPath}' does not exist.");
             return;
         }
+        if (format != DataFormat.Idx || known is null) return;
         var card = ModelStore.ReadCard(teacherPath);
-        if (card.ClassCount != info.ClassCount)
-            throw new DistillException($"The teacher '{teacherPath}' predicts {card.ClassCount} classes but {info.Name} has {info.ClassCount}.");
+        if (card.ClassCount != known.ClassCount)
+            throw new DistillException($"The teacher '{teacherPath}' predicts {card.ClassCount} classes but {known.Name} has {known.ClassCount}.");
     }
+
+    /// <summary>The training rows of a source the validation split is carved from, or null for sources that split themselves.</summary>
+    private static long? TrainingRows(string path, DataFormat format) => format switch
+    {
+        DataFormat.Idx => IdxReader.ReadImageCount(IdxDatasetLoader.Locate(path, DatasetInfo.TrainImages)),
+        DataFormat.Cifar => CifarSource.TrainingRecords(path),
+        _ => null,
+    };
 }

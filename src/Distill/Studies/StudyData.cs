@@ -2,10 +2,10 @@ using Distill.Data;
 
 namespace Distill.Studies;
 
-/// <summary>A data set split three ways: train, validation (carved from train, for model selection) and test.</summary>
+/// <summary>A data set split three ways: train, validation (for model selection) and test.</summary>
 public sealed class StudyData : IDisposable
 {
-    private StudyData(DatasetInfo info, LabeledDataset train, LabeledDataset validation, LabeledDataset test)
+    private StudyData(DataDescription info, LabeledDataset train, LabeledDataset validation, LabeledDataset test)
     {
         Info = info;
         Train = train;
@@ -13,7 +13,8 @@ public sealed class StudyData : IDisposable
         Test = test;
     }
 
-    public DatasetInfo Info { get; }
+    /// <summary>Name, format, classes, input shape and the standardisation applied to every part.</summary>
+    public DataDescription Info { get; }
 
     public LabeledDataset Train { get; }
 
@@ -22,27 +23,33 @@ public sealed class StudyData : IDisposable
     public LabeledDataset Test { get; }
 
     /// <summary>Loads a known data set from <paramref name="directory"/>, or from the cache (fetching it) when null.</summary>
-    public static StudyData Load(string dataset, string? directory, int validationCount, int seed, IProgress<string>? messages = null)
+    public static StudyData Load(string dataset, string? directory, int validationCount, int seed, IProgress<string>? messages = null) =>
+        Load(new DataSelection { Dataset = dataset, Path = directory }, validationCount, seed, messages);
+
+    /// <summary>
+    /// Loads the selected data. A source with its own validation part (an image folder's val/, a
+    /// ratio split) keeps it; otherwise <paramref name="validationCount"/> training rows are carved
+    /// out with the seed, so model selection never touches the test set.
+    /// </summary>
+    public static StudyData Load(DataSelection selection, int validationCount, int seed, IProgress<string>? messages = null)
     {
-        var info = DatasetInfo.Find(dataset);
-        directory ??= new DatasetFetcher(DatasetFetcher.DefaultCacheRoot, messages).Fetch(info);
-        if (!Directory.Exists(directory))
-            throw new DistillException($"Data folder '{directory}' does not exist; run 'distill data fetch {info.Name}' or pass another --data-dir.");
-        messages?.Report($"Loading {info.Name} from {directory}");
-        var (fullTrain, test) = IdxDatasetLoader.Load(directory, info);
+        var path = selection.Resolve(messages);
+        messages?.Report($"Loading {(selection.Path is null ? selection.Dataset : path)}");
+        var loaded = DataSources.Load(selection.ToRequest(path, seed));
+        if (loaded.Validation is { } validation) return new StudyData(loaded.Info, loaded.Train, validation, loaded.Test);
         try
         {
-            var (train, validation) = fullTrain.SplitValidation(validationCount, seed);
-            return new StudyData(info, train, validation, test);
+            var (train, carved) = loaded.Train.SplitValidation(validationCount, seed);
+            return new StudyData(loaded.Info, train, carved, loaded.Test);
         }
         catch
         {
-            test.Dispose();
+            loaded.Test.Dispose();
             throw;
         }
         finally
         {
-            fullTrain.Dispose();
+            loaded.Train.Dispose();
         }
     }
 

@@ -14,8 +14,34 @@ public sealed record StudyOptions
     /// <summary>Data set name (mnist, fashion-mnist).</summary>
     public string Dataset { get; init; } = "mnist";
 
-    /// <summary>Folder holding the IDX files; null fetches the data set into the cache.</summary>
+    /// <summary>An IDX folder, a CIFAR binary folder, an image folder or a CSV file (detected from its contents); null fetches <see cref="Dataset"/> into the cache.</summary>
+    public string? Data { get; init; }
+
+    /// <summary>The older name of <see cref="Data"/>, still read; <see cref="Data"/> wins when both are set.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Forces the data format: idx, cifar, images or csv; null detects it.</summary>
+    public string? Format { get; init; }
+
+    /// <summary>Side images are resized to (bilinear); null keeps the first training image's size.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>1 (grayscale) or 3 (RGB); null keeps the data's own.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>The class column of a CSV file (default "label").</summary>
+    public string? LabelColumn { get; init; }
+
+    /// <summary>The data part of these options.</summary>
+    public DataSelection ToDataSelection() => new()
+    {
+        Dataset = Dataset,
+        Path = Data ?? DataDirectory,
+        Format = Format,
+        ImageSize = ImageSize,
+        Channels = Channels,
+        LabelColumn = LabelColumn,
+    };
 
     /// <summary>Training rows held out for model selection and early stopping.</summary>
     public int ValidationCount { get; init; } = 5000;
@@ -41,7 +67,7 @@ public sealed record StudyOptions
         // Options may come from a file, where any part can be missing.
         if (Dataset is null || TeacherSpec is null || StudentSpec is null || TeacherTraining is null || StudentTraining is null || Distillation is null)
             throw new DistillException("The study options lack a data set, a model spec, training options or distillation options.");
-        DatasetInfo.Find(Dataset);
+        ToDataSelection().Validate();
         if (ValidationCount <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
         if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);
         else if (!File.Exists(TeacherPath)) throw new DistillException($"Teacher file '{TeacherPath}' does not exist.");

@@ -8,6 +8,9 @@ public sealed record StudyResult(
     IReadOnlyList<ModelOutcome> Models,
     DateTimeOffset Finished)
 {
+    /// <summary>The data's class names in label order (rows and columns of the confusion matrices); null in older results.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     public ModelOutcome? Find(ModelRole role) => Models.FirstOrDefault(m => m.Role == role);
 
     /// <summary>Test errors the distilled student saves over its scratch twin (positive is better); null without both.</summary>

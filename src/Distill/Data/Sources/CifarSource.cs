@@ -39,6 +39,15 @@ public sealed class CifarSource : IDataSource
         }
     }
 
+    /// <summary>The records of the training files, from their sizes (null when the folder is not CIFAR or a size is off; reading says why).</summary>
+    public static long? TrainingRecords(string path)
+    {
+        if (!Directory.Exists(path) || Layout(Resolve(path)) is not { } layout) return null;
+        var recordBytes = layout.LabelBytes + CifarReader.PixelBytes;
+        var sizes = layout.TrainFiles.Select(f => new FileInfo(f).Length).ToList();
+        return sizes.Count == 0 || sizes.Any(s => s == 0 || s % recordBytes != 0) ? null : sizes.Sum() / recordBytes;
+    }
+
     private static string Resolve(string path) =>
         UnpackedFolders.Select(f => Path.Combine(path, f)).FirstOrDefault(Directory.Exists) ?? path;
 

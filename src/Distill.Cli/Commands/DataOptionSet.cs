@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Distill.Data;
+
+namespace Distill.Cli.Commands;
+
+/// <summary>Flags that choose the data: a path of any format (detected) or a known data set, and how to read it.</summary>
+internal sealed class DataOptionSet
+{
+    private readonly Option<string?> _dataset;
+    private readonly Option<string?> _data = new("--data", "--data-dir")
+    {
+        Description = "An IDX folder, a CIFAR binary folder, an image folder (one subfolder per class) or a CSV file; the format is detected. Default: the data set from the cache ($DISTILL_DATA), fetched when missing.",
+    };
+    private readonly Option<string?> _format = new("--format") { Description = "Force the data format instead of detecting it." };
+    private readonly Option<int?> _imageSize = new("--image-size") { Description = "Resize images to this side (bilinear); default: the first training image's size." };
+    private readonly Option<int?> _channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB); default: the data's own." };
+    private readonly Option<string?> _labelColumn = new("--label-column") { Description = "The class column of a CSV file (default: label)." };
+
+    /// <param name="defaultDataset">The data set when none is named; null leaves the choice to the caller (eval: the model's).</param>
+    /// <param name="withPath">False when the command takes the path as an argument instead of --data.</param>
+    public DataOptionSet(Command command, string? defaultDataset, bool withPath = true)
+    {
+        _dataset = new Option<string?>("--dataset")
+        {
+            Description = defaultDataset is null
+                ? "Data set to fetch (mnist or fashion-mnist); default: the one the model was trained on."
+                : "Data set to fetch when --data is not given: mnist or fashion-mnist (for an IDX folder, its name).",
+        };
+        if (defaultDataset is not null) _dataset.DefaultValueFactory = _ => defaultDataset;
+        _format.AcceptOnlyFromAmong(Enum.GetValues<DataFormat>().Select(DataFormats.Name).ToArray());
+        _channels.AcceptOnlyFromAmong("1", "3");
+        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn })
+            if (withPath || option != _data) command.Add(option);
+    }
+
+    public string? Dataset(ParseResult result) => result.GetValue(_dataset);
+
+    public string? Path(ParseResult result) => result.GetValue(_data);
+
+    /// <summary>The selection the flags make; <paramref name="dataset"/> replaces a missing --dataset.</summary>
+    public DataSelection Read(ParseResult result, string? dataset = null) => new()
+    {
+        Dataset = result.GetValue(_dataset) ?? dataset ?? "mnist",
+        Path = result.GetValue(_data),
+        Format = result.GetValue(_format),
+        ImageSize = result.GetValue(_imageSize),
+        Channels = result.GetValue(_channels),
+        LabelColumn = result.GetValue(_labelColumn),
+    };
+}

@@ -1,0 +1,50 @@
+namespace Distill.Data;
+
+/// <summary>
+/// Which data a run uses, as the user states it: a path (any format, detected) or a known data
+/// set fetched into the cache, plus how to read it. Turned into a <see cref="DataRequest"/> once
+/// the path is known.
+/// </summary>
+public sealed record DataSelection
+{
+    /// <summary>A known data set (mnist, fashion-mnist) to fetch when no path is given; the name of an IDX folder's set otherwise.</summary>
+    public string Dataset { get; init; } = "mnist";
+
+    /// <summary>An IDX folder, a CIFAR binary folder, an image folder or a CSV file; null fetches <see cref="Dataset"/>.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>idx, cifar, images or csv; null detects it from the contents.</summary>
+    public string? Format { get; init; }
+
+    /// <summary>Side images are resized to (bilinear); null keeps the first training image's size.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>1 (grayscale) or 3 (RGB); null keeps the data's own.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>The class column of a CSV file.</summary>
+    public string? LabelColumn { get; init; }
+
+    public void Validate()
+    {
+        if (Path is null) DatasetInfo.Find(Dataset);
+        if (Format is not null) DataFormats.Parse(Format);
+        ToRequest(Path ?? ".", 1).Validate();
+    }
+
+    public DataRequest ToRequest(string path, int seed, ChannelNormalization? normalization = null) => new()
+    {
+        Path = path,
+        Format = Format is null ? null : DataFormats.Parse(Format),
+        Dataset = Dataset,
+        ImageSize = ImageSize,
+        Channels = Channels,
+        LabelColumn = LabelColumn ?? new DataRequest { Path = path }.LabelColumn,
+        Seed = seed,
+        Normalization = normalization,
+    };
+
+    /// <summary>The folder or file to read: <see cref="Path"/>, or the cache folder of <see cref="Dataset"/>, fetched if missing.</summary>
+    public string Resolve(IProgress<string>? messages = null) =>
+        Path ?? new DatasetFetcher(DatasetFetcher.DefaultCacheRoot, messages).Fetch(DatasetInfo.Find(Dataset));
+}
