@@ -29,7 +29,7 @@ internal static class EvalCommand
             var imported = ImportedTeacher.IsImported(path);
             if (imported && !File.Exists(path)) throw new DistillException($"Model file '{path}' does not exist.");
             if (imported && data.Dataset(parse) is null && data.Path(parse) is null)
-                throw new DistillException($"'{path}' names no data set of its own; pass --dataset.");
+                throw new DistillException($"'{path}' names no data set of its own; pass --data PATH or --dataset NAME.");
             var card = imported ? null : ModelStore.ReadCard(path);
             var selection = card is null ? data.Read(parse) : FromCard(data.Read(parse, card.Dataset), card);
             if (selection.Path is null && !DatasetInfo.All.Any(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase)))

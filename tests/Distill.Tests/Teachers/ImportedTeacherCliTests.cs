@@ -82,8 +82,8 @@ public sealed class ImportedTeacherCliTests : IDisposable
     [Fact]
     public void Eval_of_an_imported_model_without_a_data_set_is_refused_in_one_sentence()
     {
-        var (code, _, errors) = InProcessCli.Run("eval", GoldenTeachers.File("mlp", "onnx"), "--data-dir", _data);
+        var (code, _, errors) = InProcessCli.Run("eval", GoldenTeachers.File("mlp", "onnx"));
         Assert.Equal(1, code);
-        Assert.Contains("names no data set of its own; pass --dataset.", errors);
+        Assert.Contains("names no data set of its own; pass --data PATH or --dataset NAME.", errors);
     }
 }

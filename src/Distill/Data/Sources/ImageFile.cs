@@ -14,7 +14,8 @@ public static class ImageFile
     {
         try
         {
-            using var stream = File.OpenRead(path);
+            var bytes = ReadChecked(path);
+            using var stream = new MemoryStream(bytes, writable: false);
             var info = ImageInfo.FromStream(stream)
                        ?? throw new DataFormatException($"Image '{path}' is not a PNG, JPEG or BMP file that can be read.");
             if (info.Width <= 0 || info.Height <= 0)
@@ -31,9 +32,9 @@ public static class ImageFile
     public static (byte[] Pixels, int Width, int Height) Decode(string path, int channels)
     {
         ImageResult image;
+        var bytes = ReadChecked(path);
         try
         {
-            var bytes = File.ReadAllBytes(path);
             image = ImageResult.FromMemory(bytes, channels == 1 ? ColorComponents.Grey : ColorComponents.RedGreenBlue);
         }
         catch (Exception e)
@@ -48,6 +49,23 @@ public static class ImageFile
         for (var c = 0; c < channels; c++)
             planar[c * plane + i] = image.Data[i * channels + c];
         return (planar, image.Width, image.Height);
+    }
+
+    /// <summary>The file's bytes once its container is known to be complete (see <see cref="ImageStructure"/>).</summary>
+    private static byte[] ReadChecked(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException($"Image '{path}' cannot be read: {Reason(e)}.");
+        }
+        if (ImageStructure.Problem(bytes) is { } problem)
+            throw new DataFormatException($"Image '{path}' is corrupt or truncated: {problem}.");
+        return bytes;
     }
 
     private static string Reason(Exception e) => e.Message.Split('\n')[0].TrimEnd('.');
