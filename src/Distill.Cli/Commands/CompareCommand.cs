@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Distill.Cli.Rendering;
 using Distill.Studies;
+using Distill.Teachers;
 
 namespace Distill.Cli.Commands;
 
@@ -15,8 +16,16 @@ internal static class CompareCommand
         var teacherSpec = new Option<string>("--teacher-spec") { Description = "Teacher architecture, e.g. mlp:1200-1200,dropout=0.5 or cnn:c256s2-lrelu0.2-mp2s1-c512s2.", DefaultValueFactory = _ => defaults.TeacherSpec };
         var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher instead of training one: best.bin from a train run, an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
         var studentSpec = new Option<string>("--student-spec") { Description = "Student architecture, shared by the scratch and distilled students.", DefaultValueFactory = _ => defaults.StudentSpec };
+        var teachers = new Option<string?>("--teachers") { Description = "An ensemble instead of one teacher: saved models (best.bin, run folders, .onnx, .pt) or specs trained here, comma-separated; repeated specs are trained with seeds seed, seed+1, ..." };
+        var ensemble = new Option<EnsembleMode>("--ensemble") { Description = "How --teachers are combined: logits (mean logits), probabilities (mean probabilities at --temperature) or confidence (probabilities weighted per sample by each teacher's top probability).", DefaultValueFactory = _ => defaults.Ensemble };
+        var chain = new Option<string?>("--chain") { Description = "A teacher-assistant chain, teacher first and student last, e.g. plaincnn:10,plaincnn:4,plaincnn:2: replaces --teacher-spec and --student-spec; the scratch student and direct distillation run beside it." };
+        var chainMethods = new Option<string?>("--chain-methods") { Description = "The method of each chain step, comma-separated (one per arrow, e.g. kd,dkd); default: --method for every step." };
         command.Add(teacherSpec);
         command.Add(teacherPath);
+        command.Add(teachers);
+        command.Add(ensemble);
+        command.Add(chain);
+        command.Add(chainMethods);
         command.Add(studentSpec);
         var teacherTraining = new TrainingOptionSet(command, "teacher-", "teacher", defaults.TeacherTraining);
         var studentTraining = new TrainingOptionSet(command, "student-", "both students", defaults.StudentTraining);
@@ -42,9 +51,14 @@ internal static class CompareCommand
                 TeacherTraining = teacherTraining.Read(parse, seed),
                 StudentTraining = studentTraining.Read(parse, seed),
                 Distillation = distillation.Read(parse),
+                Teachers = parse.GetValue(teachers) is { } list ? TeacherPlan.SplitList(list) : null,
+                Ensemble = parse.GetValue(ensemble),
+                Chain = parse.GetValue(chain) is { } models ? TeacherPlan.SplitList(models) : null,
+                ChainMethods = parse.GetValue(chainMethods)?.Split(',', StringSplitOptions.TrimEntries),
             };
             options.Validate();
             RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, options.TeacherPath);
+            foreach (var saved in TeacherPlan.SavedTeachers(options)) RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, saved);
             using var folder = run.OpenFolder(given, parse, command);
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
             ResultView.Show(context, result, run.Json(parse));

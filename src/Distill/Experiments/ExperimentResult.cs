@@ -24,6 +24,9 @@ public sealed record ExperimentResult(
 
     public bool IsSweep => SweepKeys.Count > 0;
 
+    /// <summary>The teachers an ensemble teacher combines, each measured on its own; empty for one teacher.</summary>
+    public IReadOnlyList<ModelOutcome> Members { get; init; } = [];
+
     /// <summary>The data's class names in label order; null in older results.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
@@ -33,10 +36,12 @@ public sealed record ExperimentResult(
         var teacher = study.Find(ModelRole.Teacher) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no teacher.");
         var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
         var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
+        var others = study.Models.Where(m => m != distilled && m.Role is ModelRole.Assistant or ModelRole.Distilled).ToList();
         return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
-            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory)], "distill compare (its flags are in config.json)", study.Finished)
+            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory) { Others = others }], "distill compare (its flags are in config.json)", study.Finished)
         {
             ClassNames = study.ClassNames,
+            Members = study.Models.Where(m => m.Role == ModelRole.Member).ToList(),
         };
     }
 }

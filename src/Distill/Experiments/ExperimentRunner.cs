@@ -32,13 +32,17 @@ public sealed class ExperimentRunner
         var seeds = _experiment.Settings.Seeds;
         var study = _experiment.Study;
         using var data = StudyData.Load(study.ToDataSelection(), study.ValidationCount, seeds[0], _observer.Messages);
-        var (roles, points) = Plan();
+        var (roles, points, teacherRoles) = Plan();
         using var runner = new StudyRunner(data, folder, _observer, _cancellation);
         var outcomes = runner.Run(roles);
-        var runs = points.Select(p => new PointRun(p.Point, p.Seed, outcomes[p.Scratch], outcomes[p.Distilled], folder.File(p.Folder))).ToList();
+        var runs = points.Select(p => new PointRun(p.Point, p.Seed, outcomes[p.Scratch], outcomes[p.Distilled], folder.File(p.Folder))
+        {
+            Others = p.Others.Select(i => outcomes[i]).ToList(),
+        }).ToList();
+        var teacher = teacherRoles - 1;
         var result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
-            data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[0], runs,
-            _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
+            data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[teacher], runs,
+            _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacher).ToList() };
         AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         ExperimentReport.Write(result, folder.Path);
         return result;
@@ -46,20 +50,17 @@ public sealed class ExperimentRunner
 
     /// <summary>
     /// The experiment as roles: the teacher once (first seed), then per seed a scratch baseline per
-    /// distinct student (spec and training) and one distilled student per sweep point; and where each
-    /// point's two students are in that list.
+    /// distinct student (spec and training) and one distilled student per sweep point, with a chain's
+    /// assistants and student beside it; where each point's students are in that list; and how many
+    /// roles make the teacher (an ensemble's members come before it).
     /// </summary>
-    private (List<StudyRole> Roles, List<(SweepPoint Point, int Seed, int Scratch, int Distilled, string Folder)> Points) Plan()
+    private (List<StudyRole> Roles, List<(SweepPoint Point, int Seed, int Scratch, int Distilled, string Folder, List<int> Others)> Points, int TeacherRoles) Plan()
     {
         var study = _experiment.Study;
         var seeds = _experiment.Settings.Seeds;
-        var roles = new List<StudyRole>
-        {
-            study.TeacherPath is null
-                ? StudyRole.Trained(ModelRole.Teacher, "teacher", study.TeacherSpec, study.TeacherTraining with { Seed = seeds[0] })
-                : StudyRole.Loaded(ModelRole.Teacher, "teacher", study.TeacherPath),
-        };
-        var points = new List<(SweepPoint, int, int, int, string)>();
+        var roles = new List<StudyRole>(TeacherPlan.TeacherRoles(study, seeds[0]));
+        var teacherRoles = roles.Count;
+        var points = new List<(SweepPoint, int, int, int, string, List<int>)>();
         foreach (var seed in seeds)
         {
             var seedFolder = $"seed-{seed}";
@@ -69,17 +70,21 @@ public sealed class ExperimentRunner
             {
                 var training = pointStudy.StudentTraining with { Seed = seed };
                 var pointFolder = _experiment.IsSweep ? $"{seedFolder}/points/{point.Id}" : seedFolder;
-                var studentKey = pointStudy.StudentSpec + "|" + Json.Serialize(training, indented: false);
+                var student = TeacherPlan.StudentSpec(pointStudy);
+                var studentKey = student + "|" + Json.Serialize(training, indented: false);
                 if (!scratches.TryGetValue(studentKey, out var scratch))
                 {
                     var scratchFolder = scratches.Count == 0 ? seedFolder : pointFolder;
-                    roles.Add(StudyRole.Trained(ModelRole.Scratch, $"{scratchFolder}/scratch", pointStudy.StudentSpec, training));
+                    roles.Add(StudyRole.Trained(ModelRole.Scratch, $"{scratchFolder}/scratch", student, training));
                     scratches[studentKey] = scratch = roles.Count - 1;
                 }
-                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", pointStudy.StudentSpec, training, "teacher", pointStudy.Distillation));
-                points.Add((point, seed, scratch, roles.Count - 1, pointFolder));
+                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation));
+                var distilled = roles.Count - 1;
+                var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder);
+                roles.AddRange(chain);
+                points.Add((point, seed, scratch, distilled, pointFolder, Enumerable.Range(distilled + 1, chain.Count).ToList()));
             }
         }
-        return (roles, points);
+        return (roles, points, teacherRoles);
     }
 }

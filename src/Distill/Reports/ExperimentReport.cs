@@ -33,8 +33,8 @@ public static class ExperimentReport
 
         if (result.IsSweep) WriteSweep(result, best, folder, document);
 
-        var trained = new[] { (result.Teacher.Label, result.Teacher.History), (shown.Scratch.Label, shown.Scratch.History), (shown.Distilled.Label, shown.Distilled.History) }
-            .Where(m => m.History.Count > 0).ToList();
+        var trained = result.Members.Append(result.Teacher).Append(shown.Scratch).Append(shown.Distilled).Concat(shown.Others)
+            .Select(m => (m.Label, m.History)).Where(m => m.History.Count > 0).ToList();
         CurvePlotter.Accuracy(trained, Path.Combine(folder, "accuracy.png"));
         CurvePlotter.Loss(trained, Path.Combine(folder, "loss.png"));
         CurvePlotter.LossTerms(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-loss-terms.png"));

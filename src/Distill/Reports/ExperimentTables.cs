@@ -16,15 +16,20 @@ public static class ExperimentTables
         "Best epoch", "Training time", "Latency / sample",
     ];
 
-    /// <summary>Teacher, scratch and distilled students of one point (the best of a sweep), over all seeds.</summary>
+    /// <summary>
+    /// Teacher (after an ensemble's members), scratch and distilled students of one point (the best
+    /// of a sweep), then a chain's assistants and its student, each over all seeds.
+    /// </summary>
     public static IReadOnlyList<IReadOnlyList<string>> Comparison(ExperimentResult result, SweepPoint point)
     {
         var runs = result.Runs.Where(r => r.Point.Id == point.Id).ToList();
         return
         [
+            .. result.Members.Select(m => Row(m.Label, [m])),
             Row(result.Teacher.Label, [result.Teacher]),
             Row("Student (scratch)", runs.Select(r => r.Scratch).ToList()),
             Row("Student (distilled)", runs.Select(r => r.Distilled).ToList()),
+            .. runs.SelectMany(r => r.Others).GroupBy(o => o.Label).Select(g => Row(g.Key, g.ToList())),
         ];
     }
 

@@ -39,9 +39,11 @@ public static class RunPaths
     {
         RunDirectory = Stored(result.RunDirectory, runFolder),
         Teacher = Stored(result.Teacher, runFolder),
+        Members = result.Members.Select(m => Stored(m, runFolder)).ToList(),
         Runs = result.Runs.Select(r => r with
         {
             RunDirectory = Stored(r.RunDirectory, runFolder), Scratch = Stored(r.Scratch, runFolder), Distilled = Stored(r.Distilled, runFolder),
+            Others = r.Others.Select(m => Stored(m, runFolder)).ToList(),
         }).ToList(),
     };
 
@@ -49,9 +51,11 @@ public static class RunPaths
     {
         RunDirectory = Resolve(result.RunDirectory, runFolder),
         Teacher = result.Teacher with { WeightsPath = Resolve(result.Teacher.WeightsPath, runFolder) },
+        Members = result.Members.Select(m => m with { WeightsPath = Resolve(m.WeightsPath, runFolder) }).ToList(),
         Runs = result.Runs.Select(r => r with
         {
             RunDirectory = Resolve(r.RunDirectory, runFolder),
+            Others = r.Others.Select(m => m with { WeightsPath = Resolve(m.WeightsPath, runFolder) }).ToList(),
             Scratch = r.Scratch with { WeightsPath = Resolve(r.Scratch.WeightsPath, runFolder) },
             Distilled = r.Distilled with { WeightsPath = Resolve(r.Distilled.WeightsPath, runFolder) },
         }).ToList(),

@@ -41,13 +41,22 @@ public sealed class DistillationStudy
         return result;
     }
 
-    /// <summary>The study as roles: the teacher (trained or loaded), the scratch student, the distilled student.</summary>
-    public static IReadOnlyList<StudyRole> Roles(StudyOptions options) =>
-    [
-        options.TeacherPath is null
-            ? StudyRole.Trained(ModelRole.Teacher, "teacher", options.TeacherSpec, options.TeacherTraining)
-            : StudyRole.Loaded(ModelRole.Teacher, "teacher", options.TeacherPath),
-        StudyRole.Trained(ModelRole.Scratch, "scratch", options.StudentSpec, options.StudentTraining),
-        StudyRole.Distilled("distilled", options.StudentSpec, options.StudentTraining, "teacher", options.Distillation),
-    ];
+    /// <summary>
+    /// The study as roles: the teacher (trained, loaded, or an ensemble with its members), the scratch
+    /// student, the distilled student, and for a chain its assistants (after the teacher) and the student at its end (last).
+    /// </summary>
+    public static IReadOnlyList<StudyRole> Roles(StudyOptions options)
+    {
+        var student = TeacherPlan.StudentSpec(options);
+        var chain = TeacherPlan.ChainRoles(options, options.StudentTraining, "");
+        // Assistants right after the teacher, the chain's student after the direct one, as the table reads.
+        return
+        [
+            .. TeacherPlan.TeacherRoles(options, options.TeacherTraining.Seed),
+            .. chain.SkipLast(1),
+            StudyRole.Trained(ModelRole.Scratch, "scratch", student, options.StudentTraining),
+            StudyRole.Distilled("distilled", student, options.StudentTraining, TeacherPlan.TeacherFolder, options.Distillation),
+            .. chain.TakeLast(1),
+        ];
+    }
 }

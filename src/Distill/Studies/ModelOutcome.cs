@@ -27,10 +27,15 @@ public sealed record ModelOutcome(
     /// <summary>Parameters the distillation methods trained besides the student (regressors, embeddings): training-only, never part of the student's size.</summary>
     public long MethodParameters { get; init; }
 
-    public string Label => Role switch
+    /// <summary>The row's name where the role alone does not say it (an ensemble member, an assistant, the chain's student); null in older results.</summary>
+    public string? Title { get; init; }
+
+    public string Label => Title ?? Role switch
     {
         ModelRole.Teacher => "Teacher",
         ModelRole.Scratch => "Student (scratch)",
+        ModelRole.Member => "Teacher (ensemble member)",
+        ModelRole.Assistant => "Teacher assistant",
         _ => "Student (distilled)",
     };
 }

@@ -5,4 +5,10 @@ public enum ModelRole
     Teacher,
     Scratch,
     Distilled,
+
+    /// <summary>One teacher of an ensemble; the ensemble itself is the study's teacher.</summary>
+    Member,
+
+    /// <summary>A teacher assistant of a chain: distilled from the model before it, teacher of the one after.</summary>
+    Assistant,
 }

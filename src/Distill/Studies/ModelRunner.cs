@@ -111,7 +111,7 @@ public sealed class ModelRunner
     /// <param name="name">The role's folder name; a loaded model writes nothing into it.</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) LoadTeacher(string path, string name = "teacher")
     {
-        _observer.Messages?.Report($"Loading teacher from {path}");
+        _observer.Messages?.Report($"Loading {name} from {path}");
         if (ImportedTeacher.IsImported(path)) return LoadImported(path);
         // The card is checked against the data before the model is built, so a mismatch costs nothing.
         var card = ModelStore.ReadCard(path);
@@ -120,6 +120,34 @@ public sealed class ModelRunner
         var (model, _) = ModelStore.Load(path);
         var evaluation = Evaluator.Evaluate(model, _data.Test);
         return (model, Describe(ModelRole.Teacher, model, card, path, "loaded from file", evaluation, [], 0, 0));
+    }
+
+    /// <summary>
+    /// Combines the <paramref name="members"/> into one teacher and measures it on the test set like
+    /// any model. It has no weights of its own: ensemble.json in its folder names the members and
+    /// the mode, and its size is the members' together.
+    /// </summary>
+    public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Ensemble(
+        string name, IReadOnlyList<(nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome)> members, EnsembleMode mode, double temperature)
+    {
+        _observer.Messages?.Report($"Combining {members.Count} teachers ({mode.ToString().ToLowerInvariant()}, T={temperature}) into {name}");
+        var ensemble = new TeacherEnsemble(members.Select(m => m.Model).ToList(), mode, temperature);
+        try
+        {
+            var specs = members.Select(m => m.Outcome.Spec).ToList();
+            var parameters = members.Sum(m => m.Outcome.Parameters);
+            var card = new ModelCard("ensemble:" + string.Join("+", specs), _data.Train.SampleShape, _data.Info.ClassCount, parameters, _data.Info.Name, name);
+            var description = Path.Combine(_folder.Subfolder(name), "ensemble.json");
+            AtomicFile.WriteAllText(description, Json.Serialize(new { Mode = mode, Temperature = temperature, Members = specs }));
+            var evaluation = Evaluator.Evaluate(ensemble, _data.Test);
+            var outcome = Describe(ModelRole.Teacher, ensemble, card, description, $"{mode.ToString().ToLowerInvariant()} of {members.Count} teachers, T={temperature}", evaluation, [], 0, 0);
+            return (ensemble, outcome with { SizeBytes = members.Sum(m => m.Outcome.SizeBytes) });
+        }
+        catch
+        {
+            ensemble.Dispose();
+            throw;
+        }
     }
 
     private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) LoadImported(string path)

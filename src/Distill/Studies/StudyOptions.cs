@@ -1,6 +1,7 @@
 using Distill.Data;
 using Distill.Methods;
 using Distill.Models;
+using Distill.Teachers;
 using Distill.Training;
 
 namespace Distill.Studies;
@@ -52,6 +53,27 @@ public sealed record StudyOptions
     /// <summary>A teacher saved by Distill (weights file with its .json card) to use instead of training one.</summary>
     public string? TeacherPath { get; init; }
 
+    /// <summary>
+    /// Several teachers combined into one (<see cref="Ensemble"/>): each a saved model (weights file,
+    /// run folder, .onnx, .pt) or a spec trained here with the teacher's training options and seed
+    /// plus its position (0, 1, 2...), so repeated specs are different seeds. Replaces the single teacher.
+    /// </summary>
+    public IReadOnlyList<string>? Teachers { get; init; }
+
+    /// <summary>How <see cref="Teachers"/> are combined: logits, probabilities (at the distillation temperature) or confidence.</summary>
+    public EnsembleMode Ensemble { get; init; } = EnsembleMode.Logits;
+
+    /// <summary>
+    /// A teacher-assistant chain (Mirzadeh et al. 2020), first the teacher (a spec or a saved model),
+    /// last the student: each model between is an assistant distilled from the one before. Replaces
+    /// the teacher and student specs; the scratch student and direct teacher-to-student distillation
+    /// run beside the chain.
+    /// </summary>
+    public IReadOnlyList<string>? Chain { get; init; }
+
+    /// <summary>The method of each step of <see cref="Chain"/> (one per arrow, e.g. kd, dkd); null uses the distillation method for every step.</summary>
+    public IReadOnlyList<string>? ChainMethods { get; init; }
+
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
     public string StudentSpec { get; init; } = "mlp:64-16";
 
@@ -72,6 +94,7 @@ public sealed record StudyOptions
         if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);
         else if (!File.Exists(TeacherPath)) throw new DistillException($"Teacher file '{TeacherPath}' does not exist.");
         ModelSpec.Parse(StudentSpec);
+        TeacherPlan.Validate(this);
         TeacherTraining.Validate();
         StudentTraining.Validate();
         Distillation.Validate();

@@ -14,6 +14,9 @@ namespace Distill.Studies;
 /// <param name="LoadFrom">A saved model to use instead of training one.</param>
 /// <param name="TeacherFolder">The <see cref="Folder"/> of the role to distil from; null trains on the labels alone.</param>
 /// <param name="Distillation">The methods and weights, when distilled.</param>
+/// <param name="Members">The <see cref="Folder"/>s of earlier roles this one combines into a <see cref="Teachers.TeacherEnsemble"/>.</param>
+/// <param name="Ensemble">How the members are combined, and at which temperature.</param>
+/// <param name="Title">The row's name in tables, where the role alone does not say it.</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -21,7 +24,10 @@ public sealed record StudyRole(
     TrainingOptions Training,
     string? LoadFrom = null,
     string? TeacherFolder = null,
-    DistillationOptions? Distillation = null)
+    DistillationOptions? Distillation = null,
+    IReadOnlyList<string>? Members = null,
+    (Teachers.EnsembleMode Mode, double Temperature)? Ensemble = null,
+    string? Title = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 
@@ -29,4 +35,9 @@ public sealed record StudyRole(
 
     public static StudyRole Distilled(string folder, string spec, TrainingOptions training, string teacherFolder, DistillationOptions distillation) =>
         new(ModelRole.Distilled, folder, spec, training, TeacherFolder: teacherFolder, Distillation: distillation);
+
+    /// <summary>The teachers in <paramref name="members"/> (folders of earlier roles) combined into one, evaluated as a model of its own.</summary>
+    public static StudyRole Combined(string folder, IReadOnlyList<string> members, Teachers.EnsembleMode mode, double temperature) =>
+        new(ModelRole.Teacher, folder, "", new TrainingOptions(), Members: members, Ensemble: (mode, temperature),
+            Title: $"Teacher ensemble ({mode.ToString().ToLowerInvariant()}, {members.Count} teachers)");
 }

@@ -7,8 +7,9 @@ namespace Distill.Studies;
 
 /// <summary>
 /// The one path every command takes: runs a study's roles in order against one data split. A role
-/// that later roles distil from stays in memory as a <see cref="FrozenTeacher"/>, whose cache of
-/// outputs every student that sees un-augmented inputs shares; every other model is released as
+/// that later roles distil from (or combine into an ensemble) stays in memory, as a
+/// <see cref="FrozenTeacher"/> once distilled from, whose cache of outputs every student that sees
+/// un-augmented inputs shares; every other model is released as
 /// soon as it is evaluated. Each folder's metrics.jsonl gets the epochs of the models under it.
 /// </summary>
 public sealed class StudyRunner : IDisposable
@@ -19,7 +20,8 @@ public sealed class StudyRunner : IDisposable
     private readonly CancellationToken _cancellation;
     private readonly bool _resume;
     private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (nn.Module<Tensor, Tensor> Model, FrozenTeacher Teacher)> _teachers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome)> _models = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FrozenTeacher> _teachers = new(StringComparer.Ordinal);
 
     public StudyRunner(StudyData data, RunFolder root, StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
     {
@@ -33,16 +35,18 @@ public sealed class StudyRunner : IDisposable
     /// <summary>Runs <paramref name="roles"/> in order; returns their outcomes in the same order.</summary>
     public IReadOnlyList<ModelOutcome> Run(IReadOnlyList<StudyRole> roles)
     {
-        var teachers = roles.Where(r => r.TeacherFolder is not null).Select(r => r.TeacherFolder!).ToHashSet(StringComparer.Ordinal);
+        var kept = roles.SelectMany(r => (r.Members ?? []).Append(r.TeacherFolder)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var outcomes = new List<ModelOutcome>();
         for (var i = 0; i < roles.Count; i++)
         {
             var role = roles[i];
-            if (role.TeacherFolder is { } from && !_teachers.ContainsKey(from))
-                throw new DistillException($"The study distils '{role.Folder}' from '{from}', which no earlier role produced.");
+            foreach (var from in (role.Members ?? []).Append(role.TeacherFolder).OfType<string>())
+                if (!_models.ContainsKey(from))
+                    throw new DistillException($"The study takes '{role.Folder}' from '{from}', which no earlier role produced.");
             var (model, outcome) = RunRole(role);
-            outcomes.Add(outcome);
-            if (teachers.Contains(role.Folder)) _teachers[role.Folder] = (model, new FrozenTeacher(model, _data.Train.Features));
+            var titled = outcome with { Role = role.Role, Title = role.Title };
+            outcomes.Add(titled);
+            if (kept.Contains(role.Folder)) _models[role.Folder] = (model, titled);
             else model.Dispose();
         }
         return outcomes;
@@ -53,14 +57,27 @@ public sealed class StudyRunner : IDisposable
         var (parent, name) = Split(role.Folder);
         var runner = RunnerFor(parent);
         if (role.LoadFrom is not null) return runner.LoadTeacher(role.LoadFrom, name);
+        if (role.Members is { } members)
+        {
+            var (mode, temperature) = role.Ensemble ?? (EnsembleMode.Logits, 1.0);
+            return runner.Ensemble(name, members.Select(m => _models[m]).ToList(), mode, temperature);
+        }
         if (role.TeacherFolder is null)
             return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective());
-        var teacher = _teachers[role.TeacherFolder].Teacher;
+        var teacher = TeacherOf(role.TeacherFolder);
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
         return runner.Train(role.Role, name, role.Spec, role.Training,
             student => DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
                 _data.Train.Count, role.Training.Seed, augmented: role.Training.JitterPixels > 0),
             distillation.ToString());
+    }
+
+    /// <summary>The frozen teacher (and its shared cache) of the model in <paramref name="folder"/>, made when a role first distils from it.</summary>
+    private FrozenTeacher TeacherOf(string folder)
+    {
+        if (!_teachers.TryGetValue(folder, out var teacher))
+            _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.Train.Features);
+        return teacher;
     }
 
     private ModelRunner RunnerFor(string parent)
@@ -81,11 +98,10 @@ public sealed class StudyRunner : IDisposable
 
     public void Dispose()
     {
-        foreach (var (model, teacher) in _teachers.Values)
-        {
-            teacher.Dispose();
-            model.Dispose();
-        }
+        foreach (var teacher in _teachers.Values) teacher.Dispose();
         _teachers.Clear();
+        // Ensembles first: they only refer to their members, which are disposed after them.
+        foreach (var (model, _) in _models.Values.OrderBy(m => m.Model is TeacherEnsemble ? 0 : 1)) model.Dispose();
+        _models.Clear();
     }
 }

@@ -26,10 +26,13 @@ public sealed class FrozenTeacher : IDisposable
 
     public nn.Module<Tensor, Tensor> Module { get; }
 
-    /// <summary>The teacher's layers with their output shapes; an imported teacher has none to offer, and says so.</summary>
-    public IReadOnlyList<LayerShape> Layers => _layers ??= Module is ImportedTeacher imported
-        ? throw new DistillException(imported.NoLayersMessage)
-        : FeatureProbe.Layers(Module, _trainFeatures.shape[1..]);
+    /// <summary>The teacher's layers with their output shapes; an imported teacher or an ensemble has none to offer, and says so.</summary>
+    public IReadOnlyList<LayerShape> Layers => _layers ??= Module switch
+    {
+        ImportedTeacher imported => throw new DistillException(imported.NoLayersMessage),
+        TeacherEnsemble => throw new DistillException(TeacherEnsemble.NoLayersMessage),
+        _ => FeatureProbe.Layers(Module, _trainFeatures.shape[1..]),
+    };
 
     /// <summary>
     /// A source of the teacher's logits and <paramref name="layers"/>. Cached sources belong to this

@@ -1,0 +1,33 @@
+#!/usr/bin/python3
+"""Writes the first N training rows of Debian's Fashion-MNIST (and the whole test set) as an IDX folder.
+
+The teacher-assistant bench trains on this subset to fit a shared 2-core machine; the test set is
+the full 10,000 images. Usage: fashion_subset.py OUT_DIR [N=12000]
+"""
+import gzip
+import shutil
+import struct
+import sys
+from pathlib import Path
+
+SOURCE = Path("/usr/share/datasets/fashion-mnist")
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    rows = int(sys.argv[2]) if len(sys.argv) > 2 else 12000
+    out.mkdir(parents=True, exist_ok=True)
+    with gzip.open(SOURCE / "train-images-idx3-ubyte.gz") as f:
+        images = f.read()
+    with gzip.open(SOURCE / "train-labels-idx1-ubyte.gz") as f:
+        labels = f.read()
+    with gzip.open(out / "train-images-idx3-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">IIII", 2051, rows, 28, 28) + images[16:16 + rows * 784])
+    with gzip.open(out / "train-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">II", 2049, rows) + labels[8:8 + rows])
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        shutil.copy(SOURCE / name, out / name)
+
+
+if __name__ == "__main__":
+    main()
