@@ -20,6 +20,10 @@ internal static class CompareCommand
         var ensemble = new Option<EnsembleMode>("--ensemble") { Description = "How --teachers are combined: logits (mean logits), probabilities (mean probabilities at --temperature) or confidence (probabilities weighted per sample by each teacher's top probability).", DefaultValueFactory = _ => defaults.Ensemble };
         var chain = new Option<string?>("--chain") { Description = "A teacher-assistant chain, teacher first and student last, e.g. plaincnn:10,plaincnn:4,plaincnn:2: replaces --teacher-spec and --student-spec; the scratch student and direct distillation run beside it." };
         var chainMethods = new Option<string?>("--chain-methods") { Description = "The method of each chain step, comma-separated (one per arrow, e.g. kd,dkd); default: --method for every step." };
+        var teacherSweep = new Option<string?>("--teacher-sweep") { Description = "A capacity sweep: more teachers (specs trained here or saved models, comma-separated), each distilled into the same student beside the main teacher; plots student against teacher accuracy (capacity.png)." };
+        var earlyStop = new Option<string?>("--early-stop-epochs") { Description = "Also distil from early-stopped versions of every teacher trained here: each retrained for only these epochs (comma-separated, below --teacher-epochs)." };
+        command.Add(teacherSweep);
+        command.Add(earlyStop);
         command.Add(teacherSpec);
         command.Add(teacherPath);
         command.Add(teachers);
@@ -55,6 +59,8 @@ internal static class CompareCommand
                 Ensemble = parse.GetValue(ensemble),
                 Chain = parse.GetValue(chain) is { } models ? TeacherPlan.SplitList(models) : null,
                 ChainMethods = parse.GetValue(chainMethods)?.Split(',', StringSplitOptions.TrimEntries),
+                TeacherSweep = parse.GetValue(teacherSweep) is { } sweep ? TeacherPlan.SplitList(sweep) : null,
+                EarlyStopEpochs = parse.GetValue(earlyStop) is { } epochs ? TeacherPlan.ParseEpochs(epochs) : null,
             };
             options.Validate();
             RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, options.TeacherPath);

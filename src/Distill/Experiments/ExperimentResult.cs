@@ -24,7 +24,7 @@ public sealed record ExperimentResult(
 
     public bool IsSweep => SweepKeys.Count > 0;
 
-    /// <summary>The teachers an ensemble teacher combines, each measured on its own; empty for one teacher.</summary>
+    /// <summary>The run's other teachers, each measured on its own: an ensemble's members, a capacity sweep's teachers; empty for one teacher.</summary>
     public IReadOnlyList<ModelOutcome> Members { get; init; } = [];
 
     /// <summary>The data's class names in label order; null in older results.</summary>
@@ -41,7 +41,7 @@ public sealed record ExperimentResult(
             [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory) { Others = others }], "distill compare (its flags are in config.json)", study.Finished)
         {
             ClassNames = study.ClassNames,
-            Members = study.Models.Where(m => m.Role == ModelRole.Member).ToList(),
+            Members = study.Models.Where(m => m.Role is ModelRole.Member or ModelRole.SweepTeacher).ToList(),
         };
     }
 }

@@ -39,10 +39,10 @@ public sealed class ExperimentRunner
         {
             Others = p.Others.Select(i => outcomes[i]).ToList(),
         }).ToList();
-        var teacher = teacherRoles - 1;
+        var teacher = roles.FindIndex(r => r.Folder == TeacherPlan.TeacherFolder);
         var result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
             data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[teacher], runs,
-            _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacher).ToList() };
+            _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacherRoles).Where((_, i) => i != teacher).ToList() };
         AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         ExperimentReport.Write(result, folder.Path);
         return result;
@@ -58,7 +58,7 @@ public sealed class ExperimentRunner
     {
         var study = _experiment.Study;
         var seeds = _experiment.Settings.Seeds;
-        var roles = new List<StudyRole>(TeacherPlan.TeacherRoles(study, seeds[0]));
+        var roles = new List<StudyRole>([.. TeacherPlan.TeacherRoles(study, seeds[0]), .. TeacherPlan.SweepTeacherRoles(study, seeds[0])]);
         var teacherRoles = roles.Count;
         var points = new List<(SweepPoint, int, int, int, string, List<int>)>();
         foreach (var seed in seeds)
@@ -80,7 +80,7 @@ public sealed class ExperimentRunner
                 }
                 roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation));
                 var distilled = roles.Count - 1;
-                var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder);
+                var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0])).ToList();
                 roles.AddRange(chain);
                 points.Add((point, seed, scratch, distilled, pointFolder, Enumerable.Range(distilled + 1, chain.Count).ToList()));
             }

@@ -32,6 +32,14 @@ public static class ExperimentReport
                        " Test numbers are for the epoch with the best validation accuracy; sizes are the saved weights, latency is one sample on this machine's CPU.");
 
         if (result.IsSweep) WriteSweep(result, best, folder, document);
+        if (CapacityReport.Applies(result))
+        {
+            CapacityReport.Write(result, folder);
+            document.Heading("Capacity gap")
+                .Paragraph("The same student distilled from each teacher of the run (capacity.md has this table).")
+                .Table(CapacityReport.Headers, CapacityReport.Rows(result))
+                .Image(CapacityReport.PlotFile, "Distilled student accuracy against teacher accuracy");
+        }
 
         var trained = result.Members.Append(result.Teacher).Append(shown.Scratch).Append(shown.Distilled).Concat(shown.Others)
             .Select(m => (m.Label, m.History)).Where(m => m.History.Count > 0).ToList();

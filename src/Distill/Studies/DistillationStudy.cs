@@ -53,10 +53,12 @@ public sealed class DistillationStudy
         return
         [
             .. TeacherPlan.TeacherRoles(options, options.TeacherTraining.Seed),
+            .. TeacherPlan.SweepTeacherRoles(options, options.TeacherTraining.Seed),
             .. chain.SkipLast(1),
             StudyRole.Trained(ModelRole.Scratch, "scratch", student, options.StudentTraining),
             StudyRole.Distilled("distilled", student, options.StudentTraining, TeacherPlan.TeacherFolder, options.Distillation),
             .. chain.TakeLast(1),
+            .. TeacherPlan.SweepStudentRoles(options, options.StudentTraining, "", options.TeacherTraining.Seed),
         ];
     }
 }

@@ -30,12 +30,16 @@ public sealed record ModelOutcome(
     /// <summary>The row's name where the role alone does not say it (an ensemble member, an assistant, the chain's student); null in older results.</summary>
     public string? Title { get; init; }
 
+    /// <summary>The <see cref="Label"/> of the model a distilled model learnt from; null for models trained on labels alone and in older results.</summary>
+    public string? DistilledFrom { get; init; }
+
     public string Label => Title ?? Role switch
     {
         ModelRole.Teacher => "Teacher",
         ModelRole.Scratch => "Student (scratch)",
         ModelRole.Member => "Teacher (ensemble member)",
         ModelRole.Assistant => "Teacher assistant",
+        ModelRole.SweepTeacher => "Teacher (capacity sweep)",
         _ => "Student (distilled)",
     };
 }

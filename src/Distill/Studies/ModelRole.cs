@@ -11,4 +11,7 @@ public enum ModelRole
 
     /// <summary>A teacher assistant of a chain: distilled from the model before it, teacher of the one after.</summary>
     Assistant,
+
+    /// <summary>One more teacher of a capacity sweep, distilled into a student of its own beside the study's teacher.</summary>
+    SweepTeacher,
 }

@@ -74,6 +74,17 @@ public sealed record StudyOptions
     /// <summary>The method of each step of <see cref="Chain"/> (one per arrow, e.g. kd, dkd); null uses the distillation method for every step.</summary>
     public IReadOnlyList<string>? ChainMethods { get; init; }
 
+    /// <summary>
+    /// A capacity sweep (Cho and Hariharan 2019; Mirzadeh et al. 2020): more teachers (specs trained
+    /// here, or saved models), each distilled into the same student beside the study's own teacher, so
+    /// student accuracy can be read against teacher accuracy (capacity.png).
+    /// </summary>
+    public IReadOnlyList<string>? TeacherSweep { get; init; }
+
+    /// <summary>Early-stopped versions of every teacher trained here (the study's and the sweep's): each
+    /// retrained with only this many epochs and distilled into the student too (Cho and Hariharan's remedy).</summary>
+    public IReadOnlyList<int>? EarlyStopEpochs { get; init; }
+
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
     public string StudentSpec { get; init; } = "mlp:64-16";
 

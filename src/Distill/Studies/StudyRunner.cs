@@ -44,7 +44,12 @@ public sealed class StudyRunner : IDisposable
                 if (!_models.ContainsKey(from))
                     throw new DistillException($"The study takes '{role.Folder}' from '{from}', which no earlier role produced.");
             var (model, outcome) = RunRole(role);
-            var titled = outcome with { Role = role.Role, Title = role.Title };
+            var titled = outcome with
+            {
+                Role = role.Role,
+                Title = role.Title,
+                DistilledFrom = role.TeacherFolder is { } teacher ? _models[teacher].Outcome.Label : null,
+            };
             outcomes.Add(titled);
             if (kept.Contains(role.Folder)) _models[role.Folder] = (model, titled);
             else model.Dispose();

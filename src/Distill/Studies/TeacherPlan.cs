@@ -47,7 +47,57 @@ public static class TeacherPlan
             }
         }
         else if (options.ChainMethods is not null) throw new DistillException("Chain methods need a chain (--chain).");
+        if (options.TeacherSweep is { } sweep)
+        {
+            if (sweep.Count == 0) throw new DistillException("A teacher sweep needs at least one teacher besides the study's own.");
+            foreach (var teacher in sweep) CheckModel(teacher, "teacher");
+        }
+        if (options.EarlyStopEpochs is { } epochs)
+        {
+            if (epochs.Count == 0 || epochs.Any(e => e < 1 || e >= options.TeacherTraining.Epochs))
+                throw new DistillException(
+                    $"Early-stopped teachers need epochs from 1 to {options.TeacherTraining.Epochs - 1} (below the teacher's {options.TeacherTraining.Epochs}), not [{string.Join(", ", epochs)}].");
+            if (epochs.Distinct().Count() != epochs.Count) throw new DistillException("The early-stop epochs list an epoch twice.");
+            if (!TrainedTeachers(options).Any()) throw new DistillException("Early-stopped teachers need a teacher trained in this run, not only saved ones.");
+        }
     }
+
+    /// <summary>
+    /// The extra teachers of a capacity sweep (sweep/teacher-1, ...) and the early-stopped versions of
+    /// every teacher trained here (sweep/teacher-1-e2, sweep/teacher-e2 for the study's own); none without a sweep.
+    /// </summary>
+    public static IReadOnlyList<StudyRole> SweepTeacherRoles(StudyOptions options, int seed)
+    {
+        var training = options.TeacherTraining with { Seed = seed };
+        var roles = (options.TeacherSweep ?? []).Select((item, i) =>
+            Model(ModelRole.SweepTeacher, $"sweep/teacher-{i + 1}", item, training) with { Title = $"Teacher {Name(item)}" }).ToList();
+        foreach (var epochs in options.EarlyStopEpochs ?? [])
+        foreach (var (folder, spec) in TrainedTeachers(options))
+            roles.Add(StudyRole.Trained(ModelRole.SweepTeacher, $"sweep/{folder}-e{epochs}", spec, training with { Epochs = epochs })
+                with { Title = $"Teacher {spec} stopped at epoch {epochs}" });
+        return roles;
+    }
+
+    /// <summary>One student per sweep teacher, in <paramref name="parent"/>/sweep/, distilled with the study's method.</summary>
+    public static IReadOnlyList<StudyRole> SweepStudentRoles(StudyOptions options, TrainingOptions training, string parent, int seed)
+    {
+        var prefix = parent.Length == 0 ? "" : parent + "/";
+        var student = StudentSpec(options);
+        return SweepTeacherRoles(options, seed).Select(teacher =>
+            StudyRole.Distilled($"{prefix}sweep/student-{teacher.Folder["sweep/teacher-".Length..]}", student, training, teacher.Folder, options.Distillation)
+                with { Title = $"Student from {teacher.Title!["Teacher ".Length..]}" }).ToList();
+    }
+
+    /// <summary>Teachers trained in this run that early stopping applies to, as (folder name, spec).</summary>
+    private static IEnumerable<(string Folder, string Spec)> TrainedTeachers(StudyOptions options)
+    {
+        if (options.Teachers is null && options.Chain is null && options.TeacherPath is null) yield return (TeacherFolder, options.TeacherSpec);
+        if (options.Chain is { Count: > 0 } chain && !IsSaved(chain[0])) yield return (TeacherFolder, chain[0]);
+        foreach (var (item, i) in (options.TeacherSweep ?? []).Select((item, i) => (item, i)))
+            if (!IsSaved(item)) yield return ($"teacher-{i + 1}", item);
+    }
+
+    private static string Name(string item) => IsSaved(item) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(item)) : item;
 
     /// <summary>
     /// The roles that make the teacher in <see cref="TeacherFolder"/>: the trained or loaded teacher,
@@ -102,7 +152,7 @@ public static class TeacherPlan
 
     /// <summary>The weights files of the saved teachers an ensemble or a chain names, for the cheap checks before a run.</summary>
     public static IEnumerable<string> SavedTeachers(StudyOptions options) =>
-        (options.Teachers ?? []).Concat((options.Chain ?? []).Take(1)).Where(IsSaved).Select(ResolveSaved);
+        (options.Teachers ?? []).Concat((options.Chain ?? []).Take(1)).Concat(options.TeacherSweep ?? []).Where(IsSaved).Select(ResolveSaved);
 
     /// <summary>True when <paramref name="item"/> names a saved model rather than a spec to train.</summary>
     public static bool IsSaved(string item) =>
@@ -130,6 +180,13 @@ public static class TeacherPlan
         }
         return items;
     }
+
+    /// <summary>A comma-separated list of epoch counts, refused in one sentence when one is not a whole number.</summary>
+    public static IReadOnlyList<int> ParseEpochs(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries).Select(item =>
+            int.TryParse(item, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epochs)
+                ? epochs
+                : throw new DistillException($"'{item}' in the early-stop epochs is not a whole number of epochs.")).ToList();
 
     private static StudyRole Model(ModelRole role, string folder, string item, TrainingOptions training) =>
         IsSaved(item) ? StudyRole.Loaded(role, folder, ResolveSaved(item)) : StudyRole.Trained(role, folder, item, training);
