@@ -22,6 +22,8 @@ internal static class CompareCommand
         var chainMethods = new Option<string?>("--chain-methods") { Description = "The method of each chain step, comma-separated (one per arrow, e.g. kd,dkd); default: --method for every step." };
         var teacherSweep = new Option<string?>("--teacher-sweep") { Description = "A capacity sweep: more teachers (specs trained here or saved models, comma-separated), each distilled into the same student beside the main teacher; plots student against teacher accuracy (capacity.png)." };
         var earlyStop = new Option<string?>("--early-stop-epochs") { Description = "Also distil from early-stopped versions of every teacher trained here: each retrained for only these epochs (comma-separated, below --teacher-epochs)." };
+        var assistants = new Option<string?>("--assistant-candidates") { Description = "Assistant sizes to choose among for a chain (comma-separated specs): each distils its own student; the one whose student is best on the validation split is reported as the choice." };
+        command.Add(assistants);
         command.Add(teacherSweep);
         command.Add(earlyStop);
         command.Add(teacherSpec);
@@ -59,6 +61,7 @@ internal static class CompareCommand
                 Ensemble = parse.GetValue(ensemble),
                 Chain = parse.GetValue(chain) is { } models ? TeacherPlan.SplitList(models) : null,
                 ChainMethods = parse.GetValue(chainMethods)?.Split(',', StringSplitOptions.TrimEntries),
+                AssistantCandidates = parse.GetValue(assistants) is { } candidates ? TeacherPlan.SplitList(candidates) : null,
                 TeacherSweep = parse.GetValue(teacherSweep) is { } sweep ? TeacherPlan.SplitList(sweep) : null,
                 EarlyStopEpochs = parse.GetValue(earlyStop) is { } epochs ? TeacherPlan.ParseEpochs(epochs) : null,
             };

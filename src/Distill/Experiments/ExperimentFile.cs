@@ -89,9 +89,9 @@ public static partial class ExperimentFile
         Check(study.TeacherTraining.Validate, "teacherTraining", source);
         Check(study.StudentTraining.Validate, "studentTraining", source);
         Check(study.Distillation.Validate, "distillation", source);
-        if (study.Teachers is not null || study.Chain is not null || study.ChainMethods is not null || study.TeacherSweep is not null || study.EarlyStopEpochs is not null)
+        if (study.Teachers is not null || study.Chain is not null || study.ChainMethods is not null || study.TeacherSweep is not null || study.EarlyStopEpochs is not null || study.AssistantCandidates is not null)
             Check(() => Studies.TeacherPlan.Validate(study),
-                study.Teachers is not null ? "teachers" : study.Chain is not null ? "chain" : study.TeacherSweep is not null ? "teacherSweep" : study.EarlyStopEpochs is not null ? "earlyStopEpochs" : "chainMethods", source);
+                study.Teachers is not null ? "teachers" : study.Chain is not null ? "chain" : study.TeacherSweep is not null ? "teacherSweep" : study.EarlyStopEpochs is not null ? "earlyStopEpochs" : study.AssistantCandidates is not null ? "assistantCandidates" : "chainMethods", source);
         // Every part above passed, so what the whole check can still reject is the validation split or the teacher file.
         Check(study.Validate, study.TeacherPath is null ? "validationCount" : "teacherPath", source);
         return study;

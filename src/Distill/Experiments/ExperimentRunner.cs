@@ -80,7 +80,8 @@ public sealed class ExperimentRunner
                 }
                 roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation));
                 var distilled = roles.Count - 1;
-                var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0])).ToList();
+                var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0]))
+                    .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder)).ToList();
                 roles.AddRange(chain);
                 points.Add((point, seed, scratch, distilled, pointFolder, Enumerable.Range(distilled + 1, chain.Count).ToList()));
             }

@@ -32,6 +32,7 @@ public static class ExperimentReport
                        " Test numbers are for the epoch with the best validation accuracy; sizes are the saved weights, latency is one sample on this machine's CPU.");
 
         if (result.IsSweep) WriteSweep(result, best, folder, document);
+        if (AssistantChoice.Describe(result) is { } choice) document.Heading("Assistant choice").Paragraph(choice);
         if (CapacityReport.Applies(result))
         {
             CapacityReport.Write(result, folder);

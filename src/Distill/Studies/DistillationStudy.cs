@@ -59,6 +59,7 @@ public sealed class DistillationStudy
             StudyRole.Distilled("distilled", student, options.StudentTraining, TeacherPlan.TeacherFolder, options.Distillation),
             .. chain.TakeLast(1),
             .. TeacherPlan.SweepStudentRoles(options, options.StudentTraining, "", options.TeacherTraining.Seed),
+            .. TeacherPlan.CandidateRoles(options, options.StudentTraining, ""),
         ];
     }
 }

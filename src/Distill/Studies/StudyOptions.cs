@@ -75,6 +75,13 @@ public sealed record StudyOptions
     public IReadOnlyList<string>? ChainMethods { get; init; }
 
     /// <summary>
+    /// Assistant sizes to choose from for a chain: each is distilled from the chain's teacher and
+    /// distils its own copy of the student; the candidate whose student has the best validation
+    /// accuracy is reported as the choice (the test split plays no part in it).
+    /// </summary>
+    public IReadOnlyList<string>? AssistantCandidates { get; init; }
+
+    /// <summary>
     /// A capacity sweep (Cho and Hariharan 2019; Mirzadeh et al. 2020): more teachers (specs trained
     /// here, or saved models), each distilled into the same student beside the study's own teacher, so
     /// student accuracy can be read against teacher accuracy (capacity.png).

@@ -47,6 +47,12 @@ public static class TeacherPlan
             }
         }
         else if (options.ChainMethods is not null) throw new DistillException("Chain methods need a chain (--chain).");
+        if (options.AssistantCandidates is { } candidates)
+        {
+            if (options.Chain is null) throw new DistillException("Assistant candidates need a chain (--chain TEACHER,STUDENT) whose teacher and student they sit between.");
+            if (candidates.Count == 0) throw new DistillException("Assistant candidates need at least one model spec.");
+            foreach (var spec in candidates) ModelSpec.Parse(spec);
+        }
         if (options.TeacherSweep is { } sweep)
         {
             if (sweep.Count == 0) throw new DistillException("A teacher sweep needs at least one teacher besides the study's own.");
@@ -87,6 +93,28 @@ public static class TeacherPlan
             StudyRole.Distilled($"{prefix}sweep/student-{teacher.Folder["sweep/teacher-".Length..]}", student, training, teacher.Folder, options.Distillation)
                 with { Title = $"Student from {teacher.Title!["Teacher ".Length..]}" }).ToList();
     }
+
+    /// <summary>
+    /// For each assistant candidate, the assistant distilled from the teacher and the student distilled
+    /// from it, in <paramref name="parent"/>/candidates/ (with the chain's first-step and last-step methods).
+    /// </summary>
+    public static IReadOnlyList<StudyRole> CandidateRoles(StudyOptions options, TrainingOptions training, string parent)
+    {
+        if (options.AssistantCandidates is not { } candidates || options.Chain is not { Count: > 1 }) return [];
+        var prefix = parent.Length == 0 ? "" : parent + "/";
+        var first = options.ChainMethods is { } methods ? options.Distillation with { Method = methods[0] } : options.Distillation;
+        var last = options.ChainMethods is { } all ? options.Distillation with { Method = all[^1] } : options.Distillation;
+        return candidates.SelectMany((spec, i) => new[]
+        {
+            StudyRole.Distilled($"{prefix}candidates/assistant-{i + 1}", spec, training, TeacherFolder, first)
+                with { Role = ModelRole.Assistant, Title = $"{CandidateTitle} {spec}" },
+            StudyRole.Distilled($"{prefix}candidates/student-{i + 1}", StudentSpec(options), training, $"{prefix}candidates/assistant-{i + 1}", last)
+                with { Title = $"Student (via candidate {spec})" },
+        }).ToList();
+    }
+
+    /// <summary>How an assistant candidate's row begins; its students name it as the model they learnt from.</summary>
+    public const string CandidateTitle = "Assistant candidate";
 
     /// <summary>Teachers trained in this run that early stopping applies to, as (folder name, spec).</summary>
     private static IEnumerable<(string Folder, string Spec)> TrainedTeachers(StudyOptions options)

@@ -1,4 +1,6 @@
+using Distill.Experiments;
 using Distill.Methods;
+using Distill.Reports;
 using Distill.Runs;
 using Distill.Studies;
 using Distill.Teachers;
@@ -106,6 +108,33 @@ public sealed class TeacherChainTests
         Assert.True(File.Exists(Path.Combine(folder.Path, "teacher", "ensemble.json")));
         Assert.Contains("Teacher ensemble (probabilities, 3 teachers)", File.ReadAllText(Path.Combine(folder.Path, "summary.md")));
         Assert.Contains("Teacher 3 of 3", File.ReadAllText(Path.Combine(folder.Path, "report.html")));
+    }
+
+    [Fact]
+    public void The_assistant_is_chosen_among_the_candidates_by_its_students_validation_accuracy()
+    {
+        using var tiny = new TinyData();
+        var options = new StudyOptions
+        {
+            Data = tiny.DataDirectory,
+            ValidationCount = 100,
+            Chain = ["mlp:48", "mlp:8"],
+            AssistantCandidates = ["mlp:12", "mlp:24", "mlp:4"],
+            TeacherTraining = new TrainingOptions { Epochs = 2, BatchSize = 32 },
+            StudentTraining = new TrainingOptions { Epochs = 2, BatchSize = 32 },
+        };
+        using var folder = RunFolder.Create(Path.Combine(tiny.RunsDirectory, "run"), replace: false);
+
+        var result = new DistillationStudy(options).Run(folder);
+
+        var students = result.Models.Where(m => m.Title?.StartsWith("Student (via candidate", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(3, students.Count);
+        Assert.All(students, s => Assert.StartsWith("Assistant candidate mlp:", s.DistilledFrom));
+        var best = students.MaxBy(s => s.History.Max(r => r.ValidationAccuracy))!;
+        var expected = best.DistilledFrom!["Assistant candidate ".Length..];
+        var ranked = AssistantChoice.Rank(ExperimentResult.FromStudy(result, 1, options.ValidationCount));
+        Assert.Equal(expected, ranked[0].Assistant);
+        Assert.Contains($"Assistant chosen on the validation split: {expected}.", File.ReadAllText(Path.Combine(folder.Path, "summary.md")));
     }
 
     private static byte[] Weights(string modelFolder) => File.ReadAllBytes(Path.Combine(modelFolder, "best.bin"));
