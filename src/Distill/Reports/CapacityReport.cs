@@ -44,9 +44,14 @@ public static class CapacityReport
             MeanStd.Of(p.Students.Zip(p.Scratch, (s, b) => (double)(b.TestErrors - s.TestErrors))).Format("0.#"),
         ]).ToList();
 
-    /// <summary>A teacher as the sweep names it: its spec, and for an early-stopped one the epoch.</summary>
-    private static string Name(ModelOutcome teacher) =>
-        teacher.Title is { } title && title.StartsWith("Teacher ", StringComparison.Ordinal) ? title["Teacher ".Length..] : teacher.Spec;
+    /// <summary>A teacher as the plot and table name it: its spec, and for an early-stopped one the epoch it stopped at.</summary>
+    private static string Name(ModelOutcome teacher)
+    {
+        const string stopped = " stopped at epoch ";
+        var title = teacher.Title ?? "";
+        var at = title.LastIndexOf(stopped, StringComparison.Ordinal);
+        return at < 0 ? teacher.Spec : $"{teacher.Spec}{stopped}{title[(at + stopped.Length)..]}";
+    }
 
     /// <summary>Writes capacity.png and capacity.md into <paramref name="folder"/>.</summary>
     public static void Write(ExperimentResult result, string folder)
