@@ -5,9 +5,9 @@
 #
 #   bash bench/report-screenshots.sh RUN_DIR [OUT_DIR]      (OUT_DIR defaults to RUN_DIR/screenshots)
 #
-# Needs `apt-get install -y chromium`. Screenshots are taken at half scale
-# (--force-device-scale-factor=0.5) so they stay small enough to commit; a phone screenshot is
-# then 195 pixels wide, so widths are judged by layout (overflow, wrapping), not by reading text.
+# Needs `apt-get install -y chromium`. Laptop screenshots are taken at half scale
+# (--force-device-scale-factor, LAPTOP_SCALE=0.5) so they stay small enough to commit; phone ones
+# at full scale (PHONE_SCALE=1, 390 pixels wide).
 set -euo pipefail
 
 run=${1:?usage: bash bench/report-screenshots.sh RUN_DIR [OUT_DIR]}
@@ -19,16 +19,17 @@ if ! command -v chromium > /dev/null; then
 fi
 [ -f "$report" ] || { echo "report-screenshots: $report does not exist; run distill report $run first." >&2; exit 1; }
 mkdir -p "$out"
-scale=${SCALE:-0.5}
+laptop_scale=${LAPTOP_SCALE:-0.5}
+phone_scale=${PHONE_SCALE:-1}
 
 # A section is reached through an iframe pointing at report.html#anchor: headless Chromium paints a
 # blank page when the top-level URL itself carries the fragment.
 frame="$(mktemp --suffix=.html)"
 trap 'rm -f "$frame"' EXIT
-shoot() { # name width height anchor
+shoot() { # name width height anchor scale
   printf '<!DOCTYPE html><html><body style="margin:0"><iframe src="file://%s#%s" style="width:%spx;height:%spx;border:0;display:block"></iframe></body></html>' \
     "$report" "$4" "$2" "$3" > "$frame"
-  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=10000 --force-device-scale-factor="$scale" \
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --virtual-time-budget=10000 --force-device-scale-factor="$5" \
     --window-size="$2,$3" --screenshot="$out/$1.png" "file://$frame" > /dev/null 2>&1
   echo "$out/$1.png ($2x$3${4:+, #$4})"
 }
@@ -36,6 +37,6 @@ shoot() { # name width height anchor
 for section in "" comparison losses student-against-teacher calibration per-class-accuracy misclassified-test-images sweep; do
   grep -q "id=\"$section\"" "$report" || [ -z "$section" ] || continue
   name=${section:-top}
-  shoot "laptop-$name" 1366 900 "$section"
-  shoot "phone-$name" 390 844 "$section"
+  shoot "laptop-$name" 1366 900 "$section" "$laptop_scale"
+  shoot "phone-$name" 390 844 "$section" "$phone_scale"
 done
