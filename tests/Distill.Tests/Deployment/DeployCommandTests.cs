@@ -93,7 +93,7 @@ public sealed class DeployCommandTests : IDisposable
         Directory.CreateDirectory(empty);
         var (code, _, errors) = InProcessCli.Run(command, empty);
         Assert.Equal(1, code);
-        Assert.Contains("has no config.json; give the folder of a finished quickstart, distill or compare run", errors);
+        Assert.Contains("has no config.json; give the folder of a finished quickstart or compare run (a distill run keeps no config.json)", errors);
         Assert.Single(errors.Trim().Split('\n'));
 
         (code, _, errors) = InProcessCli.Run(command, _folder.File("missing"));
