@@ -184,6 +184,7 @@ public sealed class Trainer
                 total.backward();
                 if (_options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(trainable, _options.GradientClipNorm);
                 optimizer.step();
+                objective.AfterStep(model);
 
                 var batch = rows.shape[0];
                 lossSum += loss * batch;
