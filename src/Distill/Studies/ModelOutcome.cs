@@ -33,6 +33,9 @@ public sealed record ModelOutcome(
     /// <summary>The <see cref="Label"/> of the model a distilled model learnt from; null for models trained on labels alone and in older results.</summary>
     public string? DistilledFrom { get; init; }
 
+    /// <summary>The model's test predictions and logits (<see cref="Evaluation.TestPredictions"/>); null in older results.</summary>
+    public string? PredictionsPath { get; init; }
+
     public string Label => Title ?? Role switch
     {
         ModelRole.Teacher => "Teacher",
