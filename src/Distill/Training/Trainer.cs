@@ -13,6 +13,9 @@ namespace Distill.Training;
 /// </summary>
 public sealed class Trainer
 {
+    // Steps between releases of freed native memory (NativeEnvironment.ReleaseFreedMemory).
+    private const int TrimInterval = 32;
+
     private readonly TrainingOptions _options;
     private readonly IProgress<TrainingProgress>? _progress;
     private readonly CancellationToken _cancellation;
@@ -187,6 +190,7 @@ public sealed class Trainer
             }
             _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, step, sampler.BatchesPerEpoch,
                 lossSum / seen, (double)correct / seen));
+            if (step % TrimInterval == 0) NativeEnvironment.ReleaseFreedMemory();
         }
 
         // Once per epoch rather than per step: a per-step check would sync every parameter each
@@ -198,6 +202,7 @@ public sealed class Trainer
                 $"Training {name} stopped at epoch {epoch}, step {step}: a weight became NaN or infinite; the checkpoint of the last whole epoch is kept; lower the learning rate or turn on gradient clipping.");
 
         var validationResult = Evaluator.Evaluate(model, validation);
+        NativeEnvironment.ReleaseFreedMemory();
         return new EpochRecord(
             name,
             epoch,
