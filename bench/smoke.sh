@@ -4,5 +4,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 SMOKE=1 "$here/speed.sh"
+SMOKE=1 "$here/peers.sh"
 for study in tutorial keras hinton; do SMOKE=1 SKIP_BUILD=1 "$here/$study.sh"; done
 SMOKE=1 "$here/profile.sh"

@@ -2,6 +2,8 @@
 // wall time: matmul roofline (fp32, bf16), then forward, forward+backward, and whole steps with
 // Adam and with SGD for a Distill-built MLP. Usage: Profile [threads] [spec] [batch]
 // `Profile bf16-conv` instead checks libtorch's bfloat16 convolutions against float32;
+// `Profile THREADS SPEC BATCH precision` times whole steps in float32 and bfloat16;
+// `Profile memory DATA OUT` traces memory through an MLP study (MemoryTrace.cs);
 // `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher.
 using System.Diagnostics;
 using Distill.Models;
@@ -11,6 +13,12 @@ if (args is ["teacher-cache", var teacherPath, ..])
 {
     TeacherCacheCheck.Run(teacherPath, args.Length > 2 ? args[2].Split(',') : ["sp", "fitnets", "at"],
         args.Length > 3 ? args[3] : "cnn:c8-relu-mp2-c16-relu-mp2-fc32-relu");
+    return;
+}
+if (args is ["memory", var dataDir, var outDir, ..])
+{
+    MemoryTrace.Run(dataDir, outDir, args.Length > 3 ? args[3] : "mlp:1200-1200,dropout=0.3",
+        args.Length > 4 ? args[4] : "mlp:800-800", args.Length > 5 ? int.Parse(args[5]) : 2);
     return;
 }
 if (args is ["bf16-conv", ..])
@@ -48,6 +56,24 @@ foreach (var type in spec.StartsWith("cnn", StringComparison.Ordinal) ? [] : new
 }
 
 manual_seed(1);
+if (args is [_, _, _, "precision"])
+{
+    // A whole training step (forward, backward, Adam) in float32 and in mixed bfloat16, any spec.
+    var net = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
+    using var inputs = randn(batch, 1, 28, 28);
+    using var labels = randint(0, 10, [batch], dtype: ScalarType.Int64);
+    var adam = optim.Adam(net.parameters(), 1e-3);
+    foreach (var precision in new[] { Distill.Training.Precision.Float32, Distill.Training.Precision.Bfloat16 })
+        using (MixedPrecision.Use(net, precision))
+            Report($"step with Adam, {precision}", 0, Time(10, () =>
+            {
+                using var s = NewDisposeScope();
+                adam.zero_grad();
+                nn.functional.cross_entropy(net.call(inputs), labels).backward();
+                adam.step();
+            }));
+    return;
+}
 if (spec.StartsWith("cnn", StringComparison.Ordinal))
 {
     // Forward cost of a CNN with and without autograd, the paths of training vs evaluation/caching.

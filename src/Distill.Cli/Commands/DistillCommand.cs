@@ -31,6 +31,16 @@ internal static class DistillCommand
             Models.ModelSpec.Parse(parse.GetValue(student)!);
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), parse.GetValue(teacher));
             using var folder = run.OpenFolder(given, parse, command);
+            // The study's options, as compare and quickstart keep them: deploy, prune and report read them back.
+            var selection = run.Data(parse);
+            var studyOptions = new StudyOptions
+            {
+                Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
+                Channels = selection.Channels, LabelColumn = selection.LabelColumn, ValidationCount = run.ValidationCount(parse),
+                TeacherPath = Path.GetFullPath(parse.GetValue(teacher)!), StudentSpec = parse.GetValue(student)!,
+                StudentTraining = options, Distillation = method,
+            };
+            Runs.AtomicFile.WriteAllText(folder.File("config.json"), Runs.Json.Serialize(studyOptions));
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {
                 using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);

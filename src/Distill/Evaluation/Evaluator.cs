@@ -49,17 +49,15 @@ public static class Evaluator
         {
             using var noGrad = no_grad();
             var count = features.shape[0];
-            var parts = new List<Tensor>();
+            using var rows = new RowWriter(count);
             for (long start = 0; start < count; start += batchSize)
             {
                 using var batch = features.narrow(0, start, Math.Min(batchSize, count - start));
                 // A module that is not a Sequential (the zoo's) leaves its intermediates to this scope.
                 using var scope = NewDisposeScope();
-                parts.Add(model.call(batch).MoveToOuterDisposeScope());
+                rows.Write(start, model.call(batch));
             }
-            var all = cat(parts, 0);
-            foreach (var part in parts) part.Dispose();
-            return all;
+            return rows.Take();
         }
         finally
         {

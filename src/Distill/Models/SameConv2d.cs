@@ -4,8 +4,12 @@ using static TorchSharp.torch.nn;
 
 namespace Distill.Models;
 
-/// <summary>A 2-D convolution with Keras "same" padding, for any stride.</summary>
-public sealed class SameConv2d : Module<Tensor, Tensor>
+/// <summary>
+/// A 2-D convolution with Keras "same" padding, for any stride. With a <see cref="ComputeType"/>
+/// (mixed precision) it convolves a cast of its float32 weights through
+/// <see cref="ChannelPaddedConvolution"/>, so gradients reach the float32 weights.
+/// </summary>
+public sealed class SameConv2d : Module<Tensor, Tensor>, IMixedPrecisionLayer
 {
     private readonly Conv2d conv;
     private readonly int _kernel;
@@ -23,12 +27,16 @@ public sealed class SameConv2d : Module<Tensor, Tensor>
 
     public int Stride => _stride;
 
+    public ScalarType? ComputeType { get; set; }
+
     public override Tensor forward(Tensor input)
     {
         var (top, bottom) = SamePadding.For(input.shape[2], _kernel, _stride);
         var (left, right) = SamePadding.For(input.shape[3], _kernel, _stride);
-        if (top == 0 && bottom == 0 && left == 0 && right == 0) return conv.call(input);
-        using var padded = functional.pad(input, [left, right, top, bottom]);
-        return conv.call(padded);
+        var unpadded = top == 0 && bottom == 0 && left == 0 && right == 0;
+        using var padded = unpadded ? input.alias() : functional.pad(input, [left, right, top, bottom]);
+        return ComputeType is { } type
+            ? ChannelPaddedConvolution.Conv2d(padded, conv.weight!, conv.bias, _stride, type)
+            : conv.call(padded);
     }
 }

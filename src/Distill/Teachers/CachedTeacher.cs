@@ -41,8 +41,8 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
         LiveTeacher.Freeze(teacher);
         using var live = new LiveTeacher(teacher, layers);
         var count = features.shape[0];
-        var logitParts = new List<Tensor>();
-        var featureParts = layers.ToDictionary(l => l, _ => new List<Tensor>());
+        using var logits = new RowWriter(count);
+        var featureRows = layers.ToDictionary(l => l, _ => new RowWriter(count));
         try
         {
             for (long start = 0; start < count; start += batchSize)
@@ -50,16 +50,16 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
                 using var scope = NewDisposeScope();
                 using var batch = features.narrow(0, start, Math.Min(batchSize, count - start));
                 var outputs = live.Outputs(batch, batch);
-                logitParts.Add(outputs.Logits.MoveToOuterDisposeScope());
-                foreach (var layer in layers) featureParts[layer].Add(outputs.Features[layer].MoveToOuterDisposeScope());
+                logits.Write(start, outputs.Logits);
+                foreach (var layer in layers) featureRows[layer].Write(start, outputs.Features[layer]);
             }
-            var logits = cat(logitParts, 0);
-            var cached = featureParts.ToDictionary(kv => kv.Key, kv => cat(kv.Value, 0));
-            return new CachedTeacher(logits, cached, layers);
+            var cached = featureRows.ToDictionary(kv => kv.Key, kv => kv.Value.Take());
+            return new CachedTeacher(logits.Take(), cached, layers);
         }
         finally
         {
-            foreach (var part in logitParts.Concat(featureParts.Values.SelectMany(p => p))) part.Dispose();
+            foreach (var rows in featureRows.Values) rows.Dispose();
+            NativeEnvironment.ReleaseFreedMemory();
         }
     }
 

@@ -13,6 +13,9 @@ namespace Distill.Training;
 /// </summary>
 public sealed class Trainer
 {
+    // Steps between releases of freed native memory (NativeEnvironment.ReleaseFreedMemory).
+    private const int TrimInterval = 32;
+
     /// <summary>The most per-step loss values an epoch keeps (<see cref="EpochRecord.StepLosses"/>); longer epochs average runs of steps.</summary>
     public const int MaxStepPoints = 20;
 
@@ -203,6 +206,7 @@ public sealed class Trainer
             }
             _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, step, sampler.BatchesPerEpoch,
                 lossSum / seen, (double)correct / seen));
+            if (step % TrimInterval == 0) NativeEnvironment.ReleaseFreedMemory();
         }
 
         if (pointSteps > 0) stepLosses.Add(pointSum / pointSteps);
@@ -215,6 +219,7 @@ public sealed class Trainer
                 $"Training {name} stopped at epoch {epoch}, step {step}: a weight became NaN or infinite; the checkpoint of the last whole epoch is kept; lower the learning rate or turn on gradient clipping.");
 
         var validationResult = Evaluator.Evaluate(model, validation);
+        NativeEnvironment.ReleaseFreedMemory();
         return new EpochRecord(
             name,
             epoch,

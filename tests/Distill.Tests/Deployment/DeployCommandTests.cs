@@ -84,6 +84,25 @@ public sealed class DeployCommandTests : IDisposable
         Assert.Contains(ModelProto.Parser.ParseFrom(File.ReadAllBytes(int8)).Graph.Node, n => n.OpType == "QuantizeLinear");
     }
 
+    [Fact]
+    public void A_distill_run_keeps_its_options_so_prune_can_fine_tune_from_its_teacher()
+    {
+        var run = FinishedRun();
+        var student = _folder.File("distilled-only");
+        var (code, _, errors) = InProcessCli.Run("distill", "--teacher", Path.Combine(run, "teacher", "best.bin"), "--student-spec", "cnn:c4-relu-mp2",
+            "--data-dir", _data, "--validation", "100", "--epochs", "1", "--batch-size", "32", "-T", "3", "--out", student);
+        Assert.True(code == 0, errors);
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(student, "config.json")));
+        Assert.Equal("cnn:c4-relu-mp2", config.RootElement.GetProperty("studentSpec").GetString());
+        Assert.Equal(Path.GetFullPath(Path.Combine(run, "teacher", "best.bin")), config.RootElement.GetProperty("teacherPath").GetString());
+        Assert.Equal(3, config.RootElement.GetProperty("distillation").GetProperty("temperature").GetDouble());
+
+        (code, _, errors) = InProcessCli.Run("prune", student, "--sparsity", "0.5", "--channels", "0.5", "--seconds", "0", "--threads", "1");
+        Assert.True(code == 0, errors);
+        using var curve = JsonDocument.Parse(File.ReadAllText(Path.Combine(student, "prune", "curve.json")));
+        Assert.Equal("cnn:c2-relu-mp2", curve.RootElement.GetProperty("rows")[2].GetProperty("spec").GetString());
+    }
+
     [Theory]
     [InlineData("deploy")]
     [InlineData("prune")]
@@ -93,7 +112,7 @@ public sealed class DeployCommandTests : IDisposable
         Directory.CreateDirectory(empty);
         var (code, _, errors) = InProcessCli.Run(command, empty);
         Assert.Equal(1, code);
-        Assert.Contains("has no config.json; give the folder of a finished quickstart or compare run (a distill run keeps no config.json)", errors);
+        Assert.Contains("has no config.json; give the folder of a finished quickstart, distill or compare run", errors);
         Assert.Single(errors.Trim().Split('\n'));
 
         (code, _, errors) = InProcessCli.Run(command, _folder.File("missing"));
