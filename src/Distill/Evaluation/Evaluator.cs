@@ -14,7 +14,7 @@ public static class Evaluator
     public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize)
     {
         var classes = data.ClassCount;
-        using var logits = Logits(model, data.Features, batchSize);
+        using var logits = Logits(model, data, batchSize);
         if (logits.shape[1] != classes)
             throw new DistillException($"The model predicts {logits.shape[1]} classes but '{data.Name}' has {classes}.");
         using var scope = NewDisposeScope();
@@ -27,18 +27,36 @@ public static class Evaluator
     }
 
     /// <summary>Logits for every row of <paramref name="features"/>, computed in batches in eval mode.</summary>
-    public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor features, int batchSize = DefaultBatchSize)
+    public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor features, int batchSize = DefaultBatchSize) =>
+        Logits(model, Slices(features, batchSize));
+
+    /// <summary>Logits for every row of <paramref name="data"/> in order (streamed data is decoded as it goes).</summary>
+    public static Tensor Logits(nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize) =>
+        Logits(model, !data.IsStreamed ? Slices(data.Features, batchSize) : data.Batches(batchSize).Select(b =>
+        {
+            b.Rows.Dispose();
+            return b.Inputs;
+        }));
+
+    private static IEnumerable<Tensor> Slices(Tensor features, int batchSize)
+    {
+        var count = features.shape[0];
+        for (long start = 0; start < count; start += batchSize)
+            yield return features.narrow(0, start, Math.Min(batchSize, count - start));
+    }
+
+    /// <summary>Logits of each batch (which this disposes), concatenated.</summary>
+    private static Tensor Logits(nn.Module<Tensor, Tensor> model, IEnumerable<Tensor> batches)
     {
         var wasTraining = model.training;
         model.eval();
         try
         {
             using var noGrad = no_grad();
-            var count = features.shape[0];
             var parts = new List<Tensor>();
-            for (long start = 0; start < count; start += batchSize)
+            foreach (var input in batches)
             {
-                using var batch = features.narrow(0, start, Math.Min(batchSize, count - start));
+                using var batch = input;
                 // A module that is not a Sequential (the zoo's) leaves its intermediates to this scope.
                 using var scope = NewDisposeScope();
                 parts.Add(model.call(batch).MoveToOuterDisposeScope());

@@ -46,8 +46,9 @@ public static class ExperimentReport
             .Heading("Distillation loss terms")
             .Image("kd-loss-terms.png", "Weighted hard-label and soft-target terms of the distilled student per epoch")
             .Heading("Confusion matrix of the distilled student")
-            .Image("confusion.png", "Test set: true class down, predicted class across")
-            .Heading("Repeat this run")
+            .Image("confusion.png", "Test set: true class down, predicted class across");
+        GallerySection.Add(document, folder);
+        document.Heading("Repeat this run")
             .Paragraph("The resolved configuration is config.json in the run folder; this command, or `distill run config.json`, repeats the run:")
             .Code(result.Command);
 

@@ -73,6 +73,8 @@ public sealed class ModelRunner
             var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), hyperparameters, last!, result.History, result.BestEpoch, seconds)
                 with { MethodParameters = methodParameters };
             AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
+            if (Reports.TestGallery.Applies(_data.Test.SampleShape))
+                Reports.TestGallery.Write(model, _data.Test, _data.Info.Normalization, _data.Info.ClassNames, Path.Combine(checkpoints, Reports.TestGallery.FileName));
             return (model, outcome);
         }
         catch

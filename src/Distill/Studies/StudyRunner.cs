@@ -42,7 +42,7 @@ public sealed class StudyRunner : IDisposable
                 throw new DistillException($"The study distils '{role.Folder}' from '{from}', which no earlier role produced.");
             var (model, outcome) = RunRole(role);
             outcomes.Add(outcome);
-            if (teachers.Contains(role.Folder)) _teachers[role.Folder] = (model, new FrozenTeacher(model, _data.Train.Features));
+            if (teachers.Contains(role.Folder)) _teachers[role.Folder] = (model, new FrozenTeacher(model, _data.Train));
             else model.Dispose();
         }
         return outcomes;

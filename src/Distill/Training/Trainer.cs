@@ -53,7 +53,7 @@ public sealed class Trainer
         var sampler = new BatchSampler(train.Count, _options.BatchSize, shuffle: true, seed: _options.Seed);
         var transforms = _options.Transforms();
         using var augmentation = transforms.Count > 0
-            ? new AugmentationPipeline(transforms, train.SampleShape, ImageRange.Measure(train.Features), _options.Seed + 1)
+            ? new AugmentationPipeline(transforms, train.SampleShape, train.Store?.Range() ?? ImageRange.Measure(train.Features), _options.Seed + 1)
             : null;
         var generators = new Dictionary<string, Generator> { ["sampler"] = sampler.Generator! };
         if (augmentation is not null) generators["augmentation"] = augmentation.Generator;
@@ -157,14 +157,15 @@ public sealed class Trainer
         long correct = 0, seen = 0;
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
-        foreach (var rows in sampler.Epoch())
+        foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();
             step++;
             using (rows)
+            using (batchInputs)
             using (NewDisposeScope())
             {
-                var inputs = train.Features.index_select(0, rows);
+                var inputs = batchInputs;
                 var labels = train.Labels.index_select(0, rows);
                 if (augmentation is not null) inputs = augmentation.Apply(inputs);
 
