@@ -72,7 +72,8 @@ public sealed class ExperimentCliTests : IDisposable
         Assert.Contains("| p4 | 6 | 0.9 | 0.1 |", File.ReadAllText(Path.Combine(run, "sweep.md")));
 
         var html = File.ReadAllText(Path.Combine(run, "report.html"));
-        Assert.Equal(5, Regex.Matches(html, "src=\"data:image/png;base64,iVBORw0KGgo").Count);
+        // Curves, loss terms, confusion matrix, heatmap and the distilled student's test-image gallery.
+        Assert.Equal(6, Regex.Matches(html, "src=\"data:image/png;base64,iVBORw0KGgo").Count);
         Assert.DoesNotContain("src=\"http", html);
         Assert.Contains("Student (distilled)", html);
     }
