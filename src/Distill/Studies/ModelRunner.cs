@@ -154,7 +154,8 @@ public sealed class ModelRunner
         var (best, predictions) = Evaluator.EvaluateWithPredictions(model, _data.Test);
         var predictionsPath = Path.Combine(folder, TestPredictions.FileName);
         predictions.Save(predictionsPath);
-        if (role == ModelRole.Distilled && MisclassifiedGallery.Fits(_data.Test.SampleShape))
+        // A streamed test set is not held as one tensor; its model folders keep TestGallery's picture.
+        if (role == ModelRole.Distilled && MisclassifiedGallery.Fits(_data.Test.SampleShape) && !_data.Test.IsStreamed)
             MisclassifiedGallery.Draw(predictions, _data.Test.Features, _data.Info.ClassNames, Path.Combine(folder, MisclassifiedGallery.FileName));
         var latency = LatencyMeter.MedianMilliseconds(model, _data.Test.SampleShape);
         return new ModelOutcome(role, card.Spec, card.Parameters, new FileInfo(weights).Length, hyperparameters,
