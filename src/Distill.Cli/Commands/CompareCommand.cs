@@ -50,6 +50,8 @@ internal static class CompareCommand
                 ImageSize = run.Data(parse).ImageSize,
                 Channels = run.Data(parse).Channels,
                 LabelColumn = run.Data(parse).LabelColumn,
+                Stream = run.Data(parse).Stream,
+                Workers = run.Data(parse).Workers,
                 ValidationCount = run.ValidationCount(parse),
                 TeacherSpec = parse.GetValue(teacherSpec)!,
                 TeacherPath = parse.GetValue(teacherPath),

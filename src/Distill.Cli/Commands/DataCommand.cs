@@ -26,7 +26,7 @@ internal static class DataCommand
             context.RawOutput.WriteLine(folder);
             return 0;
         });
-        return new Command("data", "Manage and inspect data sets.") { fetch, Inspect(context) };
+        return new Command("data", "Manage and inspect data sets.") { fetch, Inspect(context), ExportImages(context) };
     }
 
     private static Command Inspect(CliContext context)
@@ -48,6 +48,29 @@ internal static class DataCommand
             return 0;
         });
         return inspect;
+    }
+
+    private static Command ExportImages(CliContext context)
+    {
+        var command = new Command("export-images", "Write a data set out as an image folder: train/, val/ (when the source has one) and test/, one subfolder per class, one PNG per example.");
+        var output = new Argument<string>("folder") { Description = "The folder to create (it must not exist or be empty)." };
+        var limit = new Option<int?>("--limit") { Description = "Write at most this many examples of each part (the first ones)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the ratio split (image folders and CSV files).", DefaultValueFactory = _ => 1 };
+        command.Add(output);
+        var data = new DataOptionSet(command, "mnist");
+        command.Add(limit);
+        command.Add(seed);
+        command.SetAction(parse =>
+        {
+            var selection = data.Read(parse);
+            var messages = new Progress(context);
+            var where = selection.Resolve(messages);
+            using var loaded = DataSources.Load(selection.ToRequest(where, parse.GetValue(seed)));
+            var count = ImageFolderExport.Write(loaded, parse.GetValue(output)!, parse.GetValue(limit), messages);
+            context.RawOutput.WriteLine($"{count} images written to {parse.GetValue(output)}");
+            return 0;
+        });
+        return command;
     }
 
     private sealed class Progress(CliContext context) : IProgress<string>

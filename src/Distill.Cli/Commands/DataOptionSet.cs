@@ -15,6 +15,12 @@ internal sealed class DataOptionSet
     private readonly Option<int?> _imageSize = new("--image-size") { Description = "Resize images to this side (bilinear); default: the first training image's size." };
     private readonly Option<int?> _channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB); default: the data's own." };
     private readonly Option<string?> _labelColumn = new("--label-column") { Description = "The class column of a CSV file (default: label)." };
+    private readonly Option<bool?> _stream = new("--stream")
+    {
+        Description = "Decode an image folder on the fly by background workers instead of holding it in memory (true/false; default: stream only when its float32 tensor would exceed 4 GiB or a quarter of the free memory).",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    private readonly Option<int?> _workers = new("--workers") { Description = "Threads that decode a streamed image folder (default: one per core)." };
 
     /// <param name="defaultDataset">The data set when none is named; null leaves the choice to the caller (eval: the model's).</param>
     /// <param name="withPath">False when the command takes the path as an argument instead of --data.</param>
@@ -29,7 +35,7 @@ internal sealed class DataOptionSet
         if (defaultDataset is not null) _dataset.DefaultValueFactory = _ => defaultDataset;
         _format.AcceptOnlyFromAmong(Enum.GetValues<DataFormat>().Select(DataFormats.Name).ToArray());
         _channels.AcceptOnlyFromAmong("1", "3");
-        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn })
+        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _stream, _workers })
             if (withPath || option != _data) command.Add(option);
     }
 
@@ -46,5 +52,7 @@ internal sealed class DataOptionSet
         ImageSize = result.GetValue(_imageSize),
         Channels = result.GetValue(_channels),
         LabelColumn = result.GetValue(_labelColumn),
+        Stream = result.GetResult(_stream) is { } given ? given.Tokens.Count == 0 || result.GetValue(_stream) == true : null,
+        Workers = result.GetValue(_workers),
     };
 }

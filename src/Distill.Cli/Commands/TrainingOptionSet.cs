@@ -21,6 +21,7 @@ internal sealed class TrainingOptionSet
     private readonly Option<double> _gamma;
     private readonly Option<int> _patience;
     private readonly Option<int> _jitter;
+    private readonly Option<string?> _augment;
     private readonly Option<double> _clip;
     private readonly Option<Precision> _precision;
     private readonly Option<int> _freezeLayers;
@@ -46,6 +47,7 @@ internal sealed class TrainingOptionSet
         _gamma = Add("gamma", "Decay factor of the step schedule", defaults.Schedule.Gamma);
         _patience = Add("patience", "Early stopping: epochs without a better validation accuracy, 0 = off", defaults.EarlyStoppingPatience);
         _jitter = Add("jitter", "Shift training images by up to this many pixels, 0 = off", defaults.JitterPixels);
+        _augment = Add<string?>("augment", "Random transforms of the training batches, in order, e.g. crop:4,hflip,rotate:10,zoom:0.1,shear:5,brightness:0.2,vflip (docs/augmentation.md)", defaults.Augment);
         _clip = Add("clip-grad", "Clip the gradient norm to this value, 0 = off", defaults.GradientClipNorm);
         _precision = Add("precision", "Products of the training steps in float32 or bfloat16 (mixed: float32 weights)", defaults.Precision);
         _freezeLayers = Add("freeze-layers", "Freeze the first N named top-level layers (no gradients, batch norm in eval), 0 = none", defaults.FreezeLayers);
@@ -73,6 +75,7 @@ internal sealed class TrainingOptionSet
             },
             EarlyStoppingPatience = result.GetValue(_patience),
             JitterPixels = result.GetValue(_jitter),
+            Augment = result.GetValue(_augment),
             GradientClipNorm = result.GetValue(_clip),
             Precision = result.GetValue(_precision),
             FreezeLayers = result.GetValue(_freezeLayers),

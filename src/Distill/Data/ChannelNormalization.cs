@@ -28,6 +28,44 @@ public sealed record ChannelNormalization(double[] Mean, double[] Std)
         return new ChannelNormalization(mean, std);
     }
 
+    /// <summary>
+    /// The statistics of a data set: <see cref="Measure(Tensor)"/> on data in memory; for streamed data,
+    /// float64 sums and sums of squares per channel over one pass of its batches.
+    /// </summary>
+    public static ChannelNormalization Measure(LabeledDataset data)
+    {
+        if (!data.IsStreamed) return Measure(data.Features);
+        var channels = (int)data.SampleShape[0];
+        var sums = new double[channels];
+        var squares = new double[channels];
+        long perChannel = 0;
+        foreach (var (rows, inputs) in data.Batches(256))
+        {
+            using var scope = NewDisposeScope();
+            rows.Dispose();
+            var values = inputs.to_type(ScalarType.Float64).transpose(0, 1).reshape(channels, -1);
+            inputs.Dispose();
+            var sum = values.sum(1).data<double>().ToArray();
+            var square = values.square().sum(1).data<double>().ToArray();
+            for (var c = 0; c < channels; c++)
+            {
+                sums[c] += sum[c];
+                squares[c] += square[c];
+            }
+            perChannel += values.shape[1];
+        }
+        var mean = sums.Select(s => s / perChannel).ToArray();
+        var std = squares.Select((q, c) => Math.Sqrt(Math.Max(q / perChannel - mean[c] * mean[c], 0))).Select(s => s > 1e-8 ? s : 1.0).ToArray();
+        return new ChannelNormalization(mean, std);
+    }
+
+    /// <summary>Standardises a data set: its tensor in place, or every batch its store reads from now on.</summary>
+    public void Apply(LabeledDataset data)
+    {
+        if (data.Store is { } store) store.Standardise(this);
+        else Apply(data.Features);
+    }
+
     /// <summary>Standardises <paramref name="features"/> [N, C, ...] in place.</summary>
     public void Apply(Tensor features)
     {

@@ -30,8 +30,24 @@ public sealed record DataRequest
     /// <summary>Statistics to standardise with (a saved model's); null measures them on the training set.</summary>
     public ChannelNormalization? Normalization { get; init; }
 
-    /// <summary>Largest float tensor an image folder may decode into (bytes); larger folders are refused.</summary>
+    /// <summary>Largest float tensor an image folder may decode into (bytes); larger folders are decoded on the fly.</summary>
     public long MemoryBudgetBytes { get; init; } = 4L << 30;
+
+    /// <summary>
+    /// True decodes an image folder on the fly in every case, false holds it in memory in every case;
+    /// null decides by size (<see cref="StreamThresholdBytes"/>).
+    /// </summary>
+    public bool? Stream { get; init; }
+
+    /// <summary>Threads that decode a streamed image folder; default: one per core.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Image folders whose float32 tensor would exceed this are streamed: <see cref="MemoryBudgetBytes"/>,
+    /// or a quarter of the memory available now when that is less, leaving room for the models,
+    /// their activations and the teacher's cache.
+    /// </summary>
+    public double StreamThresholdBytes() => Math.Min(MemoryBudgetBytes, Models.MemoryBudget.AvailableBytes() / 4);
 
     public void Validate()
     {
@@ -40,6 +56,7 @@ public sealed record DataRequest
             throw new DistillException($"The image size must be between 1 and 1024 pixels, not {size}.");
         if (Channels is { } channels && channels is not (1 or 3))
             throw new DistillException($"The channel count must be 1 (grayscale) or 3 (RGB), not {channels}.");
+        if (Workers < 1) throw new DistillException($"The number of decoding workers must be 1 or more, not {Workers}.");
         if (string.IsNullOrWhiteSpace(LabelColumn)) throw new DistillException("The label column name is empty.");
         Ratios.Validate();
     }

@@ -25,6 +25,12 @@ public sealed record DataSelection
     /// <summary>The class column of a CSV file.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>True decodes an image folder on the fly, false holds it in memory; null decides by its size.</summary>
+    public bool? Stream { get; init; }
+
+    /// <summary>Threads that decode a streamed image folder; null: one per core.</summary>
+    public int? Workers { get; init; }
+
     public void Validate()
     {
         if (Path is null) DatasetInfo.Find(Dataset);
@@ -42,6 +48,8 @@ public sealed record DataSelection
         LabelColumn = LabelColumn ?? new DataRequest { Path = path }.LabelColumn,
         Seed = seed,
         Normalization = normalization,
+        Stream = Stream,
+        Workers = Workers ?? Environment.ProcessorCount,
     };
 
     /// <summary>The folder or file to read: <see cref="Path"/>, or the cache folder of <see cref="Dataset"/>, fetched if missing.</summary>

@@ -42,8 +42,8 @@ public static class DataSources
             if (shaped) source.Dispose();
             var normalization = request.Normalization
                                 ?? (shaped ? null : source.KnownNormalization)
-                                ?? ChannelNormalization.Measure(parts[0].Features);
-            foreach (var part in parts) normalization.Apply(part.Features);
+                                ?? ChannelNormalization.Measure(parts[0]);
+            foreach (var part in parts) normalization.Apply(part);
             var info = new DataDescription(source.Name, format, source.ClassNames, parts[0].SampleShape, normalization) {
                 Columns = source.Columns,
                 Seed = request.Seed,

@@ -4,15 +4,30 @@ using static TorchSharp.torch;
 namespace Distill.Data;
 
 /// <summary>
-/// Inputs and integer class labels held as tensors: features [N, ...sample shape] float32,
-/// labels [N] int64. Owns its tensors; subsets copy the selected rows.
+/// Inputs and integer class labels: features [N, ...sample shape] float32, held as one tensor or,
+/// for data too large for memory, read a batch at a time from a <see cref="IRowStore"/>; labels [N]
+/// int64 always in memory. Owns its tensors; subsets copy the selected rows (or file names).
 /// </summary>
 public sealed class LabeledDataset : IDisposable
 {
+    private readonly Tensor? _features;
+
     public LabeledDataset(string name, Tensor features, Tensor labels, int classCount)
+        : this(name, features, null, labels, classCount)
     {
-        if (features.shape[0] != labels.shape[0])
-            throw new DataFormatException($"Data set '{name}' has {features.shape[0]} inputs but {labels.shape[0]} labels.");
+    }
+
+    /// <summary>A data set whose inputs are read from <paramref name="store"/> batch by batch.</summary>
+    public LabeledDataset(string name, IRowStore store, Tensor labels, int classCount)
+        : this(name, null, store, labels, classCount)
+    {
+    }
+
+    private LabeledDataset(string name, Tensor? features, IRowStore? store, Tensor labels, int classCount)
+    {
+        var count = features?.shape[0] ?? store!.Count;
+        if (count != labels.shape[0])
+            throw new DataFormatException($"Data set '{name}' has {count} inputs but {labels.shape[0]} labels.");
         if (classCount < 2)
             throw new DataFormatException($"Data set '{name}' must have at least 2 classes, not {classCount}.");
         if (labels.numel() > 0)
@@ -24,15 +39,22 @@ public sealed class LabeledDataset : IDisposable
                     $"Data set '{name}' has a label {(min < 0 ? min : max)} outside the {classCount} classes 0..{classCount - 1}.");
         }
         Name = name;
-        Features = features;
+        _features = features;
+        Store = store;
         Labels = labels;
         ClassCount = classCount;
     }
 
     public string Name { get; }
 
-    /// <summary>Inputs, [N, ...SampleShape], float32.</summary>
-    public Tensor Features { get; }
+    /// <summary>Inputs, [N, ...SampleShape], float32; only for data held in memory (see <see cref="Batches(int)"/>).</summary>
+    public Tensor Features => _features
+        ?? throw new InvalidOperationException($"'{Name}' is decoded on the fly; read it through Batches.");
+
+    /// <summary>Where streamed inputs come from; null when they are held in memory.</summary>
+    public IRowStore? Store { get; }
+
+    public bool IsStreamed => Store is not null;
 
     /// <summary>Class indices, [N], int64.</summary>
     public Tensor Labels { get; }
@@ -42,11 +64,24 @@ public sealed class LabeledDataset : IDisposable
     public long Count => Labels.shape[0];
 
     /// <summary>Shape of one input, without the batch dimension.</summary>
-    public long[] SampleShape => Features.shape[1..];
+    public long[] SampleShape => _features?.shape[1..] ?? Store!.SampleShape;
 
     /// <summary>A new data set holding the rows at <paramref name="indices"/> (int64 tensor).</summary>
-    public LabeledDataset Subset(Tensor indices, string? name = null) =>
-        new(name ?? Name, Features.index_select(0, indices), Labels.index_select(0, indices), ClassCount);
+    public LabeledDataset Subset(Tensor indices, string? name = null) => _features is not null
+        ? new(name ?? Name, _features.index_select(0, indices), Labels.index_select(0, indices), ClassCount)
+        : new(name ?? Name, Store!.Subset(indices.data<long>().ToArray()), Labels.index_select(0, indices), ClassCount);
+
+    /// <summary>
+    /// The inputs of each batch of <paramref name="rows"/> (int64 index tensors, which this takes over),
+    /// in order: a lookup in memory, a decode ahead of use by background workers when streamed.
+    /// The caller disposes both tensors of each pair.
+    /// </summary>
+    public IEnumerable<(Tensor Rows, Tensor Inputs)> Batches(IEnumerable<Tensor> rows) =>
+        _features is null ? BatchPrefetcher.Stream(Store!, rows) : rows.Select(r => (r, _features.index_select(0, r)));
+
+    /// <summary>Every row in order, in batches of <paramref name="batchSize"/>.</summary>
+    public IEnumerable<(Tensor Rows, Tensor Inputs)> Batches(int batchSize) =>
+        Batches(new BatchSampler(Count, batchSize, shuffle: false).Epoch());
 
     /// <summary>
     /// Carves a validation set of <paramref name="validationCount"/> rows out of this set, chosen by
@@ -66,7 +101,7 @@ public sealed class LabeledDataset : IDisposable
 
     public void Dispose()
     {
-        Features.Dispose();
+        _features?.Dispose();
         Labels.Dispose();
     }
 }

@@ -73,9 +73,9 @@ public sealed class EdgeRun : IDisposable
     public TrainingResult FineTune(string name, nn.Module<Tensor, Tensor> model, PruningMasks? masks, int epochs, IProgress<TrainingProgress>? progress = null)
     {
         var options = Config.StudentTraining with { Epochs = epochs, EarlyStoppingPatience = 0 };
-        using var frozen = new FrozenTeacher(Teacher, Data.Train.Features);
+        using var frozen = new FrozenTeacher(Teacher, Data.Train);
         var distillation = DistillationObjective.Create(model, frozen, Config.Distillation, Data.Train.SampleShape, Data.Info.ClassCount,
-            Data.Train.Count, options.Seed, augmented: options.JitterPixels > 0);
+            Data.Train.Count, options.Seed, augmented: options.Augments);
         ITrainingObjective objective = masks is null ? distillation : new MaskedObjective(distillation, masks);
         try
         {

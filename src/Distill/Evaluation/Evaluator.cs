@@ -13,7 +13,7 @@ public static class Evaluator
 
     public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize)
     {
-        using var logits = Logits(model, data.Features, batchSize);
+        using var logits = Logits(model, data, batchSize);
         return Evaluate(logits, data);
     }
 
@@ -21,7 +21,7 @@ public static class Evaluator
     public static (EvaluationResult Result, TestPredictions Predictions) EvaluateWithPredictions(
         nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize)
     {
-        using var logits = Logits(model, data.Features, batchSize);
+        using var logits = Logits(model, data, batchSize);
         var result = Evaluate(logits, data);
         return (result, TestPredictions.From(logits, data.Labels));
     }
@@ -41,21 +41,41 @@ public static class Evaluator
     }
 
     /// <summary>Logits for every row of <paramref name="features"/>, computed in batches in eval mode.</summary>
-    public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor features, int batchSize = DefaultBatchSize)
+    public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor features, int batchSize = DefaultBatchSize) =>
+        Logits(model, Slices(features, batchSize), features.shape[0]);
+
+    /// <summary>Logits for every row of <paramref name="data"/> in order (streamed data is decoded as it goes).</summary>
+    public static Tensor Logits(nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize) =>
+        Logits(model, !data.IsStreamed ? Slices(data.Features, batchSize) : data.Batches(batchSize).Select(b =>
+        {
+            b.Rows.Dispose();
+            return b.Inputs;
+        }), data.Count);
+
+    private static IEnumerable<Tensor> Slices(Tensor features, int batchSize)
+    {
+        var count = features.shape[0];
+        for (long start = 0; start < count; start += batchSize)
+            yield return features.narrow(0, start, Math.Min(batchSize, count - start));
+    }
+
+    /// <summary>Logits of each batch (which this disposes), written in order into one tensor of <paramref name="count"/> rows.</summary>
+    private static Tensor Logits(nn.Module<Tensor, Tensor> model, IEnumerable<Tensor> batches, long count)
     {
         var wasTraining = model.training;
         model.eval();
         try
         {
             using var noGrad = no_grad();
-            var count = features.shape[0];
             using var rows = new RowWriter(count);
-            for (long start = 0; start < count; start += batchSize)
+            long start = 0;
+            foreach (var input in batches)
             {
-                using var batch = features.narrow(0, start, Math.Min(batchSize, count - start));
+                using var batch = input;
                 // A module that is not a Sequential (the zoo's) leaves its intermediates to this scope.
                 using var scope = NewDisposeScope();
                 rows.Write(start, model.call(batch));
+                start += batch.shape[0];
             }
             return rows.Take();
         }

@@ -74,6 +74,8 @@ public sealed class ModelRunner
             var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!, result.History, result.BestEpoch, seconds)
                 with { MethodParameters = methodParameters };
             AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
+            if (Reports.TestGallery.Applies(_data.Test.SampleShape))
+                Reports.TestGallery.Write(model, _data.Test, _data.Info.Normalization, _data.Info.ClassNames, Path.Combine(checkpoints, Reports.TestGallery.FileName));
             return (model, outcome);
         }
         catch
@@ -180,7 +182,8 @@ public sealed class ModelRunner
         var (best, predictions) = Evaluator.EvaluateWithPredictions(model, _data.Test);
         var predictionsPath = Path.Combine(folder, TestPredictions.FileName);
         predictions.Save(predictionsPath);
-        if (role == ModelRole.Distilled && MisclassifiedGallery.Fits(_data.Test.SampleShape))
+        // A streamed test set is not held as one tensor; its model folders keep TestGallery's picture.
+        if (role == ModelRole.Distilled && MisclassifiedGallery.Fits(_data.Test.SampleShape) && !_data.Test.IsStreamed)
             MisclassifiedGallery.Draw(predictions, _data.Test.Features, _data.Info.ClassNames, Path.Combine(folder, MisclassifiedGallery.FileName));
         var latency = LatencyMeter.MedianMilliseconds(model, _data.Test.SampleShape);
         return new ModelOutcome(role, card.Spec, card.Parameters, new FileInfo(weights).Length, hyperparameters,

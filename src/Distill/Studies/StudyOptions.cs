@@ -33,6 +33,14 @@ public sealed record StudyOptions
     /// <summary>The class column of a CSV file (default "label").</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>True decodes an image folder on the fly by background workers, false holds it in memory; null decides by its size.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool? Stream { get; init; }
+
+    /// <summary>Threads that decode a streamed image folder; null: one per core.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int? Workers { get; init; }
+
     /// <summary>The data part of these options.</summary>
     public DataSelection ToDataSelection() => new()
     {
@@ -42,6 +50,8 @@ public sealed record StudyOptions
         ImageSize = ImageSize,
         Channels = Channels,
         LabelColumn = LabelColumn,
+        Stream = Stream,
+        Workers = Workers,
     };
 
     /// <summary>Training rows held out for model selection and early stopping.</summary>

@@ -73,7 +73,7 @@ public sealed class StudyRunner : IDisposable
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
         return runner.Train(role.Role, name, role.Spec, role.Training,
             student => DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
-                _data.Train.Count, role.Training.Seed, augmented: role.Training.JitterPixels > 0),
+                _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments),
             distillation.ToString());
     }
 
@@ -81,7 +81,7 @@ public sealed class StudyRunner : IDisposable
     private FrozenTeacher TeacherOf(string folder)
     {
         if (!_teachers.TryGetValue(folder, out var teacher))
-            _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.Train.Features);
+            _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.Train);
         return teacher;
     }
 

@@ -1,3 +1,4 @@
+using Distill.Data;
 using Distill.Evaluation;
 using Distill.Features;
 using static TorchSharp.torch;
@@ -36,22 +37,43 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
         layers.Sum(l => l.Shape.Aggregate(1L, (a, b) => a * b)) * rows * elementBytes;
 
     /// <summary>Runs the teacher once over <paramref name="features"/> in eval mode, in batches, keeping logits and the named layers.</summary>
-    public static CachedTeacher Compute(nn.Module<Tensor, Tensor> teacher, Tensor features, IReadOnlyList<string> layers, int batchSize = Evaluator.DefaultBatchSize)
+    public static CachedTeacher Compute(nn.Module<Tensor, Tensor> teacher, Tensor features, IReadOnlyList<string> layers, int batchSize = Evaluator.DefaultBatchSize) =>
+        Compute(teacher, Slices(features, batchSize), features.shape[0], layers);
+
+    /// <summary>Runs the teacher once over every row of <paramref name="train"/> in order (streamed data is decoded as it goes).</summary>
+    public static CachedTeacher Compute(nn.Module<Tensor, Tensor> teacher, LabeledDataset train, IReadOnlyList<string> layers, int batchSize = Evaluator.DefaultBatchSize) =>
+        train.IsStreamed
+            ? Compute(teacher, train.Batches(batchSize).Select(b =>
+            {
+                b.Rows.Dispose();
+                return b.Inputs;
+            }), train.Count, layers)
+            : Compute(teacher, train.Features, layers, batchSize);
+
+    private static IEnumerable<Tensor> Slices(Tensor features, int batchSize)
+    {
+        var count = features.shape[0];
+        for (long start = 0; start < count; start += batchSize)
+            yield return features.narrow(0, start, Math.Min(batchSize, count - start));
+    }
+
+    private static CachedTeacher Compute(nn.Module<Tensor, Tensor> teacher, IEnumerable<Tensor> batches, long count, IReadOnlyList<string> layers)
     {
         LiveTeacher.Freeze(teacher);
         using var live = new LiveTeacher(teacher, layers);
-        var count = features.shape[0];
         using var logits = new RowWriter(count);
         var featureRows = layers.ToDictionary(l => l, _ => new RowWriter(count));
         try
         {
-            for (long start = 0; start < count; start += batchSize)
+            long start = 0;
+            foreach (var input in batches)
             {
                 using var scope = NewDisposeScope();
-                using var batch = features.narrow(0, start, Math.Min(batchSize, count - start));
+                using var batch = input;
                 var outputs = live.Outputs(batch, batch);
                 logits.Write(start, outputs.Logits);
                 foreach (var layer in layers) featureRows[layer].Write(start, outputs.Features[layer]);
+                start += batch.shape[0];
             }
             var cached = featureRows.ToDictionary(kv => kv.Key, kv => kv.Value.Take());
             return new CachedTeacher(logits.Take(), cached, layers);

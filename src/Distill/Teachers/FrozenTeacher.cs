@@ -1,3 +1,4 @@
+using Distill.Data;
 using Distill.Features;
 using static TorchSharp.torch;
 
@@ -10,19 +11,36 @@ namespace Distill.Teachers;
 /// </summary>
 public sealed class FrozenTeacher : IDisposable
 {
-    private readonly Tensor _trainFeatures;
+    private readonly LabeledDataset? _train;
+    private readonly Tensor? _trainFeatures;
     private readonly Dictionary<string, CachedTeacher> _caches = new(StringComparer.Ordinal);
     private readonly long _maxFeatureBytes;
     private IReadOnlyList<LayerShape>? _layers;
 
     /// <param name="maxFeatureBytes">Largest feature cache to hold; layers needing more are read from a live teacher.</param>
     public FrozenTeacher(nn.Module<Tensor, Tensor> module, Tensor trainFeatures, long maxFeatureBytes = CachedTeacher.MaxFeatureBytes)
+        : this(module, maxFeatureBytes)
+    {
+        _trainFeatures = trainFeatures;
+    }
+
+    /// <summary>A teacher of students trained on <paramref name="train"/>, held in memory or streamed.</summary>
+    public FrozenTeacher(nn.Module<Tensor, Tensor> module, LabeledDataset train, long maxFeatureBytes = CachedTeacher.MaxFeatureBytes)
+        : this(module, maxFeatureBytes)
+    {
+        _train = train;
+    }
+
+    private FrozenTeacher(nn.Module<Tensor, Tensor> module, long maxFeatureBytes)
     {
         LiveTeacher.Freeze(module);
         Module = module;
-        _trainFeatures = trainFeatures;
         _maxFeatureBytes = maxFeatureBytes;
     }
+
+    private long[] SampleShape => _trainFeatures?.shape[1..] ?? _train!.SampleShape;
+
+    private long Count => _trainFeatures?.shape[0] ?? _train!.Count;
 
     public nn.Module<Tensor, Tensor> Module { get; }
 
@@ -31,7 +49,7 @@ public sealed class FrozenTeacher : IDisposable
     {
         ImportedTeacher imported => throw new DistillException(imported.NoLayersMessage),
         TeacherEnsemble => throw new DistillException(TeacherEnsemble.NoLayersMessage),
-        _ => FeatureProbe.Layers(Module, _trainFeatures.shape[1..]),
+        _ => FeatureProbe.Layers(Module, SampleShape),
     };
 
     /// <summary>
@@ -44,10 +62,10 @@ public sealed class FrozenTeacher : IDisposable
         if (augmented) return new LiveTeacher(Module, layers);
         var shapes = layers.Select(l => Layers.FirstOrDefault(s => s.Name == l)
             ?? throw new DistillException($"The teacher has no layer '{l}'; its layers are {string.Join(", ", Layers.Select(s => s.Name))}.")).ToList();
-        if (CachedTeacher.FeatureBytes(shapes, _trainFeatures.shape[0]) > _maxFeatureBytes) return new LiveTeacher(Module, layers);
+        if (CachedTeacher.FeatureBytes(shapes, Count) > _maxFeatureBytes) return new LiveTeacher(Module, layers);
         var key = string.Join("|", layers);
         if (!_caches.TryGetValue(key, out var cache))
-            _caches[key] = cache = CachedTeacher.Compute(Module, _trainFeatures, layers);
+            _caches[key] = cache = _train is null ? CachedTeacher.Compute(Module, _trainFeatures!, layers) : CachedTeacher.Compute(Module, _train, layers);
         return cache;
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Distill.Data;
+using Distill.Data.Augmentation;
 using Distill.Evaluation;
 using Distill.Models;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace Distill.Training;
 
 /// <summary>
 /// The training loop shared by teachers, scratch baselines and distilled students: seeded
-/// shuffling, optional jitter, the objective's named loss terms, validation after every epoch,
+/// shuffling, optional augmentation, the objective's named loss terms, validation after every epoch,
 /// best-epoch selection and early stopping on the validation split, and checkpoints.
 /// </summary>
 public sealed class Trainer
@@ -56,11 +57,12 @@ public sealed class Trainer
             throw new DistillException($"The training set has {train.ClassCount} classes but the validation set has {validation.ClassCount}.");
         manual_seed(_options.Seed);
         var sampler = new BatchSampler(train.Count, _options.BatchSize, shuffle: true, seed: _options.Seed);
-        var jitter = _options.JitterPixels > 0
-            ? new PixelJitter(_options.JitterPixels, train.Features.min().item<float>(), _options.Seed + 1)
+        var transforms = _options.Transforms();
+        using var augmentation = transforms.Count > 0
+            ? new AugmentationPipeline(transforms, train.SampleShape, train.Store?.Range() ?? ImageRange.Measure(train.Features), _options.Seed + 1)
             : null;
         var generators = new Dictionary<string, Generator> { ["sampler"] = sampler.Generator! };
-        if (jitter is not null) generators["jitter"] = jitter.Generator;
+        if (augmentation is not null) generators["augmentation"] = augmentation.Generator;
         foreach (var (generatorName, generator) in objective.Generators) generators["method." + generatorName] = generator;
         var companion = objective.Companion;
         var frozen = LayerFreezer.Freeze(model, _options.FreezeLayers);
@@ -105,7 +107,7 @@ public sealed class Trainer
 
             for (var epoch = firstEpoch; epoch <= _options.Epochs && !stoppedEarly; epoch++)
             {
-                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, jitter, optimizer, trainable, frozen);
+                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, augmentation, optimizer, trainable, frozen);
                 scheduler?.step();
                 history.Add(record);
 
@@ -146,7 +148,7 @@ public sealed class Trainer
         LabeledDataset validation,
         ITrainingObjective objective,
         BatchSampler sampler,
-        PixelJitter? jitter,
+        AugmentationPipeline? augmentation,
         optim.Optimizer optimizer,
         IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
         IReadOnlyList<nn.Module> frozen)
@@ -165,16 +167,17 @@ public sealed class Trainer
         long correct = 0, seen = 0;
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
-        foreach (var rows in sampler.Epoch())
+        foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();
             step++;
             using (rows)
+            using (batchInputs)
             using (NewDisposeScope())
             {
-                var inputs = train.Features.index_select(0, rows);
+                var inputs = batchInputs;
                 var labels = train.Labels.index_select(0, rows);
-                if (jitter is not null) inputs = jitter.Apply(inputs);
+                if (augmentation is not null) inputs = augmentation.Apply(inputs);
 
                 optimizer.zero_grad();
                 var (logits, terms) = objective.Step(model, inputs, labels, rows, epoch);

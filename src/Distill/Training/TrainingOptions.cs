@@ -16,8 +16,15 @@ public sealed record TrainingOptions
     /// <summary>Stop after this many epochs without a better validation accuracy; 0 turns it off.</summary>
     public int EarlyStoppingPatience { get; init; }
 
-    /// <summary>Shift each training image by up to this many pixels (0 = no augmentation).</summary>
+    /// <summary>Shift each training image by up to this many pixels (0 = none); the same as "jitter:N" in <see cref="Augment"/>.</summary>
     public int JitterPixels { get; init; }
+
+    /// <summary>
+    /// Random transforms of the training batches, in the grammar of <see cref="Data.Augmentation.Augmentations"/>,
+    /// e.g. "crop:4,hflip,rotate:10,zoom:0.1,brightness:0.2"; null or blank for none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Augment { get; init; }
 
     /// <summary>Clip the global gradient norm to this value; 0 turns clipping off.</summary>
     public double GradientClipNorm { get; init; }
@@ -35,12 +42,25 @@ public sealed record TrainingOptions
     /// <summary>Seed for weight initialisation, dropout, shuffling and augmentation.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>The transforms of <see cref="Augment"/>, then the jitter of <see cref="JitterPixels"/>; empty when training sees the images as they are.</summary>
+    public IReadOnlyList<Data.Augmentation.IImageTransform> Transforms()
+    {
+        var spec = string.IsNullOrWhiteSpace(Augment) || Augment.Trim() == "none" ? "" : Augment.Trim();
+        if (JitterPixels > 0) spec = spec.Length == 0 ? $"jitter:{JitterPixels}" : $"{spec},jitter:{JitterPixels}";
+        return Data.Augmentation.Augmentations.Parse(spec);
+    }
+
+    /// <summary>True when the training batches are transformed, so a teacher must see them live.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Augments => JitterPixels > 0 || Transforms().Count > 0;
+
     public void Validate()
     {
         if (Epochs <= 0) throw new DistillException($"The number of epochs must be positive, not {Epochs}.");
         if (BatchSize <= 0) throw new DistillException($"The batch size must be positive, not {BatchSize}.");
         if (EarlyStoppingPatience < 0) throw new DistillException($"The early-stopping patience must be 0 or more, not {EarlyStoppingPatience}.");
         if (JitterPixels < 0) throw new DistillException($"The jitter must be 0 or more pixels, not {JitterPixels}.");
+        Transforms();
         if (FreezeLayers < 0) throw new DistillException($"The number of frozen layers must be 0 or more, not {FreezeLayers}.");
         if (!(GradientClipNorm >= 0)) throw new DistillException($"The gradient clip norm must be 0 or more, not {GradientClipNorm}.");
         if (!Enum.IsDefined(Precision)) throw new DistillException($"The precision must be float32 or bfloat16, not {Precision}.");
@@ -50,5 +70,5 @@ public sealed record TrainingOptions
     }
 
     public override string ToString() =>
-        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(JitterPixels > 0 ? $", jitter {JitterPixels}px" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}";
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(Augments ? $", augment {Data.Augmentation.Augmentations.Format(Transforms())}" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}";
 }

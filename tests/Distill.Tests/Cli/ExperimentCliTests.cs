@@ -79,7 +79,7 @@ public sealed class ExperimentCliTests : IDisposable
         Assert.DoesNotContain("src=\"http", html);
         Assert.Contains("Student (distilled)", html);
         foreach (var section in new[] { "Student against teacher", "Agreement with the teacher", "Calibration", "Per-class accuracy", "Learning rate",
-                     "Distillation loss terms", "Curves of every sweep point" })
+                     "Distillation loss terms", "Curves of every sweep point", "Test images of the distilled student" })
             Assert.Contains($">{section}</h2>", html);
         // Every point's curves are linked, by paths relative to the report.
         foreach (var point in new[] { "p1", "p2", "p3", "p4" })

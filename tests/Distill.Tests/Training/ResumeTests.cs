@@ -27,14 +27,15 @@ public sealed class ResumeTests : IDisposable
     private static readonly ModelCard Card = new("mlp:24,dropout=0.2", [1, 12, 12], 10, 0, "mnist", "test");
 
     [Theory]
-    [InlineData(OptimizerKind.Adam, ScheduleKind.Cosine)]
-    [InlineData(OptimizerKind.AdamW, ScheduleKind.Step)]
-    [InlineData(OptimizerKind.Sgd, ScheduleKind.Step)]
-    public void A_run_stopped_mid_epoch_and_resumed_ends_with_the_same_weights_and_history(OptimizerKind optimizer, ScheduleKind schedule)
+    [InlineData(OptimizerKind.Adam, ScheduleKind.Cosine, null)]
+    [InlineData(OptimizerKind.AdamW, ScheduleKind.Step, null)]
+    [InlineData(OptimizerKind.Sgd, ScheduleKind.Step, null)]
+    [InlineData(OptimizerKind.Adam, ScheduleKind.Cosine, "crop:2,hflip,vflip:0.2,rotate:10,zoom:0.1,shear:5,brightness:0.2")]
+    public void A_run_stopped_mid_epoch_and_resumed_ends_with_the_same_weights_and_history(OptimizerKind optimizer, ScheduleKind schedule, string? augment)
     {
         var options = new TrainingOptions
         {
-            Epochs = 4, BatchSize = 64, JitterPixels = 1, Seed = 4,
+            Epochs = 4, BatchSize = 64, JitterPixels = 1, Augment = augment, Seed = 4,
             Optimizer = new() { Kind = optimizer, LearningRate = 0.01, WeightDecay = 1e-4 },
             Schedule = new() { Kind = schedule, StepEpochs = 1, Gamma = 0.5 },
         };

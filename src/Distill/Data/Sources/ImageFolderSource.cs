@@ -42,12 +42,17 @@ public sealed class ImageFolderSource : IDataSource
         var channels = request.Channels ?? (probes.Any(p => p.Colour) ? 3 : 1);
         var (height, width) = request.ImageSize is { } side ? (side, side) : (probes[0].Height, probes[0].Width);
         var bytes = (double)probes.Count * channels * height * width * sizeof(float);
-        if (bytes > request.MemoryBudgetBytes)
-            throw new DistillException(
-                $"Image folder '{root}' holds {probes.Count:N0} images that would take {bytes / (1 << 30):F1} GiB as float32 at {channels}x{height}x{width}, more than the {request.MemoryBudgetBytes / (double)(1 << 30):F1} GiB budget; pass a smaller --image-size (decoding on the fly is not implemented).");
+        var stream = request.Stream ?? bytes > request.StreamThresholdBytes();
 
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
         var parts = new List<LabeledDataset>();
+        if (stream)
+        {
+            foreach (var (files, part) in new[] { (train, "train"), (validation!, "validation"), (test!, "test") })
+                parts.Add(new LabeledDataset($"{name}/{part}", new ImageFileStore(files.Select(f => f.Path).ToList(), channels, height, width, request.Workers),
+                    Labels(files), classes.Count));
+            return new SourceData(name, classes!, parts[0], parts[1], parts[2]);
+        }
         try
         {
             foreach (var (files, part) in new[] { (train, "train"), (validation!, "validation"), (test!, "test") })
@@ -70,20 +75,27 @@ public sealed class ImageFolderSource : IDataSource
             for (var i = 0; i < files.Count; i++)
             {
                 using var scope = NewDisposeScope();
-                var (pixels, w, h) = ImageFile.Decode(files[i].Path, channels);
-                var image = tensor(pixels, [1, channels, h, w], ScalarType.Byte).to_type(ScalarType.Float32).div_(255.0);
-                if (h != height || w != width)
-                    image = nn.functional.interpolate(image, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-                features[i].copy_(image[0]);
+                features[i].copy_(DecodeOne(files[i].Path, channels, height, width));
             }
-            var labels = tensor(files.Select(f => (long)f.Label).ToArray(), ScalarType.Int64);
-            return new LabeledDataset(name, features, labels, classCount);
+            return new LabeledDataset(name, features, Labels(files), classCount);
         }
         catch
         {
             features.Dispose();
             throw;
         }
+    }
+
+    private static Tensor Labels(List<(string Path, int Label)> files) => tensor(files.Select(f => (long)f.Label).ToArray(), ScalarType.Int64);
+
+    /// <summary>One image as [channels, height, width] float32 in [0, 1], resized (bilinear) when its size differs.</summary>
+    internal static Tensor DecodeOne(string path, int channels, int height, int width)
+    {
+        var (pixels, w, h) = ImageFile.Decode(path, channels);
+        var image = tensor(pixels, [1, channels, h, w], ScalarType.Byte).to_type(ScalarType.Float32).div_(255.0);
+        if (h != height || w != width)
+            image = nn.functional.interpolate(image, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+        return image[0];
     }
 
     /// <summary>Splits the missing parts off the training files by the request's seeded ratios.</summary>
