@@ -13,7 +13,7 @@ internal static class CompareCommand
         var command = new Command(name, description);
         var run = new RunOptionSet(command);
         var teacherSpec = new Option<string>("--teacher-spec") { Description = "Teacher architecture, e.g. mlp:1200-1200,dropout=0.5 or cnn:c256s2-lrelu0.2-mp2s1-c512s2.", DefaultValueFactory = _ => defaults.TeacherSpec };
-        var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher instead of training one: best.bin from a train run, an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
+        var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher instead of training one: a train or compare run folder (its teacher's best.bin), a best.bin, an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
         var studentSpec = new Option<string>("--student-spec") { Description = "Student architecture, shared by the scratch and distilled students.", DefaultValueFactory = _ => defaults.StudentSpec };
         command.Add(teacherSpec);
         command.Add(teacherPath);
@@ -21,6 +21,12 @@ internal static class CompareCommand
         var teacherTraining = new TrainingOptionSet(command, "teacher-", "teacher", defaults.TeacherTraining);
         var studentTraining = new TrainingOptionSet(command, "student-", "both students", defaults.StudentTraining);
         var distillation = new DistillationOptionSet(command, defaults.Distillation);
+        HelpGroups.Set(command,
+            ("Distillation", distillation.Options),
+            ("Data", run.DataOptions),
+            ("Teacher", [teacherPath, teacherSpec, .. teacherTraining.Options]),
+            ("Student", [studentSpec, .. studentTraining.Options]),
+            ("Output and runs", run.RunOptions));
 
         command.SetAction(given =>
         {
@@ -37,12 +43,14 @@ internal static class CompareCommand
                 LabelColumn = run.Data(parse).LabelColumn,
                 ValidationCount = run.ValidationCount(parse),
                 TeacherSpec = parse.GetValue(teacherSpec)!,
-                TeacherPath = parse.GetValue(teacherPath),
+                TeacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacherPath)),
                 StudentSpec = parse.GetValue(studentSpec)!,
                 TeacherTraining = teacherTraining.Read(parse, seed),
                 StudentTraining = studentTraining.Read(parse, seed),
                 Distillation = distillation.Read(parse),
             };
+            if (options.TeacherPath is { } loaded)
+                TeacherArgument.WarnIgnored(context, parse, loaded, [teacherSpec, .. teacherTraining.Options]);
             options.Validate();
             RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, options.TeacherPath);
             using var folder = run.OpenFolder(given, parse, command);

@@ -12,9 +12,9 @@ internal static class DistillCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("distill", "Distill a student from a saved teacher (the best.bin of a train run).");
+        var command = new Command("distill", "Distill a student from a saved teacher (a train run's folder or its best.bin).");
         var run = new RunOptionSet(command);
-        var teacher = new Option<string>("--teacher") { Description = "The teacher: a Distill weights file (its .json card beside it), an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher: a train or compare run folder (its teacher's best.bin), a Distill weights file (its .json card beside it), an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
         var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
         command.Add(student);
@@ -29,7 +29,8 @@ internal static class DistillCommand
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             Models.ModelSpec.Parse(parse.GetValue(student)!);
-            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), parse.GetValue(teacher));
+            var teacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacher))!;
+            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
             using var folder = run.OpenFolder(given, parse, command);
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
             {
@@ -37,7 +38,7 @@ internal static class DistillCommand
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
                 var outcomes = runner.Run(
                 [
-                    StudyRole.Loaded(ModelRole.Teacher, "teacher", parse.GetValue(teacher)!),
+                    StudyRole.Loaded(ModelRole.Teacher, "teacher", teacherPath),
                     StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method),
                 ]);
                 var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };

@@ -33,6 +33,9 @@ internal sealed class DistillationOptionSet
         command.Add(_methodOptions);
     }
 
+    /// <summary>The flags of this set, in the order help lists them.</summary>
+    public IReadOnlyList<Option> Options => [_method, _temperature, _hardWeight, _softWeight, _methodOptions];
+
     public DistillationOptions Read(ParseResult result)
     {
         var options = new DistillationOptions
@@ -53,7 +56,31 @@ internal sealed class DistillationOptionSet
             }
             options = ExperimentFile.ReadPart<DistillationOptions>(node, "--method-option");
         }
-        options.Validate();
-        return options;
+        var refusal = Refusal(options);
+        if (refusal is null) return options;
+        var alone = new DistillationOptions { Method = options.Method };
+        var blamed = new (Option Option, DistillationOptions Options)[]
+            {
+                (_temperature, alone with { Temperature = options.Temperature }),
+                (_hardWeight, alone with { HardLabelWeight = options.HardLabelWeight }),
+                (_softWeight, alone with { SoftTargetWeight = options.SoftTargetWeight }),
+            }
+            .Where(c => result.GetResult(c.Option) is { Implicit: false } && Refusal(c.Options) is { } r && r == refusal)
+            .Select(c => c.Option.Name).ToList();
+        if (blamed.Count == 0 && refusal.Contains("cannot both be 0", StringComparison.Ordinal)) blamed = [_hardWeight.Name, _softWeight.Name];
+        throw new DistillException(blamed.Count == 0 ? refusal : $"{refusal.TrimEnd('.')} ({string.Join(", ", blamed)}).");
+    }
+
+    private static string? Refusal(DistillationOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return null;
+        }
+        catch (DistillException e)
+        {
+            return e.Message;
+        }
     }
 }

@@ -35,6 +35,12 @@ internal sealed class RunOptionSet
         });
     }
 
+    /// <summary>The flags that choose the data and its validation split, in help order.</summary>
+    public IReadOnlyList<Option> DataOptions => [.. _data.Options, _validation];
+
+    /// <summary>The flags of the run itself: seed, folder, resume, output.</summary>
+    public IReadOnlyList<Option> RunOptions => [_seed, _out, _force, _resume, _json];
+
     /// <summary>The data the flags select.</summary>
     public Data.DataSelection Data(ParseResult result) => _data.Read(result);
 

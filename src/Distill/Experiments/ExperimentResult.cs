@@ -1,3 +1,4 @@
+using Distill.Runs;
 using Distill.Studies;
 
 namespace Distill.Experiments;
@@ -34,7 +35,7 @@ public sealed record ExperimentResult(
         var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
         var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
         return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
-            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory)], "distill compare (its flags are in config.json)", study.Finished)
+            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory)], RepeatCommand.Read(study.RunDirectory) ?? "distill compare (its flags are in config.json)", study.Finished)
         {
             ClassNames = study.ClassNames,
         };

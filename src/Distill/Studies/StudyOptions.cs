@@ -70,7 +70,7 @@ public sealed record StudyOptions
         ToDataSelection().Validate();
         if (ValidationCount <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
         if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);
-        else if (!File.Exists(TeacherPath)) throw new DistillException($"Teacher file '{TeacherPath}' does not exist.");
+        else if (!File.Exists(TeacherPath)) throw Export.ModelLocator.Missing("teacher", TeacherPath);
         ModelSpec.Parse(StudentSpec);
         TeacherTraining.Validate();
         StudentTraining.Validate();
