@@ -15,6 +15,15 @@ public sealed class CliContext
         Diagnostics = CreateConsole(diagnostics, ReferenceEquals(diagnostics, Console.Error) && !Console.IsErrorRedirected);
     }
 
+    /// <summary>Plain output as a terminal <paramref name="width"/> columns wide would get it (tests of the layout).</summary>
+    internal CliContext(TextWriter output, TextWriter diagnostics, int width)
+    {
+        RawOutput = output;
+        Output = CreateConsole(output, terminal: false);
+        Diagnostics = CreateConsole(diagnostics, terminal: false);
+        Output.Profile.Width = Diagnostics.Profile.Width = width;
+    }
+
     /// <summary>Standard output as a plain writer, for machine-readable output that must not be wrapped.</summary>
     public TextWriter RawOutput { get; }
 

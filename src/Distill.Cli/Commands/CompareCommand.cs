@@ -54,7 +54,7 @@ internal static class CompareCommand
             options.Validate();
             RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, options.TeacherPath);
             using var folder = run.OpenFolder(given, parse, command);
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

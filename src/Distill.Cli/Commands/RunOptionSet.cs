@@ -50,6 +50,10 @@ internal sealed class RunOptionSet
 
     public bool Json(ParseResult result) => result.GetValue(_json);
 
+    /// <summary>The command that continues the run in <paramref name="folder"/> after an interruption.</summary>
+    public static string ResumeCommand(Command command, RunFolder folder) =>
+        $"distill {command.Name} --resume {RepeatCommand.Quote(Path.GetRelativePath(Directory.GetCurrentDirectory(), folder.Path))}";
+
     /// <summary>The folder given to --resume, or null for a new run.</summary>
     public string? ResumeFolder(ParseResult result) => result.GetValue(_resume);
 

@@ -58,8 +58,13 @@ public sealed class StudyRunner : IDisposable
         var teacher = _teachers[role.TeacherFolder].Teacher;
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
         return runner.Train(role.Role, name, role.Spec, role.Training,
-            student => DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
-                _data.Train.Count, role.Training.Seed, augmented: role.Training.JitterPixels > 0),
+            student =>
+            {
+                // Computing the teacher's outputs (once per teacher, then shared) takes a while on a CPU: say so.
+                _observer.Messages?.Report($"Preparing {role.TeacherFolder}'s outputs for {name}");
+                return DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
+                    _data.Train.Count, role.Training.Seed, augmented: role.Training.JitterPixels > 0);
+            },
             distillation.ToString());
     }
 
