@@ -48,6 +48,7 @@ internal static class CompareCommand
                 TeacherTraining = teacherTraining.Read(parse, seed),
                 StudentTraining = studentTraining.Read(parse, seed),
                 Distillation = distillation.Read(parse),
+                Tune = distillation.Tune(parse, context),
             };
             if (options.TeacherPath is { } loaded)
                 TeacherArgument.WarnIgnored(context, parse, loaded, [teacherSpec, .. teacherTraining.Options]);

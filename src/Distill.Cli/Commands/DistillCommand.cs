@@ -28,6 +28,9 @@ internal static class DistillCommand
             var resume = run.ResumeFolder(given) is not null;
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
+            var tune = distillation.Tune(parse, context);
+            if (tune is not null && method.Method != "kd")
+                throw new DistillException($"--tune searches kd's temperature and weights, so it needs --method kd, not '{method.Method}'.");
             Models.ModelSpec.Parse(parse.GetValue(student)!);
             var teacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacher))!;
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
@@ -39,7 +42,7 @@ internal static class DistillCommand
                 var outcomes = runner.Run(
                 [
                     StudyRole.Loaded(ModelRole.Teacher, "teacher", teacherPath),
-                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method),
+                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method) with { Tune = tune },
                 ]);
                 var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
                 StudyReport.Write(study, folder, run.ValidationCount(parse));

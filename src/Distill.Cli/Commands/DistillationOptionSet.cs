@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Distill.Experiments;
@@ -18,6 +19,10 @@ internal sealed class DistillationOptionSet
     private readonly Option<double?> _hardWeight;
     private readonly Option<double> _softWeight;
     private readonly Option<string[]> _methodOptions;
+    private readonly Option<bool> _tune = new("--tune")
+    {
+        Description = "Choose kd's temperature (2, 4, 8) and soft weight (0.5, 0.7, 0.9; hard = 1 - soft) on the validation split by successive halving before the distilled student trains; the choice and every trial go to tune.json.",
+    };
 
     public DistillationOptionSet(Command command, DistillationOptions defaults)
     {
@@ -31,10 +36,22 @@ internal sealed class DistillationOptionSet
         command.Add(_hardWeight);
         command.Add(_softWeight);
         command.Add(_methodOptions);
+        command.Add(_tune);
     }
 
     /// <summary>The flags of this set, in the order help lists them.</summary>
-    public IReadOnlyList<Option> Options => [_method, _temperature, _hardWeight, _softWeight, _methodOptions];
+    public IReadOnlyList<Option> Options => [_method, _temperature, _hardWeight, _softWeight, _tune, _methodOptions];
+
+    /// <summary>The search --tune asks for, or null; says when it replaces a temperature or weight given by flag.</summary>
+    public Studies.TuneOptions? Tune(ParseResult result, CliContext context)
+    {
+        if (!result.GetValue(_tune)) return null;
+        var replaced = new Option[] { _temperature, _hardWeight, _softWeight }.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (replaced.Count > 0)
+            context.Diagnostics.MarkupLine("[yellow]warning:[/] " + Markup.Escape(
+                $"--tune chooses the temperature and weights, so {string.Join(", ", replaced)} {(replaced.Count == 1 ? "is" : "are")} ignored."));
+        return new Studies.TuneOptions();
+    }
 
     public DistillationOptions Read(ParseResult result)
     {

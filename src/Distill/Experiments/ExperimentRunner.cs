@@ -76,7 +76,7 @@ public sealed class ExperimentRunner
                     roles.Add(StudyRole.Trained(ModelRole.Scratch, $"{scratchFolder}/scratch", pointStudy.StudentSpec, training));
                     scratches[studentKey] = scratch = roles.Count - 1;
                 }
-                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", pointStudy.StudentSpec, training, "teacher", pointStudy.Distillation));
+                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", pointStudy.StudentSpec, training, "teacher", pointStudy.Distillation) with { Tune = pointStudy.Tune });
                 points.Add((point, seed, scratch, roles.Count - 1, pointFolder));
             }
         }

@@ -48,6 +48,6 @@ public sealed class DistillationStudy
             ? StudyRole.Trained(ModelRole.Teacher, "teacher", options.TeacherSpec, options.TeacherTraining)
             : StudyRole.Loaded(ModelRole.Teacher, "teacher", options.TeacherPath),
         StudyRole.Trained(ModelRole.Scratch, "scratch", options.StudentSpec, options.StudentTraining),
-        StudyRole.Distilled("distilled", options.StudentSpec, options.StudentTraining, "teacher", options.Distillation),
+        StudyRole.Distilled("distilled", options.StudentSpec, options.StudentTraining, "teacher", options.Distillation) with { Tune = options.Tune },
     ];
 }

@@ -53,7 +53,7 @@ public sealed record StudyOptions
     public string? TeacherPath { get; init; }
 
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
-    public string StudentSpec { get; init; } = "mlp:64-16";
+    public string StudentSpec { get; init; } = "mlp:128-32";
 
     public TrainingOptions TeacherTraining { get; init; } = new() { Epochs = 3 };
 
@@ -61,6 +61,9 @@ public sealed record StudyOptions
     public TrainingOptions StudentTraining { get; init; } = new() { Epochs = 5 };
 
     public DistillationOptions Distillation { get; init; } = new();
+
+    /// <summary>When set, kd's temperature and weights are chosen on the validation split before the distilled student trains (<c>--tune</c>).</summary>
+    public TuneOptions? Tune { get; init; }
 
     public void Validate()
     {
@@ -75,5 +78,8 @@ public sealed record StudyOptions
         TeacherTraining.Validate();
         StudentTraining.Validate();
         Distillation.Validate();
+        Tune?.Validate();
+        if (Tune is not null && Distillation.Method != "kd")
+            throw new DistillException($"Tuning searches kd's temperature and weights, so it needs the method kd, not '{Distillation.Method}'.");
     }
 }

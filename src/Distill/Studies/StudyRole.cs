@@ -14,6 +14,7 @@ namespace Distill.Studies;
 /// <param name="LoadFrom">A saved model to use instead of training one.</param>
 /// <param name="TeacherFolder">The <see cref="Folder"/> of the role to distil from; null trains on the labels alone.</param>
 /// <param name="Distillation">The methods and weights, when distilled.</param>
+/// <param name="Tune">When set, the temperature and weights are chosen on the validation split first (<see cref="DistillationTuner"/>).</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -21,7 +22,8 @@ public sealed record StudyRole(
     TrainingOptions Training,
     string? LoadFrom = null,
     string? TeacherFolder = null,
-    DistillationOptions? Distillation = null)
+    DistillationOptions? Distillation = null,
+    TuneOptions? Tune = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

@@ -1,3 +1,4 @@
+using Distill.Methods;
 using Distill.Runs;
 using Distill.Teachers;
 using Distill.Training;
@@ -57,6 +58,7 @@ public sealed class StudyRunner : IDisposable
             return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective());
         var teacher = _teachers[role.TeacherFolder].Teacher;
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
+        if (role.Tune is { } tune) distillation = Tuned(role, tune, distillation, teacher, runner);
         return runner.Train(role.Role, name, role.Spec, role.Training,
             student =>
             {
@@ -66,6 +68,20 @@ public sealed class StudyRunner : IDisposable
                     _data.Train.Count, role.Training.Seed, augmented: role.Training.JitterPixels > 0);
             },
             distillation.ToString());
+    }
+
+    /// <summary>
+    /// The options the search chooses for <paramref name="role"/>, saved as tune.json in its folder;
+    /// a resumed run reads the choice back instead of searching again.
+    /// </summary>
+    private DistillationOptions Tuned(StudyRole role, TuneOptions tune, DistillationOptions distillation, FrozenTeacher teacher, ModelRunner runner)
+    {
+        var path = Path.Combine(_root.Subfolder(role.Folder), TuneResult.FileName);
+        if (_resume && File.Exists(path)) return Json.Read<TuneResult>(path, "tuning result").Chosen;
+        var result = DistillationTuner.Search(role.Spec, role.Training, distillation, tune, teacher, _data.Train, _data.Validation,
+            _data.Info.ClassCount, _observer.Messages, _cancellation);
+        AtomicFile.WriteAllText(path, Json.Serialize(result));
+        return result.Chosen;
     }
 
     private ModelRunner RunnerFor(string parent)
