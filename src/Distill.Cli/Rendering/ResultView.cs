@@ -17,7 +17,7 @@ internal static class ResultView
             return;
         }
         var title = $"Distill results on {result.Dataset} ({result.TestCount:N0} test examples)";
-        context.Output.Write(FittedTable.Build(title, ComparisonTable.Headers, ComparisonTable.Rows(result), context.Output.Profile.Width));
+        context.Output.Write(FittedTable.Build(title, ComparisonTable.Headers, ComparisonTable.Rows(result), context.TableWidth));
         if (result.ErrorsSavedByDistillation is { } saved)
             context.Output.WriteLine(saved > 0
                 ? $"Distillation saved {saved} test errors over the same student trained from scratch."
