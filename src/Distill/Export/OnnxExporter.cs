@@ -12,7 +12,8 @@ namespace Distill.Export;
 /// Writes a Distill model as an ONNX file (opset 13): one graph input "input" of shape
 /// [batch, ...input shape] with a dynamic batch, one output "logits" [batch, classes], the weights
 /// as initializers, and the model card and the input normalisation in the metadata. The model is
-/// walked module by module (<see cref="OnnxLayers"/>), so any model of Distill's layer kinds exports.
+/// walked along its forward pass (<see cref="OnnxModelWalker"/>), so every zoo network and any model
+/// of Distill's layer kinds exports; batch norms that follow a convolution are folded into it.
 /// </summary>
 public static class OnnxExporter
 {
@@ -38,23 +39,17 @@ public static class OnnxExporter
         model.eval();
         try
         {
+            using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var probe = zeros([1, .. card.InputShape]);
-            var output = InputName;
-            try
-            {
-                (output, probe) = Walk(graph, model, "", output, probe);
-            }
-            finally
-            {
-                probe.Dispose();
-            }
-            graph.Node("Identity", graph.Fresh(OutputName), [output]);
+            var walker = new OnnxModelWalker(graph);
+            var output = walker.Walk(model, "", new OnnxModelWalker.Value(InputName, zeros([1, .. card.InputShape])));
+            graph.Node("Identity", graph.Fresh(OutputName), [output.Name]);
         }
         finally
         {
             model.train(wasTraining);
         }
+        OnnxBatchNormFolding.Fold(graph.Proto);
         graph.Proto.Input.Add(OnnxGraph.BatchedFloat(InputName, card.InputShape));
         graph.Proto.Output.Add(OnnxGraph.BatchedFloat(OutputName, [card.ClassCount]));
 
@@ -95,31 +90,5 @@ public static class OnnxExporter
             entries.Add(("distill.normalization", $"input = (pixel / 255 - {info.PixelMean.ToString("R", c)}) / {info.PixelStd.ToString("R", c)}"));
         }
         return entries;
-    }
-
-    /// <summary>Writes the leaves of <paramref name="module"/> in order, pushing the probe through each to know its shapes.</summary>
-    private static (string Output, Tensor Probe) Walk(OnnxGraph graph, nn.Module module, string path, string input, Tensor probe)
-    {
-        var children = module.named_children().ToList();
-        if (module is TorchSharp.Modules.Sequential && children.Count > 0)
-        {
-            foreach (var (name, child) in children)
-                (input, probe) = Walk(graph, child, path.Length == 0 ? name : $"{path}.{name}", input, probe);
-            return (input, probe);
-        }
-        if (module is not nn.Module<Tensor, Tensor> layer)
-            throw new DistillException($"ONNX export does not know the layer '{path}' ({module.GetType().Name}).");
-        var next = layer.call(probe);
-        try
-        {
-            var output = OnnxLayers.Write(graph, module, path, input, probe.shape, next.shape);
-            probe.Dispose();
-            return (output, next);
-        }
-        catch
-        {
-            next.Dispose();
-            throw;
-        }
     }
 }

@@ -30,6 +30,9 @@ public sealed class InvertedResidual : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Whether the input is added back (stride 1 and equal widths).</summary>
+    public bool AddsInput => _residual;
+
     public override Tensor forward(Tensor input)
     {
         return _residual ? input + conv.call(input) : conv.call(input);

@@ -79,6 +79,9 @@ public sealed class VggCifar : Module<Tensor, Tensor>
         return new ZooSpec("vgg", (shape, classes, device) => new VggCifar(depth, shape, classes, device));
     }
 
+    /// <summary>Whether block3 is followed by pool3 (inputs of 64 pixels or more a side).</summary>
+    public bool PoolsAfterBlock3 => _poolAfterBlock3;
+
     public override Tensor forward(Tensor input)
     {
         var x = pool2.call(block2.call(pool1.call(block1.call(pool0.call(block0.call(input))))));
