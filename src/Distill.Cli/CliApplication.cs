@@ -29,6 +29,8 @@ public static class CliApplication
             ReportCommand.Create(context),
             ExportCommand.Create(context),
             LatencyCommand.Create(context),
+            PruneCommand.Create(context),
+            DeployCommand.Create(context),
             MethodsCommand.Create(context),
             ModelsCommand.Create(context),
         };

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Distill.Data;
 using Distill.Export;
+using Distill.Runs;
+using Distill.Studies;
 using Distill.Models;
 using Spectre.Console;
 
@@ -12,23 +15,62 @@ internal static class ExportCommand
     {
         var command = new Command("export", "Export a saved model (or a run folder's distilled student) to ONNX, for ONNX Runtime and other runtimes.");
         var model = new Argument<string>("model") { Description = "A weights file (best.bin) with its .json card, or a run folder: its distilled student, else its only model." };
-        var format = new Option<string>("--format") { Description = "Output format: onnx.", DefaultValueFactory = _ => "onnx" };
+        var format = new Option<string>("--format") { Description = "Output format: onnx (float; --int8 for the quantized model).", DefaultValueFactory = _ => "onnx" };
         format.AcceptOnlyFromAmong("onnx");
         var output = new Option<string>("--output", "-o") { Description = "The file to write, e.g. student.onnx.", Required = true };
+        var int8 = new Option<bool>("--int8") { Description = "Write the int8 model instead: post-training static quantization (QDQ ONNX, per-channel int8 weights) calibrated on training rows." };
+        var calibration = new Option<string>("--calibration") { Description = "With --int8: activation ranges by minmax or percentile.", DefaultValueFactory = _ => "minmax" };
+        calibration.AcceptOnlyFromAmong("minmax", "percentile");
+        var calibrationRows = new Option<int>("--calibration-rows") { Description = "With --int8: training rows to calibrate on.", DefaultValueFactory = _ => 1000 };
+        var data = new Option<string?>("--data") { Description = "With --int8 and a weights file: the data to calibrate on, when the model's data set is not a built-in one." };
         command.Add(model);
         command.Add(format);
         command.Add(output);
+        command.Add(int8);
+        command.Add(calibration);
+        command.Add(calibrationRows);
+        command.Add(data);
 
         command.SetAction(parse =>
         {
             var path = ModelLocator.Resolve(parse.GetValue(model)!);
             var target = parse.GetValue(output)!;
             var (loaded, card) = ModelStore.Load(path);
+            if (parse.GetValue(int8))
+            {
+                var options = new QuantizationOptions
+                {
+                    Calibration = parse.GetValue(calibration) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
+                    CalibrationRows = parse.GetValue(calibrationRows),
+                };
+                options.Validate();
+                byte[] exported;
+                using (loaded) exported = OnnxExporter.Export(loaded, card);
+                using var calibrationData = CalibrationData(parse.GetValue(model)!, card, parse.GetValue(data));
+                AtomicFile.WriteAllBytes(target, OnnxQuantizer.Quantize(exported, calibrationData.Train.Features, options));
+                context.Output.WriteLine($"Exported {path} ({card.Spec}) to {target} as int8 QDQ ONNX ({options.Calibration} calibration on {Math.Min(options.CalibrationRows, calibrationData.Train.Count)} training rows of {calibrationData.Info.Name}; {new FileInfo(target).Length:N0} bytes).");
+                return 0;
+            }
             using (loaded)
                 OnnxExporter.Save(loaded, card, target);
             context.Output.WriteLine($"Exported {path} ({card.Spec}, input {string.Join("x", card.InputShape)}, {card.ClassCount} classes) to {target} (ONNX opset {OnnxExporter.Opset}).");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The training rows to calibrate on: a run folder's own data, else the model's data set (or --data).</summary>
+    private static StudyData CalibrationData(string model, ModelCard card, string? data)
+    {
+        var config = Path.Combine(model, "config.json");
+        if (Directory.Exists(model) && File.Exists(config) && data is null)
+        {
+            var options = Json.Read<StudyOptions>(config, "run configuration");
+            if (options.Dataset is not null && options.StudentTraining is not null)
+                return StudyData.Load(options.ToDataSelection(), options.ValidationCount, options.StudentTraining.Seed);
+        }
+        if (data is null && !DatasetInfo.All.Any(d => string.Equals(d.Name, card.Dataset, StringComparison.OrdinalIgnoreCase)))
+            throw new DistillException($"The model was trained on '{card.Dataset}', which is not a built-in data set; give --data PATH to calibrate the int8 model on.");
+        return StudyData.Load(new DataSelection { Dataset = card.Dataset, Path = data, Format = card.DataFormat, LabelColumn = card.LabelColumn }, 1, card.DataSeed ?? 1);
     }
 }

@@ -18,10 +18,13 @@ internal static class ReportCommand
         command.Add(folder);
         command.SetAction(parse =>
         {
-            var path = Path.GetFullPath(parse.GetValue(folder)!);
-            if (!Directory.Exists(path)) throw new DistillException($"Run folder '{parse.GetValue(folder)}' does not exist.");
-            var result = Read(path) with { RunDirectory = path };
-            ExperimentReport.Write(result, path);
+            var given = Path.TrimEndingDirectorySeparator(parse.GetValue(folder)!);
+            var path = Path.GetFullPath(given);
+            if (!Directory.Exists(path)) throw new DistillException($"Run folder '{given}' does not exist.");
+            // The report names the folder and its files as the user gave them, so a report rebuilt
+            // inside a repository names them relative to the repository.
+            var result = Read(path) with { RunDirectory = given };
+            ExperimentReport.Write(result, given);
             ExperimentView.Show(context, result, json: false);
             return 0;
         });

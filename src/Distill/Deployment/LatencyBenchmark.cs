@@ -63,16 +63,40 @@ public static class LatencyBenchmark
             using var session = new InferenceSession(OnnxExporter.Export(model, card), sessionOptions);
             foreach (var batch in options.BatchSizes)
             {
-                using var input = randn([batch, .. card.InputShape]);
-                results.Add(Time(path, TorchSharp, batch, () =>
-                {
-                    using var noGrad = no_grad();
-                    model.call(input).Dispose();
-                }, options, messages));
+                results.Add(TimeModule(path, model, card.InputShape, batch, options, messages));
                 results.Add(Time(path, OnnxRuntime, batch, OnnxRun(session, batch, card.InputShape), options, messages));
             }
         }
         return results;
+    }
+
+    /// <summary>Times a loaded model (a Distill model or an imported TorchScript teacher) under TorchSharp at each batch size.</summary>
+    public static IReadOnlyList<LatencyMeasurement> MeasureModule(string name, nn.Module<Tensor, Tensor> model, IReadOnlyList<long> sampleShape, LatencyOptions options, IProgress<string>? messages = null)
+    {
+        options.Validate();
+        var threads = get_num_threads();
+        if (options.Threads is { } count) set_num_threads(count);
+        var wasTraining = model.training;
+        try
+        {
+            model.eval();
+            return [.. options.BatchSizes.Select(batch => TimeModule(name, model, sampleShape, batch, options, messages))];
+        }
+        finally
+        {
+            model.train(wasTraining);
+            set_num_threads(threads);
+        }
+    }
+
+    private static LatencyMeasurement TimeModule(string name, nn.Module<Tensor, Tensor> model, IReadOnlyList<long> sampleShape, int batch, LatencyOptions options, IProgress<string>? messages)
+    {
+        using var input = randn([batch, .. sampleShape]);
+        return Time(name, TorchSharp, batch, () =>
+        {
+            using var noGrad = no_grad();
+            model.call(input).Dispose();
+        }, options, messages);
     }
 
     private static Action OnnxRun(InferenceSession session, int batch, long[] sampleShape)

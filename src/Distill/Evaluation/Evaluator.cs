@@ -13,8 +13,22 @@ public static class Evaluator
 
     public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize)
     {
-        var classes = data.ClassCount;
         using var logits = Logits(model, data.Features, batchSize);
+        return Evaluate(logits, data);
+    }
+
+    /// <summary>As <see cref="Evaluate(nn.Module{Tensor, Tensor}, LabeledDataset, int)"/>, also keeping every row's prediction and logits.</summary>
+    public static (EvaluationResult Result, TestPredictions Predictions) EvaluateWithPredictions(
+        nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize)
+    {
+        using var logits = Logits(model, data.Features, batchSize);
+        var result = Evaluate(logits, data);
+        return (result, TestPredictions.From(logits, data.Labels));
+    }
+
+    private static EvaluationResult Evaluate(Tensor logits, LabeledDataset data)
+    {
+        var classes = data.ClassCount;
         if (logits.shape[1] != classes)
             throw new DistillException($"The model predicts {logits.shape[1]} classes but '{data.Name}' has {classes}.");
         using var scope = NewDisposeScope();

@@ -40,5 +40,5 @@ public sealed class AttentionTransfer : DistillationMethod
 
     public override LossTerms forward(DistillationStep step) =>
         new LossTerms().Add("at", AttentionTransferLoss.Sum(
-            [.. _pairs.Select(p => step.StudentFeatures[p.Student])], [.. _pairs.Select(p => step.TeacherFeatures[p.Teacher])], _power) * _weight);
+            [.. _pairs.Select(p => step.StudentFeatures[p.Student])], [.. _pairs.Select(p => step.TeacherFeatures[p.Teacher])], _power), _weight);
 }

@@ -76,7 +76,7 @@ public sealed class Contrastive : LayerPairMethod
         var trainCount = memoryStudent.shape[0];
         var loss = ContrastiveRepresentationLoss.Nce(studentScores, trainCount) + ContrastiveRepresentationLoss.Nce(teacherScores, trainCount);
         if (training) Update(rows, student, teacher);
-        return new LossTerms().Add("crd", loss * _options.ContrastWeight);
+        return new LossTerms().Add("crd", loss, _options.ContrastWeight);
     }
 
     private Tensor Scores(Tensor memory, Tensor rows, Tensor negatives, Tensor embeddings, int direction)

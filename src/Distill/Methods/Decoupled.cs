@@ -33,7 +33,7 @@ public sealed class Decoupled : DistillationMethod
         var warmup = DecoupledKnowledgeLoss.WarmupFactor(step.Epoch, _options.WarmupEpochs);
         var (target, nonTarget) = DecoupledKnowledgeLoss.Parts(step.StudentLogits, step.TeacherLogits, step.Labels, _options.Temperature);
         return new LossTerms()
-            .Add("tckd", target * (warmup * _options.TargetClassWeight))
-            .Add("nckd", nonTarget * (warmup * _options.NonTargetClassWeight));
+            .Add("tckd", target, warmup * _options.TargetClassWeight)
+            .Add("nckd", nonTarget, warmup * _options.NonTargetClassWeight);
     }
 }

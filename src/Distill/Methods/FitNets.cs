@@ -44,7 +44,7 @@ public sealed class FitNets : LayerPairMethod
     };
 
     public override LossTerms forward(DistillationStep step) =>
-        new LossTerms().Add("hint", FitNetsLoss.Hint(regressor.call(step.StudentFeatures[StudentLayer]), step.TeacherFeatures[TeacherLayer]) * _weight);
+        new LossTerms().Add("hint", FitNetsLoss.Hint(regressor.call(step.StudentFeatures[StudentLayer]), step.TeacherFeatures[TeacherLayer]), _weight);
 
     private static Module<Tensor, Tensor> Regressor(LayerShape student, LayerShape teacher)
     {

@@ -33,7 +33,7 @@ public sealed class HintonKd : DistillationMethod
     {
         var terms = new LossTerms();
         if (_weight > 0)
-            terms.Add("soft_kl", DistillationLosses.SoftTargetKl(step.StudentLogits, step.TeacherLogits, _temperature) * _weight);
+            terms.Add("soft_kl", DistillationLosses.SoftTargetKl(step.StudentLogits, step.TeacherLogits, _temperature), _weight);
         return terms;
     }
 }

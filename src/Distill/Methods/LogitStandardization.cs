@@ -29,5 +29,5 @@ public sealed class LogitStandardization : DistillationMethod
         Create: (o, _) => new LogitStandardization(o.Ls));
 
     public override LossTerms forward(DistillationStep step) =>
-        new LossTerms().Add("ls_kl", LogitStandardizationLoss.Compute(step.StudentLogits, step.TeacherLogits, _options.Temperature) * _options.StandardizedKlWeight);
+        new LossTerms().Add("ls_kl", LogitStandardizationLoss.Compute(step.StudentLogits, step.TeacherLogits, _options.Temperature), _options.StandardizedKlWeight);
 }

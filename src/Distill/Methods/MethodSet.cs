@@ -37,7 +37,12 @@ public sealed class MethodSet : nn.Module
         foreach (var method in _methods)
         {
             using var own = method.call(step);
-            foreach (var (name, value) in own.Terms) terms.Add(name, value.alias());
+            var unweighted = own.Unweighted.ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
+            foreach (var (name, value) in own.Terms)
+            {
+                if (unweighted.TryGetValue(name, out var raw)) terms.AddWeighted(name, value.alias(), raw.alias());
+                else terms.Add(name, value.alias());
+            }
         }
     }
 }

@@ -38,5 +38,5 @@ public sealed class NeuronSelectivity : DistillationMethod
 
     public override LossTerms forward(DistillationStep step) =>
         new LossTerms().Add("nst", NeuronSelectivityLoss.Sum(
-            [.. _pairs.Select(p => step.StudentFeatures[p.Student])], [.. _pairs.Select(p => step.TeacherFeatures[p.Teacher])]) * _weight);
+            [.. _pairs.Select(p => step.StudentFeatures[p.Student])], [.. _pairs.Select(p => step.TeacherFeatures[p.Teacher])]), _weight);
 }

@@ -36,5 +36,5 @@ public sealed class ProbabilisticTransfer : LayerPairMethod
     };
 
     public override LossTerms forward(DistillationStep step) =>
-        new LossTerms().Add("pkt", ProbabilisticKnowledgeLoss.Compute(step.StudentFeatures[StudentLayer].flatten(1), step.TeacherFeatures[TeacherLayer].flatten(1)) * _weight);
+        new LossTerms().Add("pkt", ProbabilisticKnowledgeLoss.Compute(step.StudentFeatures[StudentLayer].flatten(1), step.TeacherFeatures[TeacherLayer].flatten(1)), _weight);
 }

@@ -40,8 +40,8 @@ public sealed class Relational : LayerPairMethod
         var student = step.StudentFeatures[StudentLayer].flatten(1);
         var teacher = step.TeacherFeatures[TeacherLayer].flatten(1);
         var terms = new LossTerms();
-        if (_options.DistanceWeight > 0) terms.Add("rkd_distance", RelationalKnowledgeLoss.Distance(student, teacher) * _options.DistanceWeight);
-        if (_options.AngleWeight > 0) terms.Add("rkd_angle", RelationalKnowledgeLoss.Angle(student, teacher) * _options.AngleWeight);
+        if (_options.DistanceWeight > 0) terms.Add("rkd_distance", RelationalKnowledgeLoss.Distance(student, teacher), _options.DistanceWeight);
+        if (_options.AngleWeight > 0) terms.Add("rkd_angle", RelationalKnowledgeLoss.Angle(student, teacher), _options.AngleWeight);
         return terms;
     }
 }

@@ -36,5 +36,5 @@ public sealed class SimilarityPreserving : LayerPairMethod
     };
 
     public override LossTerms forward(DistillationStep step) =>
-        new LossTerms().Add("sp", SimilarityPreservingLoss.Compute(step.StudentFeatures[StudentLayer], step.TeacherFeatures[TeacherLayer]) * _weight);
+        new LossTerms().Add("sp", SimilarityPreservingLoss.Compute(step.StudentFeatures[StudentLayer], step.TeacherFeatures[TeacherLayer]), _weight);
 }

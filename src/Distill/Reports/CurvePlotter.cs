@@ -4,40 +4,17 @@ using ScottPlot;
 
 namespace Distill.Reports;
 
-/// <summary>Per-epoch curves as PNG files, drawn with ScottPlot.</summary>
+/// <summary>
+/// Training curves as PNG files, drawn with ScottPlot. Quantities of different scales get their own
+/// figure (a KD objective of ~4 beside cross-entropies of ~0.1 would flatten the latter).
+/// </summary>
 public static class CurvePlotter
 {
     private const int Width = 900;
     private const int Height = 520;
 
     /// <summary>Train (dashed) and validation (solid) accuracy per epoch, one colour per model.</summary>
-    public static void Accuracy(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path) =>
-        Draw(models, path, "Accuracy per epoch", "accuracy (%)", r => r.TrainAccuracy * 100, r => r.ValidationAccuracy * 100);
-
-    /// <summary>Train (dashed) and validation (solid) loss per epoch. Train loss is the model's own objective.</summary>
-    public static void Loss(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path) =>
-        Draw(models, path, "Loss per epoch (train: own objective, validation: cross-entropy)", "loss", r => r.TrainLoss, r => r.ValidationLoss);
-
-    /// <summary>Each weighted loss term of one model over the epochs.</summary>
-    public static void LossTerms(string label, IReadOnlyList<EpochRecord> history, string path)
-    {
-        var plot = new Plot();
-        var epochs = history.Select(r => (double)r.Epoch).ToArray();
-        var palette = new ScottPlot.Palettes.Category10();
-        var names = history.SelectMany(r => r.LossTerms.Keys).Distinct().ToList();
-        for (var i = 0; i < names.Count; i++)
-        {
-            var line = plot.Add.Scatter(epochs, history.Select(r => r.LossTerms.GetValueOrDefault(names[i])).ToArray());
-            line.LegendText = names[i];
-            line.Color = palette.GetColor(i);
-            line.LineWidth = 2;
-        }
-        Finish(plot, $"{label}: weighted loss terms per epoch", "weighted loss", path);
-    }
-
-    private static void Draw(
-        IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path, string title, string yLabel,
-        Func<EpochRecord, double> train, Func<EpochRecord, double> validation)
+    public static void Accuracy(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path, string title = "Accuracy per epoch")
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -46,17 +23,115 @@ public static class CurvePlotter
         {
             if (history.Count == 0) continue;
             var color = palette.GetColor(index++);
-            var epochs = history.Select(r => (double)r.Epoch).ToArray();
-            var validationLine = plot.Add.Scatter(epochs, history.Select(validation).ToArray());
-            validationLine.LegendText = $"{label} (validation)";
-            validationLine.Color = color;
-            validationLine.LineWidth = 2;
-            var trainLine = plot.Add.Scatter(epochs, history.Select(train).ToArray());
-            trainLine.LegendText = $"{label} (train)";
-            trainLine.Color = color;
-            trainLine.LinePattern = LinePattern.Dashed;
+            Line(plot, Epochs(history), history.Select(r => r.ValidationAccuracy * 100), $"{label} (validation)", color);
+            Line(plot, Epochs(history), history.Select(r => r.TrainAccuracy * 100), $"{label} (train)", color, LinePattern.Dashed);
         }
-        Finish(plot, title, yLabel, path);
+        Finish(plot, title, "accuracy (%)", path);
+    }
+
+    /// <summary>
+    /// Cross-entropies only: every model's validation cross-entropy per epoch (solid), and the train
+    /// loss of models trained on cross-entropy alone, per epoch (dashed) and within epochs (thin).
+    /// </summary>
+    /// <param name="crossEntropyTrained">Labels of the models whose train objective is plain cross-entropy.</param>
+    public static void CrossEntropy(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, ISet<string> crossEntropyTrained, string path)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var index = 0;
+        foreach (var (label, history) in models)
+        {
+            if (history.Count == 0) continue;
+            var color = palette.GetColor(index++);
+            Line(plot, Epochs(history), history.Select(r => r.ValidationLoss), $"{label} (validation)", color);
+            if (!crossEntropyTrained.Contains(label)) continue;
+            Steps(plot, history, color);
+            Line(plot, Epochs(history), history.Select(r => r.TrainLoss), $"{label} (train)", color, LinePattern.Dashed);
+        }
+        Finish(plot, "Cross-entropy per epoch (validation solid; train dashed, thin: within epochs)", "cross-entropy", path);
+    }
+
+    /// <summary>One model's own training objective: the mean over each epoch and its course within epochs.</summary>
+    public static void Objective(string label, IReadOnlyList<EpochRecord> history, string path)
+    {
+        var plot = new Plot();
+        var color = new ScottPlot.Palettes.Category10().GetColor(2);
+        Steps(plot, history, color, legend: true);
+        var line = Line(plot, Epochs(history), history.Select(r => r.TrainLoss), "epoch mean", color);
+        line.MarkerSize = 7;
+        Finish(plot, $"{label}: training objective (sum of the weighted terms)", "objective", path);
+    }
+
+    /// <summary>Each loss term of one model over the epochs, weighted (as summed into the objective) or before its weight.</summary>
+    public static void LossTerms(string label, IReadOnlyList<EpochRecord> history, string path, bool unweighted = false)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        IReadOnlyDictionary<string, double> Terms(EpochRecord r) => (unweighted ? r.UnweightedLossTerms : r.LossTerms) ?? new Dictionary<string, double>();
+        var names = history.SelectMany(r => Terms(r).Keys).Distinct().ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var logged = history.Where(r => Terms(r).ContainsKey(names[i])).ToList();
+            Line(plot, Epochs(logged), logged.Select(r => Terms(r)[names[i]]), names[i], palette.GetColor(i));
+        }
+        Finish(plot, unweighted ? $"{label}: loss terms before their weights" : $"{label}: weighted loss terms (they sum to the objective)",
+            unweighted ? "unweighted loss" : "weighted loss", path);
+    }
+
+    /// <summary>The learning rate each model trained with, per epoch.</summary>
+    public static void LearningRate(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var drawn = models.Where(m => m.History.Count > 0).ToList();
+        for (var i = 0; i < drawn.Count; i++)
+        {
+            // Earlier lines wider, so models sharing one schedule stay visible under each other.
+            var line = Line(plot, Epochs(drawn[i].History), drawn[i].History.Select(r => r.LearningRate), drawn[i].Label, palette.GetColor(i));
+            line.LineWidth = 2 + 3 * (drawn.Count - 1 - i);
+            line.MarkerSize = 5 + 3 * (drawn.Count - 1 - i);
+        }
+        var highest = drawn.SelectMany(m => m.History).Select(r => r.LearningRate).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, highest * 1.1);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) };
+        Finish(plot, "Learning rate at the start of each epoch", "learning rate", path);
+    }
+
+    /// <summary>True when any record carries unweighted terms (metrics from before they were logged do not).</summary>
+    public static bool HasUnweightedTerms(IReadOnlyList<EpochRecord> history) => history.Any(r => r.UnweightedLossTerms is { Count: > 0 });
+
+    private static double[] Epochs(IReadOnlyList<EpochRecord> history) => history.Select(r => (double)r.Epoch).ToArray();
+
+    // Within-epoch points sit at the middle of the steps they average, epoch e spanning (e - 1, e].
+    private static void Steps(Plot plot, IReadOnlyList<EpochRecord> history, Color color, bool legend = false)
+    {
+        var xs = new List<double>();
+        var ys = new List<double>();
+        foreach (var record in history)
+        {
+            if (record.StepLosses is not { Count: > 0 } steps) continue;
+            for (var i = 0; i < steps.Count; i++)
+            {
+                xs.Add(record.Epoch - 1 + (i + 0.5) / steps.Count);
+                ys.Add(steps[i]);
+            }
+        }
+        if (xs.Count == 0) return;
+        var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
+        line.Color = color.WithAlpha(0.45);
+        line.LineWidth = 1;
+        line.MarkerSize = 0;
+        if (legend) line.LegendText = "within epochs";
+    }
+
+    private static ScottPlot.Plottables.Scatter Line(Plot plot, double[] xs, IEnumerable<double> ys, string legend, Color color, LinePattern? pattern = null)
+    {
+        var line = plot.Add.Scatter(xs, ys.ToArray());
+        line.LegendText = legend;
+        line.Color = color;
+        line.LineWidth = 2;
+        if (pattern is { } p) line.LinePattern = p;
+        return line;
     }
 
     private static void Finish(Plot plot, string title, string yLabel, string path)
@@ -65,7 +140,7 @@ public static class CurvePlotter
         plot.XLabel("epoch");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.LowerRight);
+        plot.ShowLegend(Alignment.UpperRight);
         AtomicFile.WriteAllBytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
     }
 }

@@ -36,18 +36,31 @@ public static class ExperimentReport
         var trained = new[] { (result.Teacher.Label, result.Teacher.History), (shown.Scratch.Label, shown.Scratch.History), (shown.Distilled.Label, shown.Distilled.History) }
             .Where(m => m.History.Count > 0).ToList();
         CurvePlotter.Accuracy(trained, Path.Combine(folder, "accuracy.png"));
-        CurvePlotter.Loss(trained, Path.Combine(folder, "loss.png"));
+        CurvePlotter.CrossEntropy(trained, new HashSet<string> { result.Teacher.Label, shown.Scratch.Label }, Path.Combine(folder, "loss.png"));
+        CurvePlotter.Objective(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-objective.png"));
         CurvePlotter.LossTerms(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-loss-terms.png"));
-        DrawConfusion(shown.Distilled.ConfusionMatrix, result.ClassNames, Path.Combine(folder, "confusion.png"));
+        var unweighted = CurvePlotter.HasUnweightedTerms(shown.Distilled.History);
+        if (unweighted) CurvePlotter.LossTerms(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-loss-terms-unweighted.png"), unweighted: true);
+        CurvePlotter.LearningRate(trained, Path.Combine(folder, "learning-rate.png"));
+        PredictionFigures.Confusion(shown.Distilled.ConfusionMatrix, result.ClassNames,
+            "Distilled student: confusion matrix, % of each true class (test set)", Path.Combine(folder, "confusion.png"));
         document.Heading("Training curves")
             .Paragraph($"Seed {shown.Seed}{(result.IsSweep ? $", sweep point {best.Point.Id}" : "")}. Solid: validation; dashed: train.")
             .Image("accuracy.png", "Train and validation accuracy per epoch")
-            .Image("loss.png", "Train and validation loss per epoch")
+            .Heading("Losses")
+            .Paragraph("Cross-entropies and the distilled student's own objective have different scales, so each has its own panel. " +
+                       "Thin lines follow the train loss within epochs (means over runs of consecutive steps).")
+            .Images(("loss.png", "Cross-entropy: validation of every model, train of the models trained on labels alone"),
+                ("kd-objective.png", "The distilled student's training objective, per epoch and within epochs"))
             .Heading("Distillation loss terms")
-            .Image("kd-loss-terms.png", "Weighted hard-label and soft-target terms of the distilled student per epoch")
+            .Images(("kd-loss-terms.png", "Weighted terms of the distilled student per epoch: what the objective sums"),
+                ("kd-loss-terms-unweighted.png", "The same terms before their weights (hard_ce: the cross-entropy with the labels; soft_kl: T² × KL)"))
+            .Heading("Learning rate")
+            .Image("learning-rate.png", "Learning rate per epoch (the schedule each model trained with)")
             .Heading("Confusion matrix of the distilled student")
-            .Image("confusion.png", "Test set: true class down, predicted class across")
-            .Heading("Repeat this run")
+            .Image("confusion.png", "Test set, each row normalised by its true class: the diagonal is the per-class accuracy");
+        PredictionSections.Add(document, result, best.Point, shown, folder);
+        document.Heading("Repeat this run")
             .Paragraph("The resolved configuration is config.json in the run folder; this command, or `distill run config.json`, repeats the run:")
             .Code(result.Command);
 
@@ -86,9 +99,30 @@ public static class ExperimentReport
             .Paragraph($"{PointSummary.All(result).Count} points x {result.Seeds.Count} seed(s), one teacher and one cache of its logits for all. " +
                        $"Best point, chosen on validation accuracy: {best.Point.Id} ({best.Point.Label}).")
             .Table(ExperimentTables.SweepHeaders(result), ExperimentTables.Sweep(result))
-            .Image(SweepHeatmap.FileName, "Mean test accuracy of the distilled student per sweep point")
+            .Image(SweepHeatmap.FileName, "Mean test accuracy of the distilled student per sweep point; the colour bar marks the scratch student, the red outline the point chosen on validation")
             .Paragraph("Re-run the best point:")
-            .Code(bestFile is null ? rerun : $"{rerun}\n# or\ndistill run {bestFile}");
+            .Code(bestFile is null ? rerun : $"{rerun}\n# or\ndistill run {bestFile}")
+            .Heading("Curves of every sweep point")
+            .Paragraph("Accuracy curves (scratch and distilled) and the distilled student's weighted loss terms of each point and seed, in its folder:")
+            .Links(PointCurves(result, folder));
+    }
+
+    /// <summary>Draws each sweep point's curves into its own folder; returns links to them, relative to the report.</summary>
+    private static IEnumerable<(string Text, string Target)> PointCurves(ExperimentResult result, string folder)
+    {
+        var links = new List<(string Text, string Target)>();
+        foreach (var run in result.Runs)
+        {
+            Directory.CreateDirectory(run.RunDirectory);
+            var name = $"{run.Point.Id} ({run.Point.Label}), seed {run.Seed}";
+            var accuracy = Path.Combine(run.RunDirectory, "accuracy.png");
+            CurvePlotter.Accuracy([(run.Scratch.Label, run.Scratch.History), (run.Distilled.Label, run.Distilled.History)], accuracy, $"{name}: accuracy per epoch");
+            var terms = Path.Combine(run.RunDirectory, "kd-loss-terms.png");
+            CurvePlotter.LossTerms($"{run.Point.Id}, seed {run.Seed}", run.Distilled.History, terms);
+            links.Add(($"{name}: accuracy", RunPaths.Stored(accuracy, folder)));
+            links.Add(($"{name}: loss terms", RunPaths.Stored(terms, folder)));
+        }
+        return links;
     }
 
     /// <summary>The run's config.json with the best point's settings applied and the sweep removed; null when the run has no config.json.</summary>
@@ -102,20 +136,6 @@ public static class ExperimentReport
         var path = Path.Combine(folder, BestFile);
         AtomicFile.WriteAllText(path, node.ToJsonString(Json.Options));
         return path;
-    }
-
-    private static void DrawConfusion(long[][] matrix, IReadOnlyList<string>? classNames, string path)
-    {
-        var classes = matrix.Length;
-        var cells = new double[classes, classes];
-        for (var r = 0; r < classes; r++)
-        for (var c = 0; c < classes; c++)
-            cells[r, c] = matrix[r][c];
-        // Names label the axes while they fit; beyond 20 classes, or without names, the indices do.
-        var labels = classNames?.Count == classes && classes <= 20
-            ? classNames.Select(n => n.Length <= 10 ? n : n[..9] + "…").ToList()
-            : Enumerable.Range(0, classes).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
-        GridPlotter.Draw(cells, labels, labels, "Distilled student: confusion matrix (test set)", "predicted class", "true class", "0", path, 760, 700);
     }
 
     private static string Verdict(MeanStd saved) => saved.Mean > 0

@@ -13,7 +13,7 @@ public static class ExperimentTables
     public static IReadOnlyList<string> ComparisonHeaders { get; } =
     [
         "Model", "Spec", "Parameters", "Size", "Hyperparameters", "Seeds", "Test accuracy", "Test errors",
-        "Best epoch", "Training time", "Latency / sample",
+        "Last-epoch errors", "Best epoch", "Training time", "Latency / sample",
     ];
 
     /// <summary>Teacher, scratch and distilled students of one point (the best of a sweep), over all seeds.</summary>
@@ -71,6 +71,7 @@ public static class ExperimentTables
             outcomes.Count.ToString(CultureInfo.InvariantCulture),
             MeanStd.Of(outcomes.Select(o => o.TestAccuracy)).Format("F2", 100, "%"),
             MeanStd.Of(outcomes.Select(o => (double)o.TestErrors)).Format("0.#"),
+            trained ? MeanStd.Of(outcomes.Select(o => (double)o.LastEpochTestErrors)).Format("0.#") : "-",
             trained ? MeanStd.Of(outcomes.Select(o => (double)o.BestEpoch)).Format("0.#") + "/" + first.EpochsRun : "-",
             trained ? MeanStd.Of(outcomes.Select(o => o.TrainingSeconds)).Format("F1", unit: " s") : "-",
             MeanStd.Of(outcomes.Select(o => o.LatencyMilliseconds)).Format("F3", unit: " ms"),

@@ -60,6 +60,8 @@ public static class ResultsCheck
             Finite(record.LearningRate, $"{where}.learningRate", file);
             Finite(record.Seconds, $"{where}.seconds", file, positive: true);
             foreach (var (term, value) in record.LossTerms ?? new Dictionary<string, double>()) Finite(value, $"{where}.lossTerms.{term}", file);
+            foreach (var (term, value) in record.UnweightedLossTerms ?? new Dictionary<string, double>()) Finite(value, $"{where}.unweightedLossTerms.{term}", file);
+            for (var s = 0; s < (record.StepLosses?.Count ?? 0); s++) Finite(record.StepLosses![s], $"{where}.stepLosses[{s}]", file);
         }
     }
 

@@ -25,9 +25,16 @@ public static class StudyReport
         }
         var trained = result.Models.Where(m => m.History.Count > 0).Select(m => (m.Label, m.History)).ToList();
         CurvePlotter.Accuracy(trained, folder.File("accuracy.png"));
-        CurvePlotter.Loss(trained, folder.File("loss.png"));
+        var labelTrained = result.Models.Where(m => m.Role != ModelRole.Distilled).Select(m => m.Label).ToHashSet();
+        CurvePlotter.CrossEntropy(trained, labelTrained, folder.File("loss.png"));
+        CurvePlotter.LearningRate(trained, folder.File("learning-rate.png"));
         if (result.Find(ModelRole.Distilled) is { History.Count: > 0 } distilled)
+        {
+            CurvePlotter.Objective(distilled.Label, distilled.History, folder.File("kd-objective.png"));
             CurvePlotter.LossTerms(distilled.Label, distilled.History, folder.File("kd-loss-terms.png"));
+            if (CurvePlotter.HasUnweightedTerms(distilled.History))
+                CurvePlotter.LossTerms(distilled.Label, distilled.History, folder.File("kd-loss-terms-unweighted.png"), unweighted: true);
+        }
         AtomicFile.WriteAllText(folder.File(SummaryFile), Markdown(result, validationCount));
     }
 
@@ -45,10 +52,17 @@ public static class StudyReport
         text.AppendLine();
         text.AppendLine("![accuracy](accuracy.png)");
         text.AppendLine();
-        text.AppendLine("![loss](loss.png)");
+        text.AppendLine("![cross-entropy](loss.png)");
         text.AppendLine();
-        if (result.Find(ModelRole.Distilled) is { History.Count: > 0 })
+        text.AppendLine("![learning rate](learning-rate.png)");
+        text.AppendLine();
+        if (result.Find(ModelRole.Distilled) is { History.Count: > 0 } distilled)
+        {
+            text.AppendLine("![distilled objective](kd-objective.png)");
+            text.AppendLine();
             text.AppendLine("![KD loss terms](kd-loss-terms.png)");
+            if (CurvePlotter.HasUnweightedTerms(distilled.History)) text.AppendLine().AppendLine("![KD loss terms before their weights](kd-loss-terms-unweighted.png)");
+        }
         return text.ToString();
     }
 

@@ -5,7 +5,8 @@ namespace Distill.Reports;
 
 /// <summary>
 /// The sweep as a grid: temperature across, soft-target weight down when the sweep has them (else
-/// its first two keys), each cell the distilled student's mean test accuracy.
+/// its first two keys), each cell the distilled student's mean test accuracy; the colour bar marks
+/// the scratch student's accuracy, and the point chosen on validation is outlined.
 /// </summary>
 public static class SweepHeatmap
 {
@@ -29,7 +30,17 @@ public static class SweepHeatmap
         }
         var others = keys.Count(k => k != x && k != y);
         var title = $"Distilled student: mean test accuracy (%) over {result.Seeds.Count} seed(s)" + (others > 0 ? ", best over other keys" : "");
-        GridPlotter.Draw(cells, columns, rows, title, x, y ?? "", "F2", path);
+        var best = PointSummary.Best(result);
+        var bestCell = (y is null ? 0 : IndexOf(rows, Text(best, y)), IndexOf(columns, Text(best, x)), $"{best.Point.Id}: best on validation");
+        GridPlotter.Draw(cells, columns, rows, title, x, y ?? "", "F2", path, 860, 620, "test accuracy (%)",
+            [(best.ScratchAccuracy.Mean * 100, "scratch")], bestCell);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+            if (values[i] == value) return i;
+        return 0;
     }
 
     private static string Text(PointSummary point, string key) => point.Point.Value(key)?.Trim('"') ?? "-";

@@ -32,7 +32,7 @@ public static class RunPaths
     public static StudyResult Resolved(StudyResult result, string runFolder) => result with
     {
         RunDirectory = Resolve(result.RunDirectory, runFolder),
-        Models = result.Models.Select(m => m with { WeightsPath = Resolve(m.WeightsPath, runFolder) }).ToList(),
+        Models = result.Models.Select(m => Resolved(m, runFolder)).ToList(),
     };
 
     public static ExperimentResult Stored(ExperimentResult result, string runFolder) => result with
@@ -48,14 +48,24 @@ public static class RunPaths
     public static ExperimentResult Resolved(ExperimentResult result, string runFolder) => result with
     {
         RunDirectory = Resolve(result.RunDirectory, runFolder),
-        Teacher = result.Teacher with { WeightsPath = Resolve(result.Teacher.WeightsPath, runFolder) },
+        Teacher = Resolved(result.Teacher, runFolder),
         Runs = result.Runs.Select(r => r with
         {
             RunDirectory = Resolve(r.RunDirectory, runFolder),
-            Scratch = r.Scratch with { WeightsPath = Resolve(r.Scratch.WeightsPath, runFolder) },
-            Distilled = r.Distilled with { WeightsPath = Resolve(r.Distilled.WeightsPath, runFolder) },
+            Scratch = Resolved(r.Scratch, runFolder),
+            Distilled = Resolved(r.Distilled, runFolder),
         }).ToList(),
     };
 
-    private static ModelOutcome Stored(ModelOutcome model, string runFolder) => model with { WeightsPath = Stored(model.WeightsPath, runFolder) };
+    private static ModelOutcome Stored(ModelOutcome model, string runFolder) => model with
+    {
+        WeightsPath = Stored(model.WeightsPath, runFolder),
+        PredictionsPath = model.PredictionsPath is null ? null : Stored(model.PredictionsPath, runFolder),
+    };
+
+    private static ModelOutcome Resolved(ModelOutcome model, string runFolder) => model with
+    {
+        WeightsPath = Resolve(model.WeightsPath, runFolder),
+        PredictionsPath = model.PredictionsPath is null ? null : Resolve(model.PredictionsPath, runFolder),
+    };
 }

@@ -27,6 +27,9 @@ public sealed record ModelOutcome(
     /// <summary>Parameters the distillation methods trained besides the student (regressors, embeddings): training-only, never part of the student's size.</summary>
     public long MethodParameters { get; init; }
 
+    /// <summary>The model's test predictions and logits (<see cref="Evaluation.TestPredictions"/>); null in older results.</summary>
+    public string? PredictionsPath { get; init; }
+
     public string Label => Role switch
     {
         ModelRole.Teacher => "Teacher",

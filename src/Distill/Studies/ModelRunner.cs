@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Distill.Evaluation;
 using Distill.Models;
+using Distill.Reports;
 using Distill.Runs;
 using Distill.Teachers;
 using Distill.Training;
@@ -74,7 +75,7 @@ public sealed class ModelRunner
                 }, resume: _resume);
             var seconds = clock.Elapsed.TotalSeconds;
             var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
-            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), hyperparameters, last!, result.History, result.BestEpoch, seconds)
+            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!, result.History, result.BestEpoch, seconds)
                 with { MethodParameters = methodParameters };
             AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
             return (model, outcome);
@@ -105,18 +106,19 @@ public sealed class ModelRunner
         }
         foreach (var record in outcome.History) _metrics.Append(record);
         // A copied or moved run folder names its own weights, not those of the folder it came from.
-        return (model, outcome with { WeightsPath = Path.Combine(checkpoints, "best.bin") });
+        var predictions = Path.Combine(checkpoints, TestPredictions.FileName);
+        return (model, outcome with { WeightsPath = Path.Combine(checkpoints, "best.bin"), PredictionsPath = File.Exists(predictions) ? predictions : null });
     }
 
     /// <summary>
     /// Loads a teacher saved by Distill, or imported from ONNX or TorchScript (<see cref="ImportedTeacher"/>),
     /// and checks it fits the data set; its test numbers are Distill's own measurement.
     /// </summary>
-    /// <param name="name">The role's folder name; a loaded model writes nothing into it.</param>
+    /// <param name="name">The role's folder name; a loaded model writes only its test predictions into it.</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) LoadTeacher(string path, string name = "teacher")
     {
         _observer.Messages?.Report($"Loading teacher from {path}");
-        if (ImportedTeacher.IsImported(path)) return LoadImported(path);
+        if (ImportedTeacher.IsImported(path)) return LoadImported(path, name);
         // The card is checked against the data before the model is built, so a mismatch costs nothing.
         var card = ModelStore.ReadCard(path);
         card.CheckFits("teacher", path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
@@ -124,17 +126,17 @@ public sealed class ModelRunner
         var (model, _) = ModelStore.Load(path);
         _observer.Messages?.Report($"Testing the loaded teacher on {_data.Test.Count:N0} test examples");
         var evaluation = Evaluator.Evaluate(model, _data.Test);
-        return (model, Describe(ModelRole.Teacher, model, card, path, "loaded from file", evaluation, [], 0, 0));
+        return (model, Describe(ModelRole.Teacher, model, card, path, _folder.Subfolder(name), "loaded from file", evaluation, [], 0, 0));
     }
 
-    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) LoadImported(string path)
+    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) LoadImported(string path, string name)
     {
         var teacher = ImportedTeacher.Load(path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
         try
         {
             var card = teacher.Card(_data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
             var evaluation = Evaluator.Evaluate(teacher, _data.Test);
-            return (teacher, Describe(ModelRole.Teacher, teacher, card, path, $"imported {teacher.Format}", evaluation, [], 0, 0));
+            return (teacher, Describe(ModelRole.Teacher, teacher, card, path, _folder.Subfolder(name), $"imported {teacher.Format}", evaluation, [], 0, 0));
         }
         catch
         {
@@ -143,14 +145,26 @@ public sealed class ModelRunner
         }
     }
 
+    /// <summary>
+    /// The model's line: its test numbers, size and latency. Its test predictions go into
+    /// <paramref name="folder"/> for the report, and a distilled student on images also leaves a
+    /// gallery of the test images it gets wrong (drawn now, while the images are at hand).
+    /// </summary>
     private ModelOutcome Describe(
-        ModelRole role, nn.Module<Tensor, Tensor> model, ModelCard card, string weights, string hyperparameters,
+        ModelRole role, nn.Module<Tensor, Tensor> model, ModelCard card, string weights, string folder, string hyperparameters,
         EvaluationResult last, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds)
     {
-        var best = Evaluator.Evaluate(model, _data.Test);
+        var (best, predictions) = Evaluator.EvaluateWithPredictions(model, _data.Test);
+        var predictionsPath = Path.Combine(folder, TestPredictions.FileName);
+        predictions.Save(predictionsPath);
+        if (role == ModelRole.Distilled && MisclassifiedGallery.Fits(_data.Test.SampleShape))
+            MisclassifiedGallery.Draw(predictions, _data.Test.Features, _data.Info.ClassNames, Path.Combine(folder, MisclassifiedGallery.FileName));
         var latency = LatencyMeter.MedianMilliseconds(model, _data.Test.SampleShape);
         return new ModelOutcome(role, card.Spec, card.Parameters, new FileInfo(weights).Length, hyperparameters,
-            best.Accuracy, best.Errors, last.Accuracy, last.Errors, bestEpoch, history.Count, seconds, latency, weights, history, best.ConfusionMatrix);
+            best.Accuracy, best.Errors, last.Accuracy, last.Errors, bestEpoch, history.Count, seconds, latency, weights, history, best.ConfusionMatrix)
+        {
+            PredictionsPath = predictionsPath,
+        };
     }
 
     /// <summary>Passes progress on and appends each finished epoch to the run's metrics log.</summary>

@@ -112,7 +112,7 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
     {
         DistillationLosses.CheckShapes(step.StudentLogits, step.TeacherLogits);
         var terms = new LossTerms();
-        if (hardLabelWeight > 0) terms.Add("hard_ce", DistillationLosses.HardLabelCrossEntropy(step.StudentLogits, step.Labels) * hardLabelWeight);
+        if (hardLabelWeight > 0) terms.Add("hard_ce", DistillationLosses.HardLabelCrossEntropy(step.StudentLogits, step.Labels), hardLabelWeight);
         methods.AddTerms(terms, step);
         if (terms.Terms.Count == 0) terms.Add("hard_ce", DistillationLosses.HardLabelCrossEntropy(step.StudentLogits, step.Labels) * 0.0);
         return terms;

@@ -14,6 +14,11 @@ public interface ITrainingObjective
     /// <returns>The model's logits and the named, weighted loss terms.</returns>
     (Tensor Logits, LossTerms Terms) Step(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, Tensor rows, int epoch);
 
+    /// <summary>Called after every optimizer step: a constraint on the weights (pruned ones back to zero) goes here.</summary>
+    void AfterStep(nn.Module<Tensor, Tensor> model)
+    {
+    }
+
     /// <summary>Modules trained with the model and checkpointed with it (method regressors, embeddings, memory banks); null when none.</summary>
     nn.Module? Companion => null;
 

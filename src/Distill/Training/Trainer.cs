@@ -13,6 +13,9 @@ namespace Distill.Training;
 /// </summary>
 public sealed class Trainer
 {
+    /// <summary>The most per-step loss values an epoch keeps (<see cref="EpochRecord.StepLosses"/>); longer epochs average runs of steps.</summary>
+    public const int MaxStepPoints = 20;
+
     private readonly TrainingOptions _options;
     private readonly IProgress<TrainingProgress>? _progress;
     private readonly CancellationToken _cancellation;
@@ -151,6 +154,10 @@ public sealed class Trainer
         LayerFreezer.KeepInEval(frozen);
         objective.Companion?.train();
         var termSums = new Dictionary<string, double>();
+        var unweightedSums = new Dictionary<string, double>();
+        var stepsPerPoint = Math.Max(1, (sampler.BatchesPerEpoch + MaxStepPoints - 1) / MaxStepPoints);
+        var stepLosses = new List<double>();
+        var (pointSum, pointSteps) = (0.0, 0);
         double lossSum = 0;
         long correct = 0, seen = 0;
         var step = 0;
@@ -177,11 +184,20 @@ public sealed class Trainer
                 total.backward();
                 if (_options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(trainable, _options.GradientClipNorm);
                 optimizer.step();
+                objective.AfterStep(model);
 
                 var batch = rows.shape[0];
                 lossSum += loss * batch;
                 foreach (var (termName, value) in terms.Terms)
                     termSums[termName] = termSums.GetValueOrDefault(termName) + value.item<float>() * batch;
+                foreach (var (termName, value) in terms.Unweighted)
+                    unweightedSums[termName] = unweightedSums.GetValueOrDefault(termName) + value.item<float>() * batch;
+                pointSum += loss;
+                if (++pointSteps == stepsPerPoint)
+                {
+                    stepLosses.Add(pointSum / pointSteps);
+                    (pointSum, pointSteps) = (0.0, 0);
+                }
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 seen += batch;
             }
@@ -189,6 +205,7 @@ public sealed class Trainer
                 lossSum / seen, (double)correct / seen));
         }
 
+        if (pointSteps > 0) stepLosses.Add(pointSum / pointSteps);
         // Once per epoch rather than per step: a per-step check would sync every parameter each
         // step, and the loss check above already stops most divergences on the step they happen.
         bool finite;
@@ -207,7 +224,11 @@ public sealed class Trainer
             (double)correct / seen,
             validationResult.Loss,
             validationResult.Accuracy,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds)
+        {
+            UnweightedLossTerms = unweightedSums.Count == 0 ? null : unweightedSums.ToDictionary(kv => kv.Key, kv => kv.Value / seen),
+            StepLosses = stepLosses,
+        };
     }
 
     private static void DisposeAll(Dictionary<string, Tensor>? weights)

@@ -55,7 +55,10 @@ public sealed class ExperimentCliTests : IDisposable
         Assert.Matches(new Regex(@"Best point \(by validation accuracy\): p[1-4]"), output);
         foreach (var file in new[] { "config.json", "experiment.json", "sweep.json", "sweep.md", "best.json", "heatmap.png", "confusion.png",
                      "accuracy.png", "loss.png", "kd-loss-terms.png", "summary.md", "report.html", "teacher/best.bin",
-                     "seed-1/scratch/best.bin", "seed-2/points/p4/distilled/best.bin" })
+                     "seed-1/scratch/best.bin", "seed-2/points/p4/distilled/best.bin", "kd-objective.png", "kd-loss-terms-unweighted.png",
+                     "learning-rate.png", "reliability.png", "per-class.png", "teacher/test-predictions.bin",
+                     "seed-2/points/p4/distilled/test-predictions.bin", "seed-1/scratch/test-predictions.bin",
+                     "seed-1/points/p1/accuracy.png", "seed-2/points/p3/kd-loss-terms.png" })
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} is missing");
         // One teacher for the whole sweep, one scratch student per seed.
         Assert.Single(Directory.GetDirectories(run, "teacher", SearchOption.AllDirectories));
@@ -72,9 +75,16 @@ public sealed class ExperimentCliTests : IDisposable
         Assert.Contains("| p4 | 6 | 0.9 | 0.1 |", File.ReadAllText(Path.Combine(run, "sweep.md")));
 
         var html = File.ReadAllText(Path.Combine(run, "report.html"));
-        Assert.Equal(5, Regex.Matches(html, "src=\"data:image/png;base64,iVBORw0KGgo").Count);
+        Assert.True(Regex.Matches(html, "src=\"data:image/png;base64,iVBORw0KGgo").Count >= 10, "the report embeds fewer figures than it draws");
         Assert.DoesNotContain("src=\"http", html);
         Assert.Contains("Student (distilled)", html);
+        foreach (var section in new[] { "Student against teacher", "Agreement with the teacher", "Calibration", "Per-class accuracy", "Learning rate",
+                     "Distillation loss terms", "Curves of every sweep point" })
+            Assert.Contains($">{section}</h2>", html);
+        // Every point's curves are linked, by paths relative to the report.
+        foreach (var point in new[] { "p1", "p2", "p3", "p4" })
+        foreach (var seed in new[] { 1, 2 })
+            Assert.Contains($"href=\"seed-{seed}/points/{point}/accuracy.png\"", html);
     }
 
     [Fact]
@@ -100,7 +110,11 @@ public sealed class ExperimentCliTests : IDisposable
     {
         var run = _folder.File("study");
         Assert.Equal(0, Run("run", WriteExperiment(), "--out", run, "--set", "studentTraining.epochs=1").Code);
-        var files = new[] { "summary.md", "report.html", "accuracy.png", "confusion.png", "kd-loss-terms.png" };
+        var files = new[]
+        {
+            "summary.md", "report.html", "accuracy.png", "confusion.png", "kd-loss-terms.png", "kd-loss-terms-unweighted.png", "kd-objective.png",
+            "loss.png", "learning-rate.png", "reliability.png", "per-class.png",
+        };
         var before = File.ReadAllText(Path.Combine(run, "summary.md"));
         foreach (var file in files) File.Delete(Path.Combine(run, file));
 
@@ -110,6 +124,30 @@ public sealed class ExperimentCliTests : IDisposable
         Assert.All(files, f => Assert.True(File.Exists(Path.Combine(run, f)), $"{f} was not rebuilt"));
         Assert.Equal(before, File.ReadAllText(Path.Combine(run, "summary.md")));
         Assert.Contains("report.html", output);
+        Assert.Contains("| Distilled | ", before);
+        Assert.Contains("Expected calibration error (15 bins)", before);
+    }
+
+    [Fact]
+    public void The_page_carries_the_terminal_tables_columns_and_the_comparison_sections()
+    {
+        var run = _folder.File("study");
+        var (code, _, errors) = Run("run", WriteExperiment(), "--out", run);
+        Assert.True(code == 0, errors);
+
+        var html = File.ReadAllText(Path.Combine(run, "report.html"));
+
+        foreach (var header in Distill.Reports.ExperimentTables.ComparisonHeaders)
+        {
+            Assert.Contains($"<th>{header}</th>", html);
+        }
+        Assert.Contains("<th>Last-epoch errors</th>", html);
+        Assert.Contains("<th>Top-1 agreement with the teacher</th>", html);
+        Assert.Contains("<th>Expected calibration error (15 bins)</th>", html);
+        Assert.Contains("<th>Teacher / student</th>", html);
+        Assert.Contains("name=\"viewport\"", html);
+        // A row per class of the synthetic data, named as the data names them.
+        Assert.Equal(10 + 1, Regex.Matches(html[html.IndexOf(">Per-class accuracy</h2>", StringComparison.Ordinal)..].Split("</table>")[0], "<tr>").Count);
     }
 
     [Fact]

@@ -75,7 +75,9 @@ public sealed class ResumeTests : IDisposable
     private sealed class RecordComparer : IEqualityComparer<EpochRecord>
     {
         public bool Equals(EpochRecord? a, EpochRecord? b) =>
-            a is not null && b is not null && a with { LossTerms = b.LossTerms } == b && a.LossTerms.OrderBy(kv => kv.Key).SequenceEqual(b.LossTerms.OrderBy(kv => kv.Key));
+            a is not null && b is not null && a with { LossTerms = b.LossTerms, StepLosses = b.StepLosses } == b
+            && a.LossTerms.OrderBy(kv => kv.Key).SequenceEqual(b.LossTerms.OrderBy(kv => kv.Key))
+            && (a.StepLosses ?? []).SequenceEqual(b.StepLosses ?? []);
 
         public int GetHashCode(EpochRecord record) => record.Epoch;
     }

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Distill.Deployment;
+using Distill.Export;
+using Distill.Pruning;
+
+namespace Distill.Cli.Commands;
+
+/// <summary>The options <c>deploy</c> and <c>prune</c> share: pruning scope, fine-tuning, calibration and timing.</summary>
+internal sealed class EdgeOptionSet
+{
+    private readonly Option<string> _scope = new("--scope") { Description = "Magnitude threshold over the whole model (global) or per layer (layer).", DefaultValueFactory = _ => "global" };
+    private readonly Option<int> _epochs = new("--epochs") { Description = "Epochs of distillation from the run's teacher after pruning.", DefaultValueFactory = _ => 1 };
+    private readonly Option<string> _calibration = new("--calibration") { Description = "Int8 activation ranges: minmax or percentile.", DefaultValueFactory = _ => "minmax" };
+    private readonly Option<int> _calibrationRows = new("--calibration-rows") { Description = "Training rows run through the float model to calibrate int8.", DefaultValueFactory = _ => 1000 };
+    private readonly Option<double> _seconds = new("--seconds") { Description = "Time each model and batch size for at least this long (and at least 200 runs).", DefaultValueFactory = _ => 0.5 };
+    private readonly Option<int?> _threads = new("--threads") { Description = "Threads for both runtimes while timing; default: each runtime's own." };
+
+    public EdgeOptionSet()
+    {
+        _scope.AcceptOnlyFromAmong("global", "layer");
+        _calibration.AcceptOnlyFromAmong("minmax", "percentile");
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _scope, _epochs, _calibration, _calibrationRows, _seconds, _threads }) command.Add(option);
+    }
+
+    public EdgeOptions Read(ParseResult parse, double sparsity, double channels)
+    {
+        var seconds = parse.GetValue(_seconds);
+        var options = new EdgeOptions
+        {
+            Sparsity = sparsity,
+            ChannelFraction = channels,
+            Scope = parse.GetValue(_scope) == "layer" ? PruningScope.PerLayer : PruningScope.Global,
+            FineTuneEpochs = parse.GetValue(_epochs),
+            Quantization = new QuantizationOptions
+            {
+                Calibration = parse.GetValue(_calibration) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
+                CalibrationRows = parse.GetValue(_calibrationRows),
+            },
+            Latency = new LatencyOptions { MinimumRuns = 200, MinimumSeconds = seconds, MaximumSeconds = Math.Max(10, seconds), Threads = parse.GetValue(_threads) },
+        };
+        options.Validate();
+        return options;
+    }
+}
