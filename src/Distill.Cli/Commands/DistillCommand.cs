@@ -35,21 +35,17 @@ internal static class DistillCommand
             var teacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacher))!;
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
             using var folder = run.OpenFolder(given, parse, command);
-<<<<<<< HEAD
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer =>
-=======
             // The study's options, as compare and quickstart keep them: deploy, prune and report read them back.
             var selection = run.Data(parse);
             var studyOptions = new StudyOptions
             {
                 Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
                 Channels = selection.Channels, LabelColumn = selection.LabelColumn, ValidationCount = run.ValidationCount(parse),
-                TeacherPath = Path.GetFullPath(parse.GetValue(teacher)!), StudentSpec = parse.GetValue(student)!,
-                StudentTraining = options, Distillation = method,
+                TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!,
+                StudentTraining = options, Distillation = method, Tune = tune,
             };
             Runs.AtomicFile.WriteAllText(folder.File("config.json"), Runs.Json.Serialize(studyOptions));
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
->>>>>>> main
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer =>
             {
                 using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
