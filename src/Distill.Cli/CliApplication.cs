@@ -34,6 +34,7 @@ public static class CliApplication
             MethodsCommand.Create(context),
             ModelsCommand.Create(context),
         };
+        HelpGroups.Install(root, HelpWidth());
         var configuration = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,
@@ -45,7 +46,7 @@ public static class CliApplication
             var parsed = root.Parse(args);
             // The parser's own report is the error plus the whole help text; ours is one sentence.
             if (parsed.Errors.Count > 0 && args.Length > 0 && !args.Contains("--help") && !args.Contains("-h"))
-                return context.Fail(OneSentence(parsed.Errors[0].Message));
+                return context.Fail(Suggestions.ForUnmatched(parsed) ?? OneSentence(parsed.Errors[0].Message));
             return parsed.Invoke(configuration);
         }
         catch (DistillException e)
@@ -64,6 +65,19 @@ public static class CliApplication
         {
             context.Fail($"Unexpected failure ({e.GetType().Name}): {e.Message.Split('\n')[0]} Set DISTILL_DEBUG=1 for details.");
             return InternalError;
+        }
+    }
+
+    private static int HelpWidth()
+    {
+        if (Console.IsOutputRedirected) return 120;
+        try
+        {
+            return Math.Max(60, Console.WindowWidth);
+        }
+        catch (IOException)
+        {
+            return 120;
         }
     }
 

@@ -13,7 +13,22 @@ public sealed class CliContext
         RawOutput = output;
         Output = CreateConsole(output, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
         Diagnostics = CreateConsole(diagnostics, ReferenceEquals(diagnostics, Console.Error) && !Console.IsErrorRedirected);
+        if (Output.Profile.Capabilities.Interactive || (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected))
+            TableWidth = Output.Profile.Width;
     }
+
+    /// <summary>Plain output as a terminal <paramref name="width"/> columns wide would get it (tests of the layout).</summary>
+    internal CliContext(TextWriter output, TextWriter diagnostics, int width)
+    {
+        RawOutput = output;
+        Output = CreateConsole(output, terminal: false);
+        Diagnostics = CreateConsole(diagnostics, terminal: false);
+        Output.Profile.Width = Diagnostics.Profile.Width = width;
+        TableWidth = width;
+    }
+
+    /// <summary>The width tables must fit: the terminal's, or unlimited for logs and pipes (they get every column).</summary>
+    public int TableWidth { get; } = int.MaxValue;
 
     /// <summary>Standard output as a plain writer, for machine-readable output that must not be wrapped.</summary>
     public TextWriter RawOutput { get; }

@@ -14,7 +14,7 @@ internal static class CompareCommand
         var command = new Command(name, description);
         var run = new RunOptionSet(command);
         var teacherSpec = new Option<string>("--teacher-spec") { Description = "Teacher architecture, e.g. mlp:1200-1200,dropout=0.5 or cnn:c256s2-lrelu0.2-mp2s1-c512s2.", DefaultValueFactory = _ => defaults.TeacherSpec };
-        var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher instead of training one: best.bin from a train run, an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
+        var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher instead of training one: a train or compare run folder (its teacher's best.bin), a best.bin, an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
         var studentSpec = new Option<string>("--student-spec") { Description = "Student architecture, shared by the scratch and distilled students.", DefaultValueFactory = _ => defaults.StudentSpec };
         var teachers = new Option<string?>("--teachers") { Description = "An ensemble instead of one teacher: saved models (best.bin, run folders, .onnx, .pt) or specs trained here, comma-separated; repeated specs are trained with seeds seed, seed+1, ..." };
         var ensemble = new Option<EnsembleMode>("--ensemble") { Description = "How --teachers are combined: logits (mean logits), probabilities (mean probabilities at --temperature) or confidence (probabilities weighted per sample by each teacher's top probability).", DefaultValueFactory = _ => defaults.Ensemble };
@@ -36,6 +36,12 @@ internal static class CompareCommand
         var teacherTraining = new TrainingOptionSet(command, "teacher-", "teacher", defaults.TeacherTraining);
         var studentTraining = new TrainingOptionSet(command, "student-", "both students", defaults.StudentTraining);
         var distillation = new DistillationOptionSet(command, defaults.Distillation);
+        HelpGroups.Set(command,
+            ("Distillation", distillation.Options),
+            ("Data", run.DataOptions),
+            ("Teacher", [teacherPath, teacherSpec, .. teacherTraining.Options]),
+            ("Student", [studentSpec, .. studentTraining.Options]),
+            ("Output and runs", run.RunOptions));
 
         command.SetAction(given =>
         {
@@ -54,7 +60,7 @@ internal static class CompareCommand
                 Workers = run.Data(parse).Workers,
                 ValidationCount = run.ValidationCount(parse),
                 TeacherSpec = parse.GetValue(teacherSpec)!,
-                TeacherPath = parse.GetValue(teacherPath),
+                TeacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacherPath)),
                 StudentSpec = parse.GetValue(studentSpec)!,
                 TeacherTraining = teacherTraining.Read(parse, seed),
                 StudentTraining = studentTraining.Read(parse, seed),
@@ -66,12 +72,15 @@ internal static class CompareCommand
                 AssistantCandidates = parse.GetValue(assistants) is { } candidates ? TeacherPlan.SplitList(candidates) : null,
                 TeacherSweep = parse.GetValue(teacherSweep) is { } sweep ? TeacherPlan.SplitList(sweep) : null,
                 EarlyStopEpochs = parse.GetValue(earlyStop) is { } epochs ? TeacherPlan.ParseEpochs(epochs) : null,
+                Tune = distillation.Tune(parse, context),
             };
+            if (options.TeacherPath is { } loaded)
+                TeacherArgument.WarnIgnored(context, parse, loaded, [teacherSpec, .. teacherTraining.Options]);
             options.Validate();
             RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, options.TeacherPath);
             foreach (var saved in TeacherPlan.SavedTeachers(options)) RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, saved);
             using var folder = run.OpenFolder(given, parse, command);
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

@@ -34,10 +34,16 @@ internal sealed class DataOptionSet
         };
         if (defaultDataset is not null) _dataset.DefaultValueFactory = _ => defaultDataset;
         _format.AcceptOnlyFromAmong(Enum.GetValues<DataFormat>().Select(DataFormats.Name).ToArray());
+        _format.HelpName = string.Join('|', Enum.GetValues<DataFormat>().Select(DataFormats.Name));
+        _channels.HelpName = "1|3";
         _channels.AcceptOnlyFromAmong("1", "3");
+        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _stream, _workers }.Where(o => withPath || o != _data)];
         foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _stream, _workers })
             if (withPath || option != _data) command.Add(option);
     }
+
+    /// <summary>The flags of this set, in the order help lists them.</summary>
+    public IReadOnlyList<Option> Options { get; }
 
     public string? Dataset(ParseResult result) => result.GetValue(_dataset);
 
@@ -46,7 +52,10 @@ internal sealed class DataOptionSet
     /// <summary>The selection the flags make; <paramref name="dataset"/> replaces a missing --dataset.</summary>
     public DataSelection Read(ParseResult result, string? dataset = null) => new()
     {
-        Dataset = result.GetValue(_dataset) ?? dataset ?? "mnist",
+        // An IDX folder of a known set says which it is unless --dataset does.
+        Dataset = (result.GetResult(_dataset) is { Implicit: false } ? result.GetValue(_dataset) : null)
+            ?? (result.GetValue(_data) is { } path && Directory.Exists(path) ? DatasetInfo.Identify(path)?.Name : null)
+            ?? result.GetValue(_dataset) ?? dataset ?? "mnist",
         Path = result.GetValue(_data),
         Format = result.GetValue(_format),
         ImageSize = result.GetValue(_imageSize),

@@ -12,9 +12,9 @@ internal static class DistillCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("distill", "Distill a student from a saved teacher (the best.bin of a train run).");
+        var command = new Command("distill", "Distill a student from a saved teacher (a train run's folder or its best.bin).");
         var run = new RunOptionSet(command);
-        var teacher = new Option<string>("--teacher") { Description = "The teacher: a Distill weights file (its .json card beside it), an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
+        var teacher = new Option<string>("--teacher") { Description = "The teacher: a train or compare run folder (its teacher's best.bin), a Distill weights file (its .json card beside it), an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only)." };
         var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
         command.Add(student);
@@ -28,8 +28,12 @@ internal static class DistillCommand
             var resume = run.ResumeFolder(given) is not null;
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
+            var tune = distillation.Tune(parse, context);
+            if (tune is not null && method.Method != "kd")
+                throw new DistillException($"--tune searches kd's temperature and weights, so it needs --method kd, not '{method.Method}'.");
             Models.ModelSpec.Parse(parse.GetValue(student)!);
-            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), parse.GetValue(teacher));
+            var teacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacher))!;
+            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
             using var folder = run.OpenFolder(given, parse, command);
             // The study's options, as compare and quickstart keep them: deploy, prune and report read them back.
             var selection = run.Data(parse);
@@ -37,18 +41,18 @@ internal static class DistillCommand
             {
                 Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
                 Channels = selection.Channels, LabelColumn = selection.LabelColumn, ValidationCount = run.ValidationCount(parse),
-                TeacherPath = Path.GetFullPath(parse.GetValue(teacher)!), StudentSpec = parse.GetValue(student)!,
-                StudentTraining = options, Distillation = method,
+                TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!,
+                StudentTraining = options, Distillation = method, Tune = tune,
             };
             Runs.AtomicFile.WriteAllText(folder.File("config.json"), Runs.Json.Serialize(studyOptions));
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer =>
             {
                 using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
                 var outcomes = runner.Run(
                 [
-                    StudyRole.Loaded(ModelRole.Teacher, "teacher", parse.GetValue(teacher)!),
-                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method),
+                    StudyRole.Loaded(ModelRole.Teacher, "teacher", teacherPath),
+                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method) with { Tune = tune },
                 ]);
                 var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
                 StudyReport.Write(study, folder, run.ValidationCount(parse));

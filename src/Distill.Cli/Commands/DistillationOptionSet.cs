@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Distill.Experiments;
@@ -18,6 +19,10 @@ internal sealed class DistillationOptionSet
     private readonly Option<double?> _hardWeight;
     private readonly Option<double> _softWeight;
     private readonly Option<string[]> _methodOptions;
+    private readonly Option<bool> _tune = new("--tune")
+    {
+        Description = "Choose kd's temperature (2, 4, 8) and soft weight (0.5, 0.7, 0.9; hard = 1 - soft) on the validation split by successive halving before the distilled student trains; the choice and every trial go to tune.json.",
+    };
 
     public DistillationOptionSet(Command command, DistillationOptions defaults)
     {
@@ -31,6 +36,21 @@ internal sealed class DistillationOptionSet
         command.Add(_hardWeight);
         command.Add(_softWeight);
         command.Add(_methodOptions);
+        command.Add(_tune);
+    }
+
+    /// <summary>The flags of this set, in the order help lists them.</summary>
+    public IReadOnlyList<Option> Options => [_method, _temperature, _hardWeight, _softWeight, _tune, _methodOptions];
+
+    /// <summary>The search --tune asks for, or null; says when it replaces a temperature or weight given by flag.</summary>
+    public Studies.TuneOptions? Tune(ParseResult result, CliContext context)
+    {
+        if (!result.GetValue(_tune)) return null;
+        var replaced = new Option[] { _temperature, _hardWeight, _softWeight }.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        if (replaced.Count > 0)
+            context.Diagnostics.MarkupLine("[yellow]warning:[/] " + Markup.Escape(
+                $"--tune chooses the temperature and weights, so {string.Join(", ", replaced)} {(replaced.Count == 1 ? "is" : "are")} ignored."));
+        return new Studies.TuneOptions();
     }
 
     public DistillationOptions Read(ParseResult result)
@@ -53,7 +73,31 @@ internal sealed class DistillationOptionSet
             }
             options = ExperimentFile.ReadPart<DistillationOptions>(node, "--method-option");
         }
-        options.Validate();
-        return options;
+        var refusal = Refusal(options);
+        if (refusal is null) return options;
+        var alone = new DistillationOptions { Method = options.Method };
+        var blamed = new (Option Option, DistillationOptions Options)[]
+            {
+                (_temperature, alone with { Temperature = options.Temperature }),
+                (_hardWeight, alone with { HardLabelWeight = options.HardLabelWeight }),
+                (_softWeight, alone with { SoftTargetWeight = options.SoftTargetWeight }),
+            }
+            .Where(c => result.GetResult(c.Option) is { Implicit: false } && Refusal(c.Options) is { } r && r == refusal)
+            .Select(c => c.Option.Name).ToList();
+        if (blamed.Count == 0 && refusal.Contains("cannot both be 0", StringComparison.Ordinal)) blamed = [_hardWeight.Name, _softWeight.Name];
+        throw new DistillException(blamed.Count == 0 ? refusal : $"{refusal.TrimEnd('.')} ({string.Join(", ", blamed)}).");
+    }
+
+    private static string? Refusal(DistillationOptions options)
+    {
+        try
+        {
+            options.Validate();
+            return null;
+        }
+        catch (DistillException e)
+        {
+            return e.Message;
+        }
     }
 }

@@ -17,7 +17,7 @@ internal static class EvalCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
-        var model = new Argument<string>("model") { Description = "Weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data." };
+        var model = new Argument<string>("model") { Description = "A run folder (its distilled student, else its only model), a weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         command.Add(model);
         var data = new DataOptionSet(command, defaultDataset: null);
@@ -25,9 +25,11 @@ internal static class EvalCommand
 
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(model)!;
-            var imported = ImportedTeacher.IsImported(path);
-            if (imported && !File.Exists(path)) throw new DistillException($"Model file '{path}' does not exist.");
+            var given = parse.GetValue(model)!;
+            var imported = ImportedTeacher.IsImported(given);
+            if (imported && !File.Exists(given)) throw Export.ModelLocator.Missing("model", given);
+            var path = imported ? given : Export.ModelLocator.Resolve(given);
+            if (path != given) context.Diagnostics.MarkupLine("[grey]" + Markup.Escape($"Evaluating {path} (from the run folder '{given}').") + "[/]");
             if (imported && data.Dataset(parse) is null && data.Path(parse) is null)
                 throw new DistillException($"'{path}' names no data set of its own; pass --data PATH or --dataset NAME.");
             var card = imported ? null : ModelStore.ReadCard(path);

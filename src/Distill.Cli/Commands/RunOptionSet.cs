@@ -35,6 +35,12 @@ internal sealed class RunOptionSet
         });
     }
 
+    /// <summary>The flags that choose the data and its validation split, in help order.</summary>
+    public IReadOnlyList<Option> DataOptions => [.. _data.Options, _validation];
+
+    /// <summary>The flags of the run itself: seed, folder, resume, output.</summary>
+    public IReadOnlyList<Option> RunOptions => [_seed, _out, _force, _resume, _json];
+
     /// <summary>The data the flags select.</summary>
     public Data.DataSelection Data(ParseResult result) => _data.Read(result);
 
@@ -43,6 +49,10 @@ internal sealed class RunOptionSet
     public int Seed(ParseResult result) => result.GetValue(_seed);
 
     public bool Json(ParseResult result) => result.GetValue(_json);
+
+    /// <summary>The command that continues the run in <paramref name="folder"/> after an interruption.</summary>
+    public static string ResumeCommand(Command command, RunFolder folder) =>
+        $"distill {command.Name} --resume {RepeatCommand.Quote(Path.GetRelativePath(Directory.GetCurrentDirectory(), folder.Path))}";
 
     /// <summary>The folder given to --resume, or null for a new run.</summary>
     public string? ResumeFolder(ParseResult result) => result.GetValue(_resume);

@@ -6,5 +6,5 @@ namespace Distill.Cli.Commands;
 /// </summary>
 internal sealed record SavedCommandLine(string Command, IReadOnlyList<string> Arguments)
 {
-    public const string FileName = "command-line.json";
+    public const string FileName = Runs.RepeatCommand.FileName;
 }

@@ -30,7 +30,7 @@ internal static class TrainCommand
             var modelRole = parse.GetValue(role) == "scratch" ? ModelRole.Scratch : ModelRole.Teacher;
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse));
             using var folder = run.OpenFolder(given, parse, command);
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer =>
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer =>
             {
                 using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);

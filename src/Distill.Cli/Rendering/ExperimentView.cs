@@ -18,7 +18,7 @@ internal static class ExperimentView
         }
         var best = PointSummary.Best(result);
         var title = $"{result.Name} on {result.Dataset} ({result.TestCount:N0} test examples, {result.Seeds.Count} seed(s))";
-        context.Output.Write(Table(title, ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point)));
+        context.Output.Write(FittedTable.Build(title, ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point), context.TableWidth));
         if (result.IsSweep)
         {
             context.Output.Write(Table("Sweep", ExperimentTables.SweepHeaders(result), ExperimentTables.Sweep(result)));

@@ -6,13 +6,17 @@ using Spectre.Console;
 namespace Distill.Cli.Rendering;
 
 /// <summary>
-/// Shows a run's progress: live bars with ETA and running metrics on a terminal, one plain line
-/// per finished epoch elsewhere (logs, CI, pipes).
+/// Shows a run's progress: on a terminal, a live bar per model (sized to the terminal so nothing
+/// wraps into the epoch lines printed above it) and a spinner row naming the current phase
+/// (loading, caching the teacher's outputs, testing); elsewhere (logs, CI, pipes) one plain line
+/// per message and per finished epoch.
 /// </summary>
 internal static class ProgressView
 {
-    public static T Run<T>(IAnsiConsole console, Func<StudyObserver, T> work)
+    /// <param name="resumeCommand">The command that continues this run, said when it is interrupted (Ctrl-C).</param>
+    public static T Run<T>(IAnsiConsole console, Func<StudyObserver, T> work, string? resumeCommand = null)
     {
+        using var interruption = new InterruptionNotice(console, resumeCommand);
         if (!console.Profile.Capabilities.Interactive)
         {
             var observer = new StudyObserver(
@@ -24,33 +28,81 @@ internal static class ProgressView
             return work(observer);
         }
 
+        var width = console.Profile.Width;
         T result = default!;
         console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(Columns(width))
             .Start(context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
+                ProgressTask? phase = null;
+                void Phase(string text)
+                {
+                    phase ??= context.AddTask("", maxValue: 1).IsIndeterminate();
+                    phase.Description = Markup.Escape(Fit(text, DescriptionWidth(width)));
+                }
                 var observer = new StudyObserver(
-                    new InlineProgress<string>(message => console.MarkupLine("[grey]" + Markup.Escape(message) + "[/]")),
+                    new InlineProgress<string>(message =>
+                    {
+                        console.MarkupLine("[grey]" + Markup.Escape(Fit(message, width - 1)) + "[/]");
+                        Phase(message);
+                    }),
                     new InlineProgress<TrainingProgress>(p =>
                     {
                         if (!tasks.TryGetValue(p.Model, out var task))
+                        {
+                            // Models train one after another: a new one means the earlier ones are done.
+                            foreach (var done in tasks.Values) Finish(done);
                             tasks[p.Model] = task = context.AddTask(p.Model, maxValue: (double)p.Epochs * p.Steps);
+                        }
                         task.Value = (double)(p.Epoch - 1) * p.Steps + p.Step;
-                        task.Description = Markup.Escape(Describe(p));
+                        task.Description = Markup.Escape(Fit(Describe(p), DescriptionWidth(width)));
+                        Phase($"training {p.Model}");
                         if (p.Completed is { } record)
                         {
-                            console.MarkupLine("[grey]" + Markup.Escape(EpochLine(record, p.Epochs, p.Restored)) + "[/]");
-                            if (p.Epoch == p.Epochs) task.Value = task.MaxValue;
+                            console.MarkupLine("[grey]" + Markup.Escape(Fit(EpochLine(record, p.Epochs, p.Restored), width - 1)) + "[/]");
+                            if (p.Epoch == p.Epochs) Finish(task);
                         }
                     }));
                 result = work(observer);
-                foreach (var task in tasks.Values) task.StopTask();
+                foreach (var task in tasks.Values) Finish(task);
+                if (phase is not null)
+                {
+                    phase.Description = "done";
+                    phase.IsIndeterminate = false;
+                    phase.Value = phase.MaxValue;
+                    phase.StopTask();
+                }
             });
         return result;
+    }
+
+    /// <summary>The columns for a terminal <paramref name="width"/> wide: the bar takes what the text leaves, and goes below 70 columns.</summary>
+    public static ProgressColumn[] Columns(int width)
+    {
+        var bar = width - DescriptionWidth(width) - ElapsedColumn.Width - PercentageWidth - 2 - 5;
+        var columns = new List<ProgressColumn> { new TaskDescriptionColumn { Alignment = Justify.Left } };
+        if (bar >= 6) columns.Add(new ProgressBarColumn { Width = Math.Min(40, bar) });
+        columns.Add(new PercentageColumn());
+        columns.Add(new ElapsedColumn());
+        columns.Add(new SpinnerColumn());
+        return [.. columns];
+    }
+
+    private const int PercentageWidth = 4;
+
+    private static int DescriptionWidth(int width) => Math.Clamp(width - ElapsedColumn.Width - PercentageWidth - 12, 20, 44);
+
+    /// <summary><paramref name="text"/> cut to <paramref name="width"/> characters, with an ellipsis when cut.</summary>
+    public static string Fit(string text, int width) => text.Length <= width ? text : text[..Math.Max(0, width - 1)] + "…";
+
+    private static void Finish(ProgressTask task)
+    {
+        if (task.IsFinished) return;
+        task.Value = task.MaxValue;
+        task.StopTask();
     }
 
     public static string EpochLine(EpochRecord r, int epochs, bool restored = false) => string.Format(CultureInfo.InvariantCulture,

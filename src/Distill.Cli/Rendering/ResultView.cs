@@ -16,10 +16,8 @@ internal static class ResultView
             context.RawOutput.Flush();
             return;
         }
-        var table = new Table().Border(TableBorder.Rounded).Title($"Distill results on {result.Dataset} ({result.TestCount:N0} test examples)");
-        foreach (var header in ComparisonTable.Headers) table.AddColumn(new TableColumn(header));
-        foreach (var row in ComparisonTable.Rows(result)) table.AddRow(row.Select(c => new Text(c)).ToArray());
-        context.Output.Write(table);
+        var title = $"Distill results on {result.Dataset} ({result.TestCount:N0} test examples)";
+        context.Output.Write(FittedTable.Build(title, ComparisonTable.Headers, ComparisonTable.Rows(result), context.TableWidth));
         if (result.ErrorsSavedByDistillation is { } saved)
             context.Output.WriteLine(saved > 0
                 ? $"Distillation saved {saved} test errors over the same student trained from scratch."

@@ -47,6 +47,36 @@ public sealed record DatasetInfo(
 
     public static IReadOnlyList<DatasetInfo> All { get; } = [Mnist, FashionMnist];
 
+    /// <summary>
+    /// The known data set an IDX folder holds, recognised by the SHA-256 of its test labels
+    /// (plain or gzipped), or null when it is none of them or cannot be read.
+    /// </summary>
+    public static DatasetInfo? Identify(string folder) => Identify(folder, All);
+
+    /// <summary>The one of <paramref name="candidates"/> whose test labels the IDX folder holds, or null.</summary>
+    public static DatasetInfo? Identify(string folder, IEnumerable<DatasetInfo> candidates)
+    {
+        foreach (var name in new[] { TestLabels, TestLabels + ".gz" })
+        {
+            var path = System.IO.Path.Combine(folder, name);
+            if (!File.Exists(path) || new FileInfo(path).Length > 1 << 20) continue;
+            try
+            {
+                using var file = File.OpenRead(path);
+                using Stream stream = name.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+                using var bounded = new MemoryStream();
+                stream.CopyTo(bounded);
+                var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bounded.ToArray()));
+                return candidates.FirstOrDefault(d => d.Sha256ByFile.TryGetValue(TestLabels, out var known) && known == hash);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
     public static DatasetInfo Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new DistillException(

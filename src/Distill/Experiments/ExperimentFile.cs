@@ -169,7 +169,7 @@ public static partial class ExperimentFile
     };
 
     private static string Choices(Type enumType) =>
-        "one of " + string.Join(", ", Enum.GetNames(enumType).Select(JsonNamingPolicy.KebabCaseLower.ConvertName));
+        "one of " + string.Join(", ", EnumNames.All(enumType));
 
     private static JsonObject ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Json.Options)!.AsObject();
 

@@ -1,3 +1,4 @@
+using Distill.Runs;
 using Distill.Studies;
 
 namespace Distill.Experiments;
@@ -38,7 +39,7 @@ public sealed record ExperimentResult(
         var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
         var others = study.Models.Where(m => m != distilled && m.Role is ModelRole.Assistant or ModelRole.Distilled).ToList();
         return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
-            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory) { Others = others }], "distill compare (its flags are in config.json)", study.Finished)
+            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory) { Others = others }], RepeatCommand.Read(study.RunDirectory) ?? "distill compare (its flags are in config.json)", study.Finished)
         {
             ClassNames = study.ClassNames,
             Members = study.Models.Where(m => m.Role is ModelRole.Member or ModelRole.SweepTeacher).ToList(),

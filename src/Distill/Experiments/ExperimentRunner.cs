@@ -78,7 +78,7 @@ public sealed class ExperimentRunner
                     roles.Add(StudyRole.Trained(ModelRole.Scratch, $"{scratchFolder}/scratch", student, training));
                     scratches[studentKey] = scratch = roles.Count - 1;
                 }
-                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation));
+                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation) with { Tune = pointStudy.Tune });
                 var distilled = roles.Count - 1;
                 var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0]))
                     .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder)).ToList();

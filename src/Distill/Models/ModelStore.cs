@@ -38,7 +38,7 @@ public static class ModelStore
 
     public static ModelCard ReadCard(string weightsPath)
     {
-        if (!File.Exists(weightsPath)) throw new DistillException($"Model file '{weightsPath}' does not exist.");
+        if (!File.Exists(weightsPath)) throw Export.ModelLocator.Missing("model", weightsPath);
         var cardPath = CardPath(weightsPath);
         if (File.Exists(cardPath) && new FileInfo(cardPath).Length > MaxCardBytes)
             throw new DistillException($"The model metadata '{cardPath}' is larger than any model card ({new FileInfo(cardPath).Length:N0} bytes).");

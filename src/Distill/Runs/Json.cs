@@ -3,14 +3,14 @@ using System.Text.Json.Serialization;
 
 namespace Distill.Runs;
 
-/// <summary>The one JSON style Distill writes and reads: camelCase, enums as strings.</summary>
+/// <summary>The one JSON style Distill writes and reads: camelCase, enums as strings spelt by <see cref="EnumNames"/>.</summary>
 public static class Json
 {
     public static JsonSerializerOptions Options { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { new EnumNameConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 

@@ -56,7 +56,7 @@ public sealed class DistillationStudy
             .. TeacherPlan.SweepTeacherRoles(options, options.TeacherTraining.Seed),
             .. chain.SkipLast(1),
             StudyRole.Trained(ModelRole.Scratch, "scratch", student, options.StudentTraining),
-            StudyRole.Distilled("distilled", student, options.StudentTraining, TeacherPlan.TeacherFolder, options.Distillation),
+            StudyRole.Distilled("distilled", student, options.StudentTraining, TeacherPlan.TeacherFolder, options.Distillation) with { Tune = options.Tune },
             .. chain.TakeLast(1),
             .. TeacherPlan.SweepStudentRoles(options, options.StudentTraining, "", options.TeacherTraining.Seed),
             .. TeacherPlan.CandidateRoles(options, options.StudentTraining, ""),

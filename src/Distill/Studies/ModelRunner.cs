@@ -68,7 +68,11 @@ public sealed class ModelRunner
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             EvaluationResult? last = null;
             var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
-                lastEpochWeights: m => last = Evaluator.Evaluate(m, _data.Test), resume: _resume);
+                lastEpochWeights: m =>
+                {
+                    _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
+                    last = Evaluator.Evaluate(m, _data.Test);
+                }, resume: _resume);
             var seconds = clock.Elapsed.TotalSeconds;
             var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
             var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!, result.History, result.BestEpoch, seconds)
@@ -122,6 +126,7 @@ public sealed class ModelRunner
         card.CheckFits("teacher", path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
         if (card.DatasetWarning("teacher", path, _data.Info.Name) is { } warning) _observer.Messages?.Report(warning);
         var (model, _) = ModelStore.Load(path);
+        _observer.Messages?.Report($"Testing the loaded teacher on {_data.Test.Count:N0} test examples");
         var evaluation = Evaluator.Evaluate(model, _data.Test);
         return (model, Describe(ModelRole.Teacher, model, card, path, _folder.Subfolder(name), "loaded from file", evaluation, [], 0, 0));
     }

@@ -33,7 +33,7 @@ public static class RunPreflight
         // An imported teacher declares its shapes in its own format; loading it checks them.
         if (Teachers.ImportedTeacher.IsImported(teacherPath))
         {
-            if (!File.Exists(teacherPath)) throw new DistillException($"Teacher file '{teacherPath}' does not exist.");
+            if (!File.Exists(teacherPath)) throw Export.ModelLocator.Missing("teacher", teacherPath);
             return;
         }
         if (format != DataFormat.Idx || known is null) return;

@@ -103,7 +103,7 @@ public sealed record StudyOptions
     public IReadOnlyList<int>? EarlyStopEpochs { get; init; }
 
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
-    public string StudentSpec { get; init; } = "mlp:64-16";
+    public string StudentSpec { get; init; } = "mlp:128-32";
 
     public TrainingOptions TeacherTraining { get; init; } = new() { Epochs = 3 };
 
@@ -111,6 +111,9 @@ public sealed record StudyOptions
     public TrainingOptions StudentTraining { get; init; } = new() { Epochs = 5 };
 
     public DistillationOptions Distillation { get; init; } = new();
+
+    /// <summary>When set, kd's temperature and weights are chosen on the validation split before the distilled student trains (<c>--tune</c>).</summary>
+    public TuneOptions? Tune { get; init; }
 
     public void Validate()
     {
@@ -120,11 +123,14 @@ public sealed record StudyOptions
         ToDataSelection().Validate();
         if (ValidationCount <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
         if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);
-        else if (!File.Exists(TeacherPath)) throw new DistillException($"Teacher file '{TeacherPath}' does not exist.");
+        else if (!File.Exists(TeacherPath)) throw Export.ModelLocator.Missing("teacher", TeacherPath);
         ModelSpec.Parse(StudentSpec);
         TeacherPlan.Validate(this);
         TeacherTraining.Validate();
         StudentTraining.Validate();
         Distillation.Validate();
+        Tune?.Validate();
+        if (Tune is not null && Distillation.Method != "kd")
+            throw new DistillException($"Tuning searches kd's temperature and weights, so it needs the method kd, not '{Distillation.Method}'.");
     }
 }

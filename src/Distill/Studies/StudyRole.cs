@@ -17,6 +17,7 @@ namespace Distill.Studies;
 /// <param name="Members">The <see cref="Folder"/>s of earlier roles this one combines into a <see cref="Teachers.TeacherEnsemble"/>.</param>
 /// <param name="Ensemble">How the members are combined, and at which temperature.</param>
 /// <param name="Title">The row's name in tables, where the role alone does not say it.</param>
+/// <param name="Tune">When set, the temperature and weights are chosen on the validation split first (<see cref="DistillationTuner"/>).</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -27,7 +28,8 @@ public sealed record StudyRole(
     DistillationOptions? Distillation = null,
     IReadOnlyList<string>? Members = null,
     (Teachers.EnsembleMode Mode, double Temperature)? Ensemble = null,
-    string? Title = null)
+    string? Title = null,
+    TuneOptions? Tune = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

@@ -1,3 +1,4 @@
+using Distill.Methods;
 using Distill.Runs;
 using Distill.Teachers;
 using Distill.Training;
@@ -71,9 +72,15 @@ public sealed class StudyRunner : IDisposable
             return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective());
         var teacher = TeacherOf(role.TeacherFolder);
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
+        if (role.Tune is { } tune) distillation = Tuned(role, tune, distillation, teacher, runner);
         return runner.Train(role.Role, name, role.Spec, role.Training,
-            student => DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
-                _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments),
+            student =>
+            {
+                // Computing the teacher's outputs (once per teacher, then shared) takes a while on a CPU: say so.
+                _observer.Messages?.Report($"Preparing {role.TeacherFolder}'s outputs for {name}");
+                return DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
+                    _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments);
+            },
             distillation.ToString());
     }
 
@@ -83,6 +90,20 @@ public sealed class StudyRunner : IDisposable
         if (!_teachers.TryGetValue(folder, out var teacher))
             _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.Train);
         return teacher;
+    }
+
+    /// <summary>
+    /// The options the search chooses for <paramref name="role"/>, saved as tune.json in its folder;
+    /// a resumed run reads the choice back instead of searching again.
+    /// </summary>
+    private DistillationOptions Tuned(StudyRole role, TuneOptions tune, DistillationOptions distillation, FrozenTeacher teacher, ModelRunner runner)
+    {
+        var path = Path.Combine(_root.Subfolder(role.Folder), TuneResult.FileName);
+        if (_resume && File.Exists(path)) return Json.Read<TuneResult>(path, "tuning result").Chosen;
+        var result = DistillationTuner.Search(role.Spec, role.Training, distillation, tune, teacher, _data.Train, _data.Validation,
+            _data.Info.ClassCount, _observer.Messages, _cancellation);
+        AtomicFile.WriteAllText(path, Json.Serialize(result));
+        return result.Chosen;
     }
 
     private ModelRunner RunnerFor(string parent)

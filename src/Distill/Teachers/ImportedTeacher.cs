@@ -33,7 +33,7 @@ public abstract class ImportedTeacher : nn.Module<Tensor, Tensor>
     /// <summary>Loads the teacher in <paramref name="path"/> by its extension and checks it fits the data.</summary>
     public static ImportedTeacher Load(string path, string dataset, int classCount, IReadOnlyList<long> sampleShape)
     {
-        if (!File.Exists(path)) throw new DistillException($"Teacher file '{path}' does not exist.");
+        if (!File.Exists(path)) throw Export.ModelLocator.Missing("teacher", path);
         ImportedTeacher teacher = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
             ? OnnxTeacher.Load(path)
             : TorchScriptTeacher.Load(path);

@@ -90,7 +90,7 @@ public sealed class ExperimentFileTests : IDisposable
     [Theory]
     [InlineData("""{ "studentTraining": { "epochs": "five" } }""", "'studentTraining.epochs'", "a whole number")]
     [InlineData("""{ "distillation": { "temperature": true } }""", "'distillation.temperature'", "a number")]
-    [InlineData("""{ "teacherTraining": { "optimizer": { "kind": "rmsprop" } } }""", "'teacherTraining.optimizer.kind'", "one of sgd, adam, adam-w")]
+    [InlineData("""{ "teacherTraining": { "optimizer": { "kind": "rmsprop" } } }""", "'teacherTraining.optimizer.kind'", "one of sgd, adam, adamw")]
     [InlineData("""{ "studentTraining": { "precision": "fp16" } }""", "'studentTraining.precision'", "one of float32, bfloat16")]
     [InlineData("""{ "studentSpec": null }""", "'studentSpec'", "bad value")]
     public void A_value_of_the_wrong_type_is_an_error_naming_the_key(string json, string key, string expected)

@@ -46,7 +46,7 @@ public sealed class ExportCommandTests : IDisposable
         Save(Path.Combine(run, "scratch", "best.bin"), "mlp:8", "scratch").Dispose();
         var (code, _, errors) = InProcessCli.Run("export", run, "-o", _folder.File("x.onnx"));
         Assert.Equal(1, code);
-        Assert.Contains("holds several models (scratch/best.bin, teacher/best.bin); name one", errors);
+        Assert.Contains("holds several models (scratch/best.bin, teacher/best.bin); name the model's best.bin", errors);
         Assert.Single(errors.Trim().Split('\n'));
         Assert.False(File.Exists(_folder.File("x.onnx")));
     }
