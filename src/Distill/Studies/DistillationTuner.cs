@@ -60,7 +60,7 @@ public static class DistillationTuner
         manual_seed(training.Seed);
         using var student = ModelBuilder.Build(ModelSpec.Parse(spec), train.SampleShape, classCount);
         using var objective = DistillationObjective.Create(student, teacher, options, train.SampleShape, classCount, train.Count, training.Seed,
-            augmented: training.JitterPixels > 0);
+            augmented: training.Augments);
         var result = new Trainer(training, progress: null, cancellation).Train("tuning", student, train, validation, objective);
         return result.BestValidationAccuracy;
     }
