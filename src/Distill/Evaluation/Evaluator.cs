@@ -42,22 +42,11 @@ public static class Evaluator
 
     /// <summary>Logits for every row of <paramref name="features"/>, computed in batches in eval mode.</summary>
     public static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor features, int batchSize = DefaultBatchSize) =>
-        Logits(model, Slices(features, batchSize), features.shape[0]);
+        Logits(model, InputBatches.Of(features, batchSize), features.shape[0]);
 
     /// <summary>Logits for every row of <paramref name="data"/> in order (streamed data is decoded as it goes).</summary>
     public static Tensor Logits(nn.Module<Tensor, Tensor> model, LabeledDataset data, int batchSize = DefaultBatchSize) =>
-        Logits(model, !data.IsStreamed ? Slices(data.Features, batchSize) : data.Batches(batchSize).Select(b =>
-        {
-            b.Rows.Dispose();
-            return b.Inputs;
-        }), data.Count);
-
-    private static IEnumerable<Tensor> Slices(Tensor features, int batchSize)
-    {
-        var count = features.shape[0];
-        for (long start = 0; start < count; start += batchSize)
-            yield return features.narrow(0, start, Math.Min(batchSize, count - start));
-    }
+        Logits(model, InputBatches.Of(data, batchSize), data.Count);
 
     /// <summary>Logits of each batch (which this disposes), written in order into one tensor of <paramref name="count"/> rows.</summary>
     private static Tensor Logits(nn.Module<Tensor, Tensor> model, IEnumerable<Tensor> batches, long count)

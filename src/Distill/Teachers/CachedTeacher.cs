@@ -38,24 +38,11 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
 
     /// <summary>Runs the teacher once over <paramref name="features"/> in eval mode, in batches, keeping logits and the named layers.</summary>
     public static CachedTeacher Compute(nn.Module<Tensor, Tensor> teacher, Tensor features, IReadOnlyList<string> layers, int batchSize = Evaluator.DefaultBatchSize) =>
-        Compute(teacher, Slices(features, batchSize), features.shape[0], layers);
+        Compute(teacher, InputBatches.Of(features, batchSize), features.shape[0], layers);
 
     /// <summary>Runs the teacher once over every row of <paramref name="train"/> in order (streamed data is decoded as it goes).</summary>
     public static CachedTeacher Compute(nn.Module<Tensor, Tensor> teacher, LabeledDataset train, IReadOnlyList<string> layers, int batchSize = Evaluator.DefaultBatchSize) =>
-        train.IsStreamed
-            ? Compute(teacher, train.Batches(batchSize).Select(b =>
-            {
-                b.Rows.Dispose();
-                return b.Inputs;
-            }), train.Count, layers)
-            : Compute(teacher, train.Features, layers, batchSize);
-
-    private static IEnumerable<Tensor> Slices(Tensor features, int batchSize)
-    {
-        var count = features.shape[0];
-        for (long start = 0; start < count; start += batchSize)
-            yield return features.narrow(0, start, Math.Min(batchSize, count - start));
-    }
+        Compute(teacher, InputBatches.Of(train, batchSize), train.Count, layers);
 
     private static CachedTeacher Compute(nn.Module<Tensor, Tensor> teacher, IEnumerable<Tensor> batches, long count, IReadOnlyList<string> layers)
     {
