@@ -33,11 +33,11 @@ public sealed class TeacherChainCliTests : IDisposable
 
     private static bool IsEpochLine(string line) => line.Contains(" epoch ", StringComparison.Ordinal);
 
-    // Skipped: in the full suite (not alone, not under a CPU hog) this failed 2 times in 3 with the
-    // *teacher's* best.bin differing between two fresh runs, i.e. before any kill: a nondeterminism in a
-    // fresh run that the suite's conditions expose, tracked in issue 13's note. Run it alone with
-    // `dotnet test --filter TeacherChainCliTests` (it passes there) until that is found.
-    [Fact(Skip = "Intermittent in the full suite: the teacher of two fresh identical runs differed (see the comment above).")]
+    // In the fourth session this failed 2 of 4 full-suite runs (teacher/best.bin differed between the two
+    // fresh runs, before any kill) and could not be reproduced afterwards: 8 fresh chains run 3 at a time,
+    // at 1 and 2 threads, gave byte-equal models, and the full suite passed with it. Metrics are compared
+    // first so that, should it fail again, the message names the first epoch record that differs.
+    [Fact]
     public void A_chain_killed_inside_an_assistant_and_resumed_ends_identical_to_an_uninterrupted_chain()
     {
         var reference = _folder.File("reference");
@@ -53,10 +53,10 @@ public sealed class TeacherChainCliTests : IDisposable
 
         Assert.True(code == 0, errors);
         Assert.Contains("Reusing assistant-1", errors);
+        Assert.Equal(Metrics(reference), Metrics(run));
         foreach (var model in new[] { "teacher", "assistant-1", "assistant-2", "assistant-3", "scratch", "distilled", "chain" }.Where(m => m != "assistant-3"))
             Assert.True(File.ReadAllBytes(Path.Combine(reference, model, "best.bin")).SequenceEqual(File.ReadAllBytes(Path.Combine(run, model, "best.bin"))),
                 $"{model}/best.bin differs after the kill");
-        Assert.Equal(Metrics(reference), Metrics(run));
         Assert.Equal(Accuracies(reference), Accuracies(run));
     }
 
