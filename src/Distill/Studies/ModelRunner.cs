@@ -66,16 +66,19 @@ public sealed class ModelRunner
                 if (distillation.StudentLayers.Count > 0) extraHyperparameters += ", layers " + distillation.LayerPairs;
             }
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
-            EvaluationResult? last = null;
+            (EvaluationResult Result, TestPredictions Predictions)? last = null;
             var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
                 lastEpochWeights: m =>
                 {
                     _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-                    last = Evaluator.Evaluate(m, _data.Test);
+                    last = Evaluator.EvaluateWithPredictions(m, _data.Test);
                 }, resume: _resume);
             var seconds = clock.Elapsed.TotalSeconds;
             var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
-            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!, result.History, result.BestEpoch, seconds)
+            // The best epoch is often the last: its weights were just tested, so the test set is not run twice.
+            var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
+            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value.Result, result.History, result.BestEpoch, seconds,
+                    bestIsLast ? last : null)
                 with { MethodParameters = methodParameters };
             AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
             if (Reports.TestGallery.Applies(_data.Test.SampleShape))
@@ -127,8 +130,8 @@ public sealed class ModelRunner
         if (card.DatasetWarning("teacher", path, _data.Info.Name) is { } warning) _observer.Messages?.Report(warning);
         var (model, _) = ModelStore.Load(path);
         _observer.Messages?.Report($"Testing the loaded teacher on {_data.Test.Count:N0} test examples");
-        var evaluation = Evaluator.Evaluate(model, _data.Test);
-        return (model, Describe(ModelRole.Teacher, model, card, path, _folder.Subfolder(name), "loaded from file", evaluation, [], 0, 0));
+        var evaluation = Evaluator.EvaluateWithPredictions(model, _data.Test);
+        return (model, Describe(ModelRole.Teacher, model, card, path, _folder.Subfolder(name), "loaded from file", evaluation.Result, [], 0, 0, evaluation));
     }
 
     /// <summary>
@@ -148,8 +151,8 @@ public sealed class ModelRunner
             var card = new ModelCard("ensemble:" + string.Join("+", specs), _data.Train.SampleShape, _data.Info.ClassCount, parameters, _data.Info.Name, name);
             var description = Path.Combine(_folder.Subfolder(name), "ensemble.json");
             AtomicFile.WriteAllText(description, Json.Serialize(new { Mode = mode, Temperature = temperature, Members = specs }));
-            var evaluation = Evaluator.Evaluate(ensemble, _data.Test);
-            var outcome = Describe(ModelRole.Teacher, ensemble, card, description, _folder.Subfolder(name), $"{mode.ToString().ToLowerInvariant()} of {members.Count} teachers, T={temperature}", evaluation, [], 0, 0);
+            var evaluation = Evaluator.EvaluateWithPredictions(ensemble, _data.Test);
+            var outcome = Describe(ModelRole.Teacher, ensemble, card, description, _folder.Subfolder(name), $"{mode.ToString().ToLowerInvariant()} of {members.Count} teachers, T={temperature}", evaluation.Result, [], 0, 0, evaluation);
             return (ensemble, outcome with { SizeBytes = members.Sum(m => m.Outcome.SizeBytes) });
         }
         catch
@@ -165,8 +168,8 @@ public sealed class ModelRunner
         try
         {
             var card = teacher.Card(_data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
-            var evaluation = Evaluator.Evaluate(teacher, _data.Test);
-            return (teacher, Describe(ModelRole.Teacher, teacher, card, path, _folder.Subfolder(name), $"imported {teacher.Format}", evaluation, [], 0, 0));
+            var evaluation = Evaluator.EvaluateWithPredictions(teacher, _data.Test);
+            return (teacher, Describe(ModelRole.Teacher, teacher, card, path, _folder.Subfolder(name), $"imported {teacher.Format}", evaluation.Result, [], 0, 0, evaluation));
         }
         catch
         {
@@ -179,12 +182,14 @@ public sealed class ModelRunner
     /// The model's line: its test numbers, size and latency. Its test predictions go into
     /// <paramref name="folder"/> for the report, and a distilled student on images also leaves a
     /// gallery of the test images it gets wrong (drawn now, while the images are at hand).
+    /// <paramref name="tested"/>: the test results of these very weights, when already measured.
     /// </summary>
     private ModelOutcome Describe(
         ModelRole role, nn.Module<Tensor, Tensor> model, ModelCard card, string weights, string folder, string hyperparameters,
-        EvaluationResult last, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds)
+        EvaluationResult last, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds,
+        (EvaluationResult Result, TestPredictions Predictions)? tested = null)
     {
-        var (best, predictions) = Evaluator.EvaluateWithPredictions(model, _data.Test);
+        var (best, predictions) = tested ?? Evaluator.EvaluateWithPredictions(model, _data.Test);
         var predictionsPath = Path.Combine(folder, TestPredictions.FileName);
         predictions.Save(predictionsPath);
         // A streamed test set is not held as one tensor; its model folders keep TestGallery's picture.
