@@ -55,6 +55,32 @@ foreach (var type in spec.StartsWith("cnn", StringComparison.Ordinal) ? [] : new
     Report($"matmul 2048 {type}", 2.0 * 2048 * 2048 * 2048, Time(10, () => { using var c = a.matmul(b); }));
 }
 
+if (args is [_, _, _, "channels-last"])
+{
+    // A CNN training step (forward, backward, Adam) with NCHW tensors, then with channels-last
+    // strides (input and every 4-D weight stored NHWC, the layout oneDNN's convolutions prefer).
+    foreach (var channelsLast in new[] { false, true, false, true })
+    {
+        manual_seed(1);
+        var net = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
+        if (channelsLast)
+            using (no_grad())
+                foreach (var p in net.parameters().Where(p => p.dim() == 4))
+                    p.set_(ChannelsLast(p));
+        using var raw = randn(batch, 1, 28, 28);
+        using var inputs = channelsLast ? ChannelsLast(raw) : raw.alias();
+        using var labels = randint(0, 10, [batch], dtype: ScalarType.Int64);
+        var adam = optim.Adam(net.parameters(), 1e-3);
+        Report($"step with Adam, {(channelsLast ? "channels-last" : "NCHW")}", 0, Time(10, () =>
+        {
+            using var s = NewDisposeScope();
+            adam.zero_grad();
+            nn.functional.cross_entropy(net.call(inputs), labels).backward();
+            adam.step();
+        }));
+    }
+    return;
+}
 manual_seed(1);
 if (args is [_, _, _, "precision"])
 {
@@ -116,3 +142,5 @@ foreach (var (name, optimizer) in new (string, optim.Optimizer)[]
     }));
     Report(name + " (optimizer only)", 0, Time(steps, () => { using var s = NewDisposeScope(); optimizer.step(); }));
 }
+
+static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);

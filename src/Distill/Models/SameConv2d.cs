@@ -14,12 +14,16 @@ public sealed class SameConv2d : Module<Tensor, Tensor>, IMixedPrecisionLayer
     private readonly Conv2d conv;
     private readonly int _kernel;
     private readonly int _stride;
+    private readonly bool _symmetric;
 
     public SameConv2d(long inputChannels, long outputChannels, int kernel, int stride, Device? device = null) : base(nameof(SameConv2d))
     {
         _kernel = kernel;
         _stride = stride;
-        conv = Conv2d(inputChannels, outputChannels, kernel, stride: stride, device: device);
+        // With stride 1 and an odd kernel, "same" padding is (kernel - 1) / 2 on every side whatever the
+        // input size: the convolution pads by itself, without a padded copy of its input per call.
+        _symmetric = stride == 1 && kernel % 2 == 1;
+        conv = Conv2d(inputChannels, outputChannels, kernel, stride: stride, padding: _symmetric ? kernel / 2 : 0, device: device);
         RegisterComponents();
     }
 
@@ -31,6 +35,7 @@ public sealed class SameConv2d : Module<Tensor, Tensor>, IMixedPrecisionLayer
 
     public override Tensor forward(Tensor input)
     {
+        if (_symmetric && ComputeType is null) return conv.call(input);
         var (top, bottom) = SamePadding.For(input.shape[2], _kernel, _stride);
         var (left, right) = SamePadding.For(input.shape[3], _kernel, _stride);
         var unpadded = top == 0 && bottom == 0 && left == 0 && right == 0;
