@@ -108,7 +108,7 @@ public sealed record StudyOptions
     public TrainingOptions TeacherTraining { get; init; } = new() { Epochs = 3 };
 
     /// <summary>Training of both students: the baseline and the distilled one differ only in their loss.</summary>
-    public TrainingOptions StudentTraining { get; init; } = new() { Epochs = 5 };
+    public TrainingOptions StudentTraining { get; init; } = new() { Epochs = 15 };
 
     public DistillationOptions Distillation { get; init; } = new();
 
