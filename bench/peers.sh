@@ -10,6 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 export DISTILL_DATA="${DISTILL_DATA:-/tmp/distill-data}" OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+source "$here/openblas-core.sh"
 study="${STUDY:-mlp}"; runs="${RUNS:-3}"; precision="${PRECISION:-float32}"
 teacher="${TEACHER:-mlp:1200-1200,dropout=0.3}"; student="${STUDENT:-mlp:800-800}"; temperature="${TEMPERATURE:-20}"
 te="${TEACHER_EPOCHS:-2}"; se="${STUDENT_EPOCHS:-2}"
@@ -22,7 +23,7 @@ if [[ "${SMOKE:-0}" == 1 ]]; then
   echo "peers: Distill starts; both peers parse"; exit 0
 fi
 work="$here/runs/peers-$study-$(date -u +%Y%m%dT%H%M%SZ)"; mkdir -p "$work"
-echo "OMP_NUM_THREADS=$OMP_NUM_THREADS nproc=$(nproc) $(grep -m1 'model name' /proc/cpuinfo)" > "$work/env.txt"
+echo "OMP_NUM_THREADS=$OMP_NUM_THREADS OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-} nproc=$(nproc) $(grep -m1 'model name' /proc/cpuinfo)" > "$work/env.txt"
 run() {  # name, command...
   local name="$1"; shift
   { date -u +%FT%TZ; uptime; } > "$work/$name.load"

@@ -63,7 +63,8 @@ def main() -> None:
         for row in (0, 1):
             axes[row][column].set_xlabel(label)
             axes[row][column].grid(alpha=0.3)
-            axes[row][column].set_ylim(bottom=0)
+        axes[0][column].set_ylim(0, 1.1 * max(r["epoch"] for r in series))
+        axes[1][column].set_ylim(0, 1.1 * max(r["peak"] for r in series))
         if x == "parameters":
             for r in series:
                 axes[0][column].annotate(r["spec"], (r["parameters"], r["epoch"]), fontsize=7, textcoords="offset points", xytext=(3, 3))

@@ -14,6 +14,7 @@ export DISTILL_DATA="${DISTILL_DATA:-/tmp/distill-data}"
 teacher="${TEACHER:-mlp:1200-1200}"; student="${STUDENT:-mlp:800-800}"
 te="${TEACHER_EPOCHS:-2}"; se="${STUDENT_EPOCHS:-2}"; batch="${BATCH:-128}"; seed="${SEED:-1}"; precision="${PRECISION:-float32}"
 [[ -n "${THREADS:-}" ]] && export OMP_NUM_THREADS="$THREADS"
+source "$here/openblas-core.sh"
 cli="$root/src/Distill.Cli/bin/Release/net10.0/Distill.Cli.dll"
 [[ -f "$cli" && "${SKIP_BUILD:-0}" == 1 ]] || dotnet build "$root" -c Release -v q -nologo >&2
 if [[ "${SMOKE:-0}" == 1 ]]; then
@@ -29,7 +30,7 @@ if [[ "${SMOKE:-0}" == 1 ]]; then
 fi
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$here/runs/speed-$stamp"; mkdir -p "$work" "$here/results"
-echo "OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, nice $(nice), Distill precision $precision" > "$work/env.txt"
+echo "OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset} OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}, nice $(nice), Distill precision $precision" > "$work/env.txt"
 
 echo "== Distill" >&2
 /usr/bin/time -v -o "$work/distill.time" /usr/bin/python3 "$here/phase_mem.py" --stdout "$work/distill.json" --report "$work/distill-mem.json" -- \
