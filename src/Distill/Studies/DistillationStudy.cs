@@ -32,11 +32,16 @@ public sealed class DistillationStudy
         if (_resume && File.Exists(configPath) && File.ReadAllText(configPath) != config)
             throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
         AtomicFile.WriteAllText(configPath, config);
-        using var data = StudyData.Load(_options.ToDataSelection(), _options.ValidationCount,
-            _options.StudentTraining.Seed, _observer.Messages);
-        using var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume);
-        var outcomes = runner.Run(Roles(_options));
-        var result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
+        StudyResult result;
+        using (var data = StudyData.Load(_options.ToDataSelection(), _options.ValidationCount, _options.StudentTraining.Seed, _observer.Messages))
+        using (var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume))
+        {
+            var outcomes = runner.Run(Roles(_options));
+            result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
+        }
+        // The report reads the run folder, not the tensors: drawing it after the data and the models
+        // are freed keeps its buffers from adding to the training's peak memory.
+        NativeEnvironment.ReleaseFreedMemory();
         StudyReport.Write(result, folder, _options.ValidationCount, _options.StudentTraining.Seed);
         return result;
     }
