@@ -31,18 +31,23 @@ public sealed class ExperimentRunner
         AtomicFile.WriteAllText(folder.File("config.json"), _experiment.ResolvedJson);
         var seeds = _experiment.Settings.Seeds;
         var study = _experiment.Study;
-        using var data = StudyData.Load(study.ToDataSelection(), study.ValidationCount, seeds[0], _observer.Messages);
-        var (roles, points, teacherRoles) = Plan();
-        using var runner = new StudyRunner(data, folder, _observer, _cancellation);
-        var outcomes = runner.Run(roles);
-        var runs = points.Select(p => new PointRun(p.Point, p.Seed, outcomes[p.Scratch], outcomes[p.Distilled], folder.File(p.Folder))
+        ExperimentResult result;
+        using (var data = StudyData.Load(study.ToDataSelection(), study.ValidationCount, seeds[0], _observer.Messages))
         {
-            Others = p.Others.Select(i => outcomes[i]).ToList(),
-        }).ToList();
-        var teacher = roles.FindIndex(r => r.Folder == TeacherPlan.TeacherFolder);
-        var result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
-            data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[teacher], runs,
-            _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacherRoles).Where((_, i) => i != teacher).ToList() };
+            var (roles, points, teacherRoles) = Plan();
+            using var runner = new StudyRunner(data, folder, _observer, _cancellation);
+            var outcomes = runner.Run(roles);
+            var runs = points.Select(p => new PointRun(p.Point, p.Seed, outcomes[p.Scratch], outcomes[p.Distilled], folder.File(p.Folder))
+            {
+                Others = p.Others.Select(i => outcomes[i]).ToList(),
+            }).ToList();
+            var teacher = roles.FindIndex(r => r.Folder == TeacherPlan.TeacherFolder);
+            result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
+                data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[teacher], runs,
+                _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacherRoles).Where((_, i) => i != teacher).ToList() };
+        }
+        // As in DistillationStudy: the report reads the run folder, so it is drawn once the data and models are freed.
+        NativeEnvironment.ReleaseFreedMemory();
         AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         ExperimentReport.Write(result, folder.Path);
         return result;

@@ -77,8 +77,7 @@ public sealed class ModelRunner
             var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
             // The best epoch is often the last: its weights were just tested, so the test set is not run twice.
             var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
-            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value.Result, result.History, result.BestEpoch, seconds,
-                    bestIsLast ? last : null)
+            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value, bestIsLast, result.History, result.BestEpoch, seconds)
                 with { MethodParameters = methodParameters };
             AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
             if (Reports.TestGallery.Applies(_data.Test.SampleShape))
@@ -131,7 +130,7 @@ public sealed class ModelRunner
         var (model, _) = ModelStore.Load(path);
         _observer.Messages?.Report($"Testing the loaded teacher on {_data.Test.Count:N0} test examples");
         var evaluation = Evaluator.EvaluateWithPredictions(model, _data.Test);
-        return (model, Describe(ModelRole.Teacher, model, card, path, _folder.Subfolder(name), "loaded from file", evaluation.Result, [], 0, 0, evaluation));
+        return (model, Describe(ModelRole.Teacher, model, card, path, _folder.Subfolder(name), "loaded from file", evaluation, true, [], 0, 0));
     }
 
     /// <summary>
@@ -152,7 +151,7 @@ public sealed class ModelRunner
             var description = Path.Combine(_folder.Subfolder(name), "ensemble.json");
             AtomicFile.WriteAllText(description, Json.Serialize(new { Mode = mode, Temperature = temperature, Members = specs }));
             var evaluation = Evaluator.EvaluateWithPredictions(ensemble, _data.Test);
-            var outcome = Describe(ModelRole.Teacher, ensemble, card, description, _folder.Subfolder(name), $"{mode.ToString().ToLowerInvariant()} of {members.Count} teachers, T={temperature}", evaluation.Result, [], 0, 0, evaluation);
+            var outcome = Describe(ModelRole.Teacher, ensemble, card, description, _folder.Subfolder(name), $"{mode.ToString().ToLowerInvariant()} of {members.Count} teachers, T={temperature}", evaluation, true, [], 0, 0);
             return (ensemble, outcome with { SizeBytes = members.Sum(m => m.Outcome.SizeBytes) });
         }
         catch
@@ -169,7 +168,7 @@ public sealed class ModelRunner
         {
             var card = teacher.Card(_data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
             var evaluation = Evaluator.EvaluateWithPredictions(teacher, _data.Test);
-            return (teacher, Describe(ModelRole.Teacher, teacher, card, path, _folder.Subfolder(name), $"imported {teacher.Format}", evaluation.Result, [], 0, 0, evaluation));
+            return (teacher, Describe(ModelRole.Teacher, teacher, card, path, _folder.Subfolder(name), $"imported {teacher.Format}", evaluation, true, [], 0, 0));
         }
         catch
         {
@@ -182,14 +181,14 @@ public sealed class ModelRunner
     /// The model's line: its test numbers, size and latency. Its test predictions go into
     /// <paramref name="folder"/> for the report, and a distilled student on images also leaves a
     /// gallery of the test images it gets wrong (drawn now, while the images are at hand).
-    /// <paramref name="tested"/>: the test results of these very weights, when already measured.
+    /// <paramref name="last"/> is the test of the last epoch's weights; when <paramref name="lastIsBest"/>,
+    /// the model holds those very weights and they are not tested again.
     /// </summary>
     private ModelOutcome Describe(
         ModelRole role, nn.Module<Tensor, Tensor> model, ModelCard card, string weights, string folder, string hyperparameters,
-        EvaluationResult last, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds,
-        (EvaluationResult Result, TestPredictions Predictions)? tested = null)
+        (EvaluationResult Result, TestPredictions Predictions) last, bool lastIsBest, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds)
     {
-        var (best, predictions) = tested ?? Evaluator.EvaluateWithPredictions(model, _data.Test);
+        var (best, predictions) = lastIsBest ? last : Evaluator.EvaluateWithPredictions(model, _data.Test);
         var predictionsPath = Path.Combine(folder, TestPredictions.FileName);
         predictions.Save(predictionsPath);
         // A streamed test set is not held as one tensor; its model folders keep TestGallery's picture.
@@ -197,7 +196,7 @@ public sealed class ModelRunner
             MisclassifiedGallery.Draw(predictions, _data.Test.Features, _data.Info.ClassNames, Path.Combine(folder, MisclassifiedGallery.FileName));
         var latency = LatencyMeter.MedianMilliseconds(model, _data.Test.SampleShape);
         return new ModelOutcome(role, card.Spec, card.Parameters, new FileInfo(weights).Length, hyperparameters,
-            best.Accuracy, best.Errors, last.Accuracy, last.Errors, bestEpoch, history.Count, seconds, latency, weights, history, best.ConfusionMatrix)
+            best.Accuracy, best.Errors, last.Result.Accuracy, last.Result.Errors, bestEpoch, history.Count, seconds, latency, weights, history, best.ConfusionMatrix)
         {
             PredictionsPath = predictionsPath,
         };
