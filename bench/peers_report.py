@@ -1,17 +1,10 @@
 #!/usr/bin/python3
 """Median table of a bench/peers.sh folder: wall, CPU and peak RSS per program, ratios vs Distill, loads."""
-import glob, json, os, re, statistics, sys
+import glob, json, os, statistics, sys
+
+from gnu_time import gnu_time
 
 work = sys.argv[1]
-
-
-def gnu_time(path):
-    text = open(path).read()
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", text)
-    h, m, s = (float(x) if x else 0.0 for x in wall.groups())
-    cpu = sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", text).group(1)) for k in ("User", "System"))
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
-    return {"wall": h * 3600 + m * 60 + s, "cpu": cpu, "rss": rss}
 
 
 rows = {}

@@ -11,15 +11,7 @@ import statistics
 import sys
 from pathlib import Path
 
-
-def gnu_time(path: Path) -> tuple[float, float]:
-    text = path.read_text()
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
-    seconds = 0.0
-    for part in wall.split(":"):
-        seconds = seconds * 60 + float(part)
-    peak_kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-    return seconds, peak_kib / 1024
+from gnu_time import gnu_time
 
 
 def main() -> None:
@@ -31,7 +23,8 @@ def main() -> None:
         model = result["models"][0]
         epochs = [json.loads(line) for line in (work / name / "metrics.jsonl").read_text().splitlines() if line.strip()]
         epoch_seconds = statistics.median(e["seconds"] for e in epochs)
-        wall, peak = gnu_time(record)
+        measured = gnu_time(record)
+        wall, peak = measured["wall"], measured["rss"]
         load = [line.split("load average:")[1].strip() for line in (work / f"{name}.load").read_text().splitlines()]
         train_rows = int(re.search(r"(\d+)", name.split("-")[1]).group(1)) - 1000 if name.startswith("rows-") else 59000
         rows.append(dict(name=name, rows=train_rows, spec=model["spec"], parameters=model["parameters"],
