@@ -85,19 +85,8 @@ internal sealed class DistillationOptionSet
             .Where(c => result.GetResult(c.Option) is { Implicit: false } && Refusal(c.Options) is { } r && r == refusal)
             .Select(c => c.Option.Name).ToList();
         if (blamed.Count == 0 && refusal.Contains("cannot both be 0", StringComparison.Ordinal)) blamed = [_hardWeight.Name, _softWeight.Name];
-        throw new DistillException(blamed.Count == 0 ? refusal : $"{refusal.TrimEnd('.')} ({string.Join(", ", blamed)}).");
+        throw OptionRefusal.Naming(refusal, blamed);
     }
 
-    private static string? Refusal(DistillationOptions options)
-    {
-        try
-        {
-            options.Validate();
-            return null;
-        }
-        catch (DistillException e)
-        {
-            return e.Message;
-        }
-    }
+    private static string? Refusal(DistillationOptions options) => OptionRefusal.Of(options.Validate);
 }

@@ -60,19 +60,8 @@ internal sealed class TrainingOptionSet
         // a refusal of a combination (--nesterov with adam) names the flags given.
         var blamed = _flags.Where(f => Refusal(f.Apply(result, _defaults)) == refusal).Select(f => f.Option.Name).ToList();
         if (blamed.Count == 0) blamed = [.. _flags.Where(f => result.GetResult(f.Option) is { Implicit: false }).Select(f => f.Option.Name)];
-        throw new DistillException(blamed.Count == 0 ? refusal : $"{refusal.TrimEnd('.')} ({string.Join(", ", blamed)}).");
+        throw OptionRefusal.Naming(refusal, blamed);
     }
 
-    private static string? Refusal(TrainingOptions options)
-    {
-        try
-        {
-            options.Validate();
-            return null;
-        }
-        catch (DistillException e)
-        {
-            return e.Message;
-        }
-    }
+    private static string? Refusal(TrainingOptions options) => OptionRefusal.Of(options.Validate);
 }
