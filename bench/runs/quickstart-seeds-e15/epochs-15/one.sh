@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # one.sh THREADS SEED EPOCHS [extra...]: quickstart with the confirmation run's teacher of that seed/threads
+# (THREADS: 1 or default). The teachers are /tmp/qsconfirm/threads-T/seed-S, the OUT of the 10-epoch run
+# (../epochs-10/with-10-student-epochs.sh); their weights are not committed, so rerun that first.
+# The CLI is /tmp/qs-bin/Distill.Cli (dotnet publish src/Distill.Cli -c Release -o /tmp/qs-bin).
 t=$1; s=$2; e=$3; shift 3
 tag=$t-$s-e$e${1:+-x}
 out=/tmp/q15/$tag
