@@ -1,14 +1,80 @@
 using System.Runtime.InteropServices;
+using static TorchSharp.torch;
 
 namespace Distill;
 
 /// <summary>Process-wide native settings TorchSharp 0.107 does not expose.</summary>
 internal static class NativeEnvironment
 {
-    private static readonly Lazy<bool> Prepared = new(() => DisableNnpack() & KeepFreedMemory());
+    private static readonly Lazy<bool> Prepared = new(() => DisableNnpack() & KeepFreedMemory() & CheckConvolutions());
 
     /// <summary>Applies every setting once per process (before the first model is built).</summary>
     public static void Prepare() => _ = Prepared.Value;
+
+    /// <summary>
+    /// True when this process found oneDNN's convolutions wrong on this CPU and turned oneDNN off
+    /// (<see cref="CheckConvolutions"/>); libtorch's own convolution kernels run instead.
+    /// </summary>
+    public static bool OneDnnDisabled { get; private set; }
+
+    /// <summary>
+    /// libtorch 2.10's oneDNN 3.7.1 convolutions give wrong results on some CPUs (seen on an AMD
+    /// EPYC, family 26, with AVX-512): whenever a channel count is not a multiple of 16, the
+    /// forward pass (input side) or the input gradient (output side) holds garbage or NaN, in
+    /// float32 as in bfloat16, and differently from run to run; limiting oneDNN to AVX2 does not
+    /// help. On such a CPU every small CNN would train on wrong gradients. A few small convolutions
+    /// of those shapes are checked against float64 (which oneDNN does not run) once per process;
+    /// when they disagree, oneDNN is turned off as torch.backends.mkldnn.enabled = False does, and
+    /// libtorch's own kernels (correct there, and faster for these sizes on that CPU) take over.
+    /// The inputs are fixed patterns, so the check draws nothing from any random generator.
+    /// </summary>
+    private static bool CheckConvolutions()
+    {
+        try
+        {
+            if (ConvolutionsAgreeWithFloat64()) return true;
+            SetUserEnabledMkldnn(GlobalContext(), false);
+            OneDnnDisabled = true;
+            return ConvolutionsAgreeWithFloat64();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Forward pass and both gradients of convolutions with channel counts off the multiples of 16, float32 against float64.</summary>
+    internal static bool ConvolutionsAgreeWithFloat64()
+    {
+        using var scope = NewDisposeScope();
+        using var grad = enable_grad();
+        foreach (var (inputs, outputs) in new[] { (20L, 24L), (4L, 8L), (1L, 4L) })
+        for (var repeat = 0; repeat < 2; repeat++)
+        {
+            var x = Pattern([32, inputs, 8, 8], 0.37 + repeat);
+            var w = Pattern([outputs, inputs, 3, 3], 0.61 + repeat) * 0.3;
+            var g = Pattern([32, outputs, 8, 8], 0.23 + repeat);
+            var (y, dx, dw) = Convolve(x, w, g);
+            var (y64, dx64, dw64) = Convolve(x.to(ScalarType.Float64), w.to(ScalarType.Float64), g.to(ScalarType.Float64));
+            if (!Close(y, y64) || !Close(dx, dx64) || !Close(dw, dw64)) return false;
+        }
+        return true;
+    }
+
+    private static Tensor Pattern(long[] shape, double frequency) =>
+        arange(shape.Aggregate(1L, (a, b) => a * b), ScalarType.Float64).mul(frequency).sin().to(ScalarType.Float32).reshape(shape);
+
+    private static (Tensor Output, Tensor InputGradient, Tensor WeightGradient) Convolve(Tensor x, Tensor w, Tensor g)
+    {
+        x = x.detach().clone().requires_grad_(true);
+        w = w.detach().clone().requires_grad_(true);
+        var y = nn.functional.conv2d(x, w, padding: [1, 1]);
+        y.mul(g).sum().backward();
+        return (y.detach(), x.grad!, w.grad!);
+    }
+
+    private static bool Close(Tensor actual, Tensor reference) =>
+        actual.to(ScalarType.Float64).sub(reference).abs().max().item<double>() <= 1e-4 * (1 + reference.abs().max().item<double>());
 
     /// <summary>
     /// libtorch tries NNPACK for every float convolution with a batch of 16 or more; on CPUs
@@ -89,6 +155,10 @@ internal static class NativeEnvironment
     // at::Context& at::globalContext()
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();
+
+    // void at::Context::setUserEnabledMkldnn(bool)
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     // void at::Context::setUserEnabledNNPACK(bool); the object is the first argument in the Itanium C++ ABI.
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]

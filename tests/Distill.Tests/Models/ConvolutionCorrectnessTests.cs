@@ -1,0 +1,44 @@
+using TorchSharp;
+using Distill.Models;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Models;
+
+/// <summary>
+/// Convolutions must be right on whatever CPU runs them. libtorch 2.10's oneDNN kernels are wrong
+/// on some CPUs for channel counts off the multiples of 16 (NativeEnvironment); once the library
+/// has prepared the process, a model's convolutions agree with float64 there too.
+/// </summary>
+public sealed class ConvolutionCorrectnessTests
+{
+    [Fact]
+    public void Once_prepared_convolutions_of_any_channel_count_agree_with_float64()
+    {
+        NativeEnvironment.Prepare();
+
+        Assert.True(NativeEnvironment.ConvolutionsAgreeWithFloat64(),
+            $"float32 convolutions disagree with float64 (oneDNN {(NativeEnvironment.OneDnnDisabled ? "already off" : "on")})");
+    }
+
+    [Fact]
+    public void A_built_cnn_has_the_gradients_of_its_float64_copy()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(11);
+        using var model = ModelBuilder.Build(ModelSpec.Parse("cnn:c4-relu-c20-relu-mp2-c24-relu-fc16-relu"), [1, 12, 12], 10);
+        using var copy = ModelBuilder.Build(ModelSpec.Parse("cnn:c4-relu-c20-relu-mp2-c24-relu-fc16-relu"), [1, 12, 12], 10);
+        copy.load_state_dict(model.state_dict());
+        copy.to(ScalarType.Float64);
+        var input = randn(32, 1, 12, 12);
+        var labels = randint(0, 10, [32]);
+
+        nn.functional.cross_entropy(model.call(input), labels).backward();
+        nn.functional.cross_entropy(copy.call(input.to(ScalarType.Float64)), labels).backward();
+
+        foreach (var ((name, actual), (_, reference)) in model.named_parameters().Zip(copy.named_parameters()))
+        {
+            var error = (actual.grad!.to(ScalarType.Float64) - reference.grad!).abs().max().item<double>();
+            Assert.True(error <= 1e-4 * (1 + reference.grad!.abs().max().item<double>()), $"the gradient of {name} is off by {error:g3}");
+        }
+    }
+}
