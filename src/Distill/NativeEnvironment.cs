@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
@@ -6,7 +8,51 @@ namespace Distill;
 /// <summary>Process-wide native settings TorchSharp 0.107 does not expose.</summary>
 internal static class NativeEnvironment
 {
-    private static readonly Lazy<bool> Prepared = new(() => DisableNnpack() & KeepFreedMemory() & CheckConvolutions());
+    private static readonly Lazy<bool> Prepared = new(() => DisableNnpack() & KeepFreedMemory() & FixMklThreads() & CheckConvolutions());
+
+    /// <summary>
+    /// Makes MKL's matrix products reproducible from run to run, which a bit-exact resume needs:
+    /// libtorch links MKL with its dynamic thread choice on (MKL_VERBOSE shows "Dyn:1" on every
+    /// SGEMM; PyTorch turns it off only on threads it initialises itself) and with conditional
+    /// numerical reproducibility off, so a product's split among threads and its code path (which
+    /// depends on memory alignment) may differ between two runs of the same seed. MKL reads both
+    /// settings from the environment at its first call, so they are set here, when the Distill
+    /// assembly loads and before TorchSharp loads libtorch; a value the user set is kept.
+    /// MKL_CBWR=AUTO,STRICT keeps the fastest code path for the CPU and only fixes its reductions.
+    /// .NET's Environment.SetEnvironmentVariable does not reach the C library's environment on
+    /// Linux, so libc's setenv is called directly.
+    /// </summary>
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255", Justification = "Must run before libtorch's MKL reads its environment.")]
+    internal static void ReproducibleMathLibrary()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            SetEnvironment("MKL_CBWR", "AUTO,STRICT", 0);
+            SetEnvironment("MKL_DYNAMIC", "FALSE", 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another C library: MKL keeps its defaults.
+        }
+    }
+
+    /// <summary>The same dynamic-threads setting for a process that used libtorch before loading Distill (MKL read its environment then).</summary>
+    private static bool FixMklThreads()
+    {
+        if (Environment.GetEnvironmentVariable("MKL_DYNAMIC") is { } own && !own.Equals("FALSE", StringComparison.OrdinalIgnoreCase)) return true;
+        try
+        {
+            MklSetDynamic(0);
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A libtorch built without MKL.
+            return false;
+        }
+    }
 
     /// <summary>Applies every setting once per process (before the first model is built).</summary>
     public static void Prepare() => _ = Prepared.Value;
@@ -151,6 +197,12 @@ internal static class NativeEnvironment
 
     [DllImport("libc.so.6", EntryPoint = "mallopt")]
     private static extern int MallocOption(int parameter, int value);
+
+    [DllImport("libc.so.6", EntryPoint = "setenv")]
+    private static extern int SetEnvironment(string name, string value, int overwrite);
+
+    [DllImport("libtorch_cpu", EntryPoint = "MKL_Set_Dynamic")]
+    private static extern void MklSetDynamic(int enabled);
 
     // at::Context& at::globalContext()
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]

@@ -42,3 +42,24 @@ public sealed class ConvolutionCorrectnessTests
         }
     }
 }
+
+/// <summary>
+/// MKL (inside libtorch) must run with a fixed thread split and reproducible reductions, or two
+/// runs of the same seed (and a resumed run) drift apart by an ulp now and then.
+/// </summary>
+public sealed class MathLibraryEnvironmentTests
+{
+    [Fact]
+    public void Loading_distill_sets_mkl_to_reproducible_results_in_the_c_library_environment()
+    {
+        NativeEnvironment.Prepare();
+
+        Assert.Equal("AUTO,STRICT", NativeVariable("MKL_CBWR"));
+        Assert.Equal("FALSE", NativeVariable("MKL_DYNAMIC"));
+    }
+
+    private static string? NativeVariable(string name) => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(GetEnvironment(name));
+
+    [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "getenv")]
+    private static extern IntPtr GetEnvironment(string name);
+}
