@@ -21,6 +21,9 @@ public sealed class LiveTeacher : ITeacherSource, IDisposable
 
     public IReadOnlyList<string> Layers => _taps.Layers;
 
+    /// <summary>The frozen teacher this source runs.</summary>
+    public nn.Module<Tensor, Tensor> Module => _teacher;
+
     public bool IsCached => false;
 
     /// <summary>Eval mode (dropout and batch-norm statistics fixed) and no gradients, for good.</summary>

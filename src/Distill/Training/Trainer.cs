@@ -167,6 +167,7 @@ public sealed class Trainer
         long correct = 0, seen = 0;
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
+        using (_options.Precision == Precision.Float32 ? null : NativeEnvironment.OneDnnWhereCorrect([model, .. objective.OtherModels]))
         foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();

@@ -1,4 +1,5 @@
 using Distill.Models;
+using Distill.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Models;
@@ -9,6 +10,7 @@ namespace Distill.Tests.Models;
 /// float64 is the reference because oneDNN does not run it (its float32 kernels are wrong on some
 /// CPUs too, NativeEnvironment).
 /// </summary>
+[Collection(OneDnnSwitching.Name)]
 public sealed class ChannelPaddedConvolutionTests
 {
     // bfloat16 keeps 8 significant bits; sums of a few hundred products stay within ~1 %.
@@ -35,10 +37,15 @@ public sealed class ChannelPaddedConvolutionTests
         var upstream = randn(16, outputs, (14 - 3) / stride + 1, (14 - 3) / stride + 1);
         var expected = Float64Convolution(input, weight, bias, stride, upstream);
 
-        var fast = ChannelPaddedConvolution.Conv2d(input, weight, bias, stride, ScalarType.BFloat16);
+        // With oneDNN on, as training in bfloat16 runs it, also where this process turned it off.
+        NativeEnvironment.Prepare();
+        Tensor fast;
+        using (NativeEnvironment.OneDnnWhereCorrect([]))
+            fast = ChannelPaddedConvolution.Conv2d(input, weight, bias, stride, ScalarType.BFloat16);
         Assert.Equal(ScalarType.BFloat16, fast.dtype);
         Assert.Equal(upstream.shape, fast.shape);
-        (fast.to(ScalarType.Float32) * upstream).sum().backward();
+        using (NativeEnvironment.OneDnnWhereCorrect([]))
+            (fast.to(ScalarType.Float32) * upstream).sum().backward();
 
         AssertClose("output", expected.Output, fast.detach().to(ScalarType.Float32));
         AssertClose("weight gradient", expected.Weight, weight.grad!);
@@ -59,8 +66,13 @@ public sealed class ChannelPaddedConvolutionTests
         var exact = layer.call(input).detach();
 
         layer.ComputeType = ScalarType.BFloat16;
-        var fast = layer.call(input);
-        fast.to(ScalarType.Float32).sum().backward();
+        NativeEnvironment.Prepare();
+        Tensor fast;
+        using (NativeEnvironment.OneDnnWhereCorrect([layer]))
+        {
+            fast = layer.call(input);
+            fast.to(ScalarType.Float32).sum().backward();
+        }
         layer.ComputeType = null;
 
         AssertClose("output", exact, fast.detach().to(ScalarType.Float32));

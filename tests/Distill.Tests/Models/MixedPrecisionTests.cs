@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace Distill.Tests.Models;
 
+[Collection(OneDnnSwitching.Name)]
 public sealed class MixedPrecisionTests : IDisposable
 {
     private readonly TinyData _tiny = new();

@@ -63,3 +63,22 @@ public sealed class MathLibraryEnvironmentTests
     [System.Runtime.InteropServices.DllImport("libc.so.6", EntryPoint = "getenv")]
     private static extern IntPtr GetEnvironment(string name);
 }
+
+/// <summary>Which models may run with oneDNN on where its convolutions are wrong: those whose convolutions never reach it.</summary>
+public sealed class OneDnnChoiceTests
+{
+    [Theory]
+    [InlineData("mlp:64-32", null, true)]
+    [InlineData("mlp:64-32", "bfloat16", true)]
+    [InlineData("cnn:c4-relu-mp2-fc16", null, false)]
+    [InlineData("cnn:c4-relu-mp2-fc16", "bfloat16", true)]
+    [InlineData("resnet:8", "bfloat16", false)]
+    public void Only_models_without_a_convolution_through_onednn_qualify(string spec, string? precision, bool qualifies)
+    {
+        var shape = spec.StartsWith("resnet", StringComparison.Ordinal) ? new long[] { 3, 32, 32 } : [1, 12, 12];
+        using var model = ModelBuilder.Build(ModelSpec.Parse(spec), shape, 10);
+        using var _ = MixedPrecision.Use(model, precision is null ? Distill.Training.Precision.Float32 : Distill.Training.Precision.Bfloat16);
+
+        Assert.Equal(qualifies, NativeEnvironment.RunsNoOneDnnConvolution(model));
+    }
+}
