@@ -2,6 +2,7 @@
 // wall time: matmul roofline (fp32, bf16), then forward, forward+backward, and whole steps with
 // Adam and with SGD for a Distill-built MLP. Usage: Profile [threads] [spec] [batch]
 // `Profile bf16-conv` instead checks libtorch's bfloat16 convolutions against float32;
+// `Profile conv-check` checks float32 and bfloat16 convolutions against float64, oneDNN on and off;
 // `Profile THREADS SPEC BATCH precision` times whole steps in float32 and bfloat16;
 // `Profile memory DATA OUT` traces memory through an MLP study (MemoryTrace.cs);
 // `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher.
@@ -19,6 +20,11 @@ if (args is ["memory", var dataDir, var outDir, ..])
 {
     MemoryTrace.Run(dataDir, outDir, args.Length > 3 ? args[3] : "mlp:1200-1200,dropout=0.3",
         args.Length > 4 ? args[4] : "mlp:800-800", args.Length > 5 ? int.Parse(args[5]) : 2);
+    return;
+}
+if (args is ["conv-check", ..])
+{
+    ConvolutionCheck.Run();
     return;
 }
 if (args is ["bf16-conv", ..])
