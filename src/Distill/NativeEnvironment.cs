@@ -65,28 +65,34 @@ internal static class NativeEnvironment
 
     /// <summary>
     /// Until disposed, oneDNN is on for <paramref name="models"/> where this process turned it off
-    /// and none of them runs a convolution through it: on the CPUs where oneDNN's convolutions are
-    /// wrong, its matrix products are right, and bfloat16 products without oneDNN are about 10x
-    /// slower (2 epochs of mlp:1200-1200 on 20,000 rows: 81 s against 7 s; float32: 8 s). A
-    /// convolution layer computing in a low precision (<see cref="Models.SameConv2d"/> through
-    /// <see cref="Models.ChannelPaddedConvolution"/>, channels padded to multiples of 16) is right
-    /// with oneDNN too; any other convolution, and an imported model whose layers cannot be seen,
-    /// keeps oneDNN off. The flag is process-wide: training runs one model's steps at a time.
+    /// and every convolution of theirs has a shape oneDNN computes right there (measured by
+    /// <c>bench/profile.sh conv-check</c>: output channels a multiple of 16, input channels a
+    /// multiple of 16 or fewer than 16, no groups), or runs in a low precision with its channels
+    /// padded (<see cref="Models.SameConv2d"/> through <see cref="Models.ChannelPaddedConvolution"/>).
+    /// The trainer asks for it in bfloat16 steps only, where it matters most: bfloat16 products
+    /// without oneDNN are ~10x slower (2 epochs of mlp:1200-1200 on 20,000 rows: 81 s against 7 s).
+    /// float32 stays on libtorch's own kernels there (50 steps of a c32-c64 CNN: 3.4 s against 1.4 s
+    /// with oneDNN) because the flag is process-wide: a float32 run beside a switched one, in
+    /// another thread, would get oneDNN's wrong kernels. An imported model, whose layers cannot be
+    /// seen, keeps it off.
     /// </summary>
     public static IDisposable? OneDnnWhereCorrect(IEnumerable<nn.Module> models)
     {
-        if (!OneDnnDisabled || !models.All(RunsNoOneDnnConvolution)) return null;
+        if (!OneDnnDisabled || !models.All(OneDnnComputesRight)) return null;
         SetUserEnabledMkldnn(GlobalContext(), true);
         return new OneDnnOff();
     }
 
-    /// <summary>True when the model has no convolution that would run through oneDNN as it is set now.</summary>
-    internal static bool RunsNoOneDnnConvolution(nn.Module model)
+    /// <summary>True when every convolution of the model would be computed right by oneDNN where its odd-channel kernels are wrong.</summary>
+    internal static bool OneDnnComputesRight(nn.Module model)
     {
         var modules = model.modules().Prepend(model).ToList();
         var padded = modules.OfType<Models.SameConv2d>().Where(c => c.ComputeType is not null).SelectMany(c => c.modules()).ToHashSet();
-        return !modules.Any(m => m is Teachers.ImportedTeacher || (m.GetType().Name.StartsWith("Conv", StringComparison.Ordinal) && !padded.Contains(m)));
+        return !modules.Any(m => m is Teachers.ImportedTeacher || (m is TorchSharp.Modules.Convolution conv && !padded.Contains(m) && !RightShape(conv)));
     }
+
+    private static bool RightShape(TorchSharp.Modules.Convolution conv) =>
+        conv.groups == 1 && !conv.transposed && conv.out_channels % 16 == 0 && (conv.in_channels % 16 == 0 || conv.in_channels < 16);
 
     private sealed class OneDnnOff : IDisposable
     {
