@@ -69,12 +69,12 @@ internal static class NativeEnvironment
     /// <c>bench/profile.sh conv-check</c>: output channels a multiple of 16, input channels a
     /// multiple of 16 or fewer than 16, no groups), or runs in a low precision with its channels
     /// padded (<see cref="Models.SameConv2d"/> through <see cref="Models.ChannelPaddedConvolution"/>).
-    /// The trainer asks for it in bfloat16 steps only, where it matters most: bfloat16 products
-    /// without oneDNN are ~10x slower (2 epochs of mlp:1200-1200 on 20,000 rows: 81 s against 7 s).
-    /// float32 stays on libtorch's own kernels there (50 steps of a c32-c64 CNN: 3.4 s against 1.4 s
-    /// with oneDNN) because the flag is process-wide: a float32 run beside a switched one, in
-    /// another thread, would get oneDNN's wrong kernels. An imported model, whose layers cannot be
-    /// seen, keeps it off.
+    /// It matters: bfloat16 products without oneDNN are ~10x slower (2 epochs of mlp:1200-1200 on
+    /// 20,000 rows: 81 s against 7 s) and a c32-c64 CNN's float32 step 2.4x (50 steps: 3.4 s
+    /// against 1.4 s). The flag is process-wide, so a float32 run beside a switched one in another
+    /// thread would get oneDNN's wrong kernels: float32 switches only where
+    /// <see cref="OneModelAtATime"/> says that cannot happen (<see cref="OneDnnFor"/>). An imported
+    /// model, whose layers cannot be seen, keeps it off.
     /// </summary>
     public static IDisposable? OneDnnWhereCorrect(IEnumerable<nn.Module> models)
     {
@@ -83,6 +83,16 @@ internal static class NativeEnvironment
         return new OneDnnOff();
     }
 
+    /// <summary>
+    /// Set by a program that runs one model at a time (the distill command line): float32 steps and
+    /// evaluations switch oneDNN per model as bfloat16 steps do (<see cref="OneDnnFor"/>). Off in a
+    /// library, where another thread may run a model oneDNN gets wrong while the switch is on.
+    /// </summary>
+    internal static bool OneModelAtATime { get; set; }
+
+    /// <summary><see cref="OneDnnWhereCorrect"/> for a low-precision step, or for any step of a program that runs one model at a time; null otherwise.</summary>
+    internal static IDisposable? OneDnnFor(IEnumerable<nn.Module> models, bool lowPrecision) =>
+        lowPrecision || OneModelAtATime ? OneDnnWhereCorrect(models) : null;
     /// <summary>True when every convolution of the model would be computed right by oneDNN where its odd-channel kernels are wrong.</summary>
     internal static bool OneDnnComputesRight(nn.Module model)
     {

@@ -56,6 +56,7 @@ public static class Evaluator
         try
         {
             using var noGrad = no_grad();
+            using var oneDnn = NativeEnvironment.OneDnnFor([model], lowPrecision: false);
             using var rows = new RowWriter(count);
             long start = 0;
             foreach (var input in batches)

@@ -48,6 +48,7 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
     {
         LiveTeacher.Freeze(teacher);
         using var live = new LiveTeacher(teacher, layers);
+        using var oneDnn = NativeEnvironment.OneDnnFor([teacher], lowPrecision: false);
         using var logits = new RowWriter(count);
         var featureRows = layers.ToDictionary(l => l, _ => new RowWriter(count));
         try

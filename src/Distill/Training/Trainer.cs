@@ -167,9 +167,7 @@ public sealed class Trainer
         long correct = 0, seen = 0;
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
-        // Only bfloat16 steps switch oneDNN back on: the switch is process-wide, and a float32 run
-        // beside this one (another thread of a library user, a parallel test) must keep it off.
-        using (_options.Precision == Precision.Float32 ? null : NativeEnvironment.OneDnnWhereCorrect([model, .. objective.OtherModels]))
+        using (NativeEnvironment.OneDnnFor([model, .. objective.OtherModels], _options.Precision != Precision.Float32))
         foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();
