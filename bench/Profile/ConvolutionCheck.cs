@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Distill;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -24,12 +24,12 @@ internal static class ConvolutionCheck
         }
         foreach (var oneDnn in new[] { true, false })
             Console.WriteLine($"50 steps, cnn c32-c64, batch 128, float32, oneDNN {(oneDnn ? "on" : "off")}: {StepSeconds(oneDnn):F2} s");
-        SetMkldnn(Context(), true);
+        NativeEnvironment.SetOneDnn(true);
     }
 
     private static (double Forward, double InputGradient) Errors(ScalarType type, int inputs, int outputs, bool oneDnn)
     {
-        SetMkldnn(Context(), oneDnn);
+        NativeEnvironment.SetOneDnn(oneDnn);
         manual_seed(inputs * 100 + outputs);
         double forward = 0, inputGradient = 0;
         for (var draw = 0; draw < 3; draw++)
@@ -62,7 +62,7 @@ internal static class ConvolutionCheck
 
     private static double StepSeconds(bool oneDnn)
     {
-        SetMkldnn(Context(), oneDnn);
+        NativeEnvironment.SetOneDnn(oneDnn);
         manual_seed(1);
         using var net = nn.Sequential(nn.Conv2d(1, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding: 1), nn.ReLU(),
             nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 7 * 7, 10));
@@ -83,11 +83,4 @@ internal static class ConvolutionCheck
 
     private static string CpuName() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
-
-    // The same switch as PyTorch's torch.backends.mkldnn.enabled (TorchSharp 0.107 has none).
-    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
-    private static extern IntPtr Context();
-
-    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
-    private static extern void SetMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 }

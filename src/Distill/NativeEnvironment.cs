@@ -74,13 +74,26 @@ internal static class NativeEnvironment
     /// against 1.4 s). The flag is process-wide, so a float32 run beside a switched one in another
     /// thread would get oneDNN's wrong kernels: float32 switches only where
     /// <see cref="OneModelAtATime"/> says that cannot happen (<see cref="OneDnnFor"/>). An imported
-    /// model, whose layers cannot be seen, keeps it off.
+    /// model, whose layers cannot be seen, keeps it off. A scope for a model oneDNN gets wrong turns
+    /// it off even inside a scope that turned it on; each scope restores the state it found.
     /// </summary>
     public static IDisposable? OneDnnWhereCorrect(IEnumerable<nn.Module> models)
     {
-        if (!OneDnnDisabled || !models.All(OneDnnComputesRight)) return null;
-        SetUserEnabledMkldnn(GlobalContext(), true);
-        return new OneDnnOff();
+        if (!OneDnnDisabled) return null;
+        var on = models.All(OneDnnComputesRight);
+        if (on == _oneDnnOn) return null;
+        SetOneDnn(on);
+        return new OneDnnRestore(!on);
+    }
+
+    // libtorch starts with oneDNN on; only SetOneDnn changes it.
+    private static bool _oneDnnOn = true;
+
+    /// <summary>Turns oneDNN on or off for the whole process (torch.backends.mkldnn.enabled).</summary>
+    internal static void SetOneDnn(bool on)
+    {
+        SetUserEnabledMkldnn(GlobalContext(), on);
+        _oneDnnOn = on;
     }
 
     /// <summary>
@@ -93,6 +106,7 @@ internal static class NativeEnvironment
     /// <summary><see cref="OneDnnWhereCorrect"/> for a low-precision step, or for any step of a program that runs one model at a time; null otherwise.</summary>
     internal static IDisposable? OneDnnFor(IEnumerable<nn.Module> models, bool lowPrecision) =>
         lowPrecision || OneModelAtATime ? OneDnnWhereCorrect(models) : null;
+
     /// <summary>True when every convolution of the model would be computed right by oneDNN where its odd-channel kernels are wrong.</summary>
     internal static bool OneDnnComputesRight(nn.Module model)
     {
@@ -102,11 +116,12 @@ internal static class NativeEnvironment
     }
 
     private static bool RightShape(TorchSharp.Modules.Convolution conv) =>
-        conv.groups == 1 && !conv.transposed && conv.out_channels % 16 == 0 && (conv.in_channels % 16 == 0 || conv.in_channels < 16);
+        conv.groups == 1 && !conv.transposed && conv.out_channels % Models.ChannelPaddedConvolution.ChannelBlock == 0
+        && (conv.in_channels % Models.ChannelPaddedConvolution.ChannelBlock == 0 || conv.in_channels < Models.ChannelPaddedConvolution.ChannelBlock);
 
-    private sealed class OneDnnOff : IDisposable
+    private sealed class OneDnnRestore(bool on) : IDisposable
     {
-        public void Dispose() => SetUserEnabledMkldnn(GlobalContext(), false);
+        public void Dispose() => SetOneDnn(on);
     }
 
     /// <summary>
@@ -125,7 +140,7 @@ internal static class NativeEnvironment
         try
         {
             if (ConvolutionsAgreeWithFloat64()) return true;
-            SetUserEnabledMkldnn(GlobalContext(), false);
+            SetOneDnn(false);
             OneDnnDisabled = true;
             return ConvolutionsAgreeWithFloat64();
         }
