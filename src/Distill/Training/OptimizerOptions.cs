@@ -37,8 +37,8 @@ public sealed record OptimizerOptions
     public optim.Optimizer Create(IEnumerable<Parameter> parameters) => Kind switch
     {
         OptimizerKind.Sgd => optim.SGD(parameters, LearningRate, Momentum, dampening: 0, weight_decay: WeightDecay, nesterov: Nesterov),
-        OptimizerKind.Adam => optim.Adam(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
+        OptimizerKind.Adam => new FusedAdam(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: WeightDecay),
+        OptimizerKind.AdamW => new FusedAdamW(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: WeightDecay),
         _ => throw new DistillException($"Unknown optimizer {Kind}."),
     };
 
