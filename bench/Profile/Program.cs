@@ -1,6 +1,6 @@
 // Where the time of an MLP training step goes, in CPU time (robust on a shared machine) and
 // wall time: matmul roofline (fp32, bf16), then forward, forward+backward, and whole steps with
-// Adam and with SGD for a Distill-built MLP. Usage: Profile [threads] [spec] [batch]
+// TorchSharp's Adam, Distill's fused Adam and SGD for a Distill-built MLP. Usage: Profile [threads] [spec] [batch]
 // `Profile bf16-conv` instead checks libtorch's bfloat16 convolutions against float32;
 // `Profile conv-check` checks float32 and bfloat16 convolutions against float64, oneDNN on and off;
 // `Profile THREADS SPEC BATCH precision` times whole steps in float32 and bfloat16;
@@ -140,6 +140,7 @@ Report("forward + backward", stepFlops, Time(steps, () =>
 foreach (var (name, optimizer) in new (string, optim.Optimizer)[]
          {
              ("step with Adam", optim.Adam(model.parameters(), 1e-3, beta1: 0.9, beta2: 0.999)),
+             ("step with Adam, fused kernel", new Distill.Training.FusedAdam(model.parameters(), 1e-3, 0.9, 0.999, 0)),
              ("step with SGD (momentum 0.9)", optim.SGD(model.parameters(), 1e-3, 0.9)),
          })
 {

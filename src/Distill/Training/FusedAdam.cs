@@ -8,7 +8,8 @@ namespace Distill.Training;
 /// Adam whose update runs in libtorch's fused CPU kernel (<c>at::cpu::_fused_adam_</c>, the kernel
 /// behind PyTorch's <c>torch.optim.Adam(fused=True)</c>): one vectorised pass over parameter,
 /// gradient and both moments instead of TorchSharp's eight tensor operations and two temporaries per
-/// parameter (0.85 against 5.9 ms for a 1.28 M-parameter MLP, one thread). Same state, options,
+/// parameter (for the 1.28 M parameters of mlp:800-800, one thread: 0.85 ms against 2.5-3.3 ms, or
+/// 5.9-6.6 ms with weight decay; bench/RESULTS.md). Same state, options,
 /// learning-rate schedules and checkpoints as <see cref="Adam"/>; the result agrees with it to
 /// the last bit or two of float32 (the kernel evaluates the same formula in another order). Falls back
 /// to TorchSharp's step for what the kernel does not take: tensors off the CPU (a GPU run keeps
