@@ -19,32 +19,31 @@ namespace Distill.Training;
 internal sealed class FusedAdam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
     : Adam(parameters, lr, beta1: beta1, beta2: beta2, weight_decay: weightDecay)
 {
-    public override Tensor step(Func<Tensor>? closure = null)
-    {
-        if (closure is not null || !FusedAdamKernel.Available) return base.step(closure);
-        if (_parameter_groups.Select(g => (Options)g.Options).Any(o => o.amsgrad == true || o.maximize == true)) return base.step(closure);
-        return FusedAdamKernel.Step(_parameter_groups, p => (State)_state[p.Handle], s => s.step, (s, v) => s.step = v,
-            s => (s.exp_avg, s.exp_avg_sq), g => Hyperparameters((Options)g.Options), decoupled: false) ? null! : base.step(closure);
-    }
-
-    private static FusedAdamKernel.Hyperparameters Hyperparameters(Options o) =>
-        new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.weight_decay!.Value, o.eps!.Value);
+    public override Tensor step(Func<Tensor>? closure = null) =>
+        closure is null && FusedAdamKernel.Step(_parameter_groups, decoupled: false,
+            p => (((State)_state[p.Handle]).exp_avg, ((State)_state[p.Handle]).exp_avg_sq),
+            p => ++((State)_state[p.Handle]).step,
+            g => (Options)g.Options is var o && o.amsgrad != true && o.maximize != true
+                ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.weight_decay!.Value, o.eps!.Value)
+                : null)
+            ? null!
+            : base.step(closure);
 }
 
 /// <summary>AdamW through libtorch's fused CPU kernel (<c>at::cpu::_fused_adamw_</c>); see <see cref="FusedAdam"/>.</summary>
 internal sealed class FusedAdamW(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
     : AdamW(parameters, lr, beta1: beta1, beta2: beta2, weight_decay: weightDecay)
 {
-    public override Tensor step(Func<Tensor>? closure = null)
-    {
-        if (closure is not null || !FusedAdamKernel.Available) return base.step(closure);
-        if (_parameter_groups.Select(g => (Options)g.Options).Any(o => o.amsgrad == true || o.maximize == true)) return base.step(closure);
-        return FusedAdamKernel.Step(_parameter_groups, p => (State)_state[p.Handle], s => s.step, (s, v) => s.step = v,
-            s => (s.exp_avg, s.exp_avg_sq), g => Hyperparameters((Options)g.Options), decoupled: true) ? null! : base.step(closure);
-    }
-
-    private static FusedAdamKernel.Hyperparameters Hyperparameters(Options o) =>
-        new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.weight_decay!.Value, o.eps!.Value);
+    // FusedAdam's step again, for TorchSharp's AdamW.State and AdamW.Options, which share no type with Adam's.
+    public override Tensor step(Func<Tensor>? closure = null) =>
+        closure is null && FusedAdamKernel.Step(_parameter_groups, decoupled: true,
+            p => (((State)_state[p.Handle]).exp_avg, ((State)_state[p.Handle]).exp_avg_sq),
+            p => ++((State)_state[p.Handle]).step,
+            g => (Options)g.Options is var o && o.amsgrad != true && o.maximize != true
+                ? new(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.weight_decay!.Value, o.eps!.Value)
+                : null)
+            ? null!
+            : base.step(closure);
 }
 
 internal static class FusedAdamKernel
@@ -66,39 +65,41 @@ internal static class FusedAdamKernel
 
     /// <summary>
     /// One step of every group through the kernel, the step counts kept in TorchSharp's states (so
-    /// checkpoints and resumes are unchanged). Returns false, having changed nothing, when a tensor is
-    /// one the kernel does not take; the caller then runs TorchSharp's step.
+    /// checkpoints and resumes are unchanged). Returns false, having changed nothing, when the kernel
+    /// is missing, a group's options are ones it does not take (<paramref name="hyperparameters"/>
+    /// returns null) or a tensor is one it does not take; the caller then runs TorchSharp's step.
     /// </summary>
-    public static bool Step<TState>(IList<ParamGroup> groups, Func<Parameter, TState> state, Func<TState, long> getStep, Action<TState, long> setStep,
-        Func<TState, (Tensor ExpAvg, Tensor ExpAvgSq)> moments, Func<ParamGroup, Hyperparameters> hyperparameters, bool decoupled)
+    /// <param name="moments">A parameter's first and second moment buffers.</param>
+    /// <param name="advance">Adds one to a parameter's step count and returns the new count.</param>
+    public static bool Step(IList<ParamGroup> groups, bool decoupled, Func<Parameter, (Tensor ExpAvg, Tensor ExpAvgSq)> moments,
+        Func<Parameter, long> advance, Func<ParamGroup, Hyperparameters?> hyperparameters)
     {
+        if (!Available) return false;
         using var scope = NewDisposeScope();
-        var work = new List<(ParamGroup Group, List<(Parameter Parameter, Tensor Grad, TState State)> Items)>();
+        var work = new List<(Hyperparameters Settings, List<(Parameter Parameter, Tensor Grad, Tensor ExpAvg, Tensor ExpAvgSq)> Items)>();
         foreach (var group in groups)
         {
-            var items = new List<(Parameter, Tensor, TState)>();
+            if (hyperparameters(group) is not { } settings) return false;
+            var items = new List<(Parameter, Tensor, Tensor, Tensor)>();
             foreach (var parameter in group.Parameters)
             {
                 if (parameter.grad is not { } grad) continue;
-                var (expAvg, expAvgSq) = moments(state(parameter));
+                var (expAvg, expAvgSq) = moments(parameter);
                 if (parameter.device_type != TorchSharp.DeviceType.CPU || grad.dtype != parameter.dtype || grad.is_sparse
                     || !parameter.is_contiguous() || !grad.is_contiguous() || expAvg.dtype != parameter.dtype || expAvgSq.dtype != parameter.dtype)
                     return false;
-                items.Add((parameter, grad, state(parameter)));
+                items.Add((parameter, grad, expAvg, expAvgSq));
             }
-            work.Add((group, items));
+            if (items.Count > 0) work.Add((settings, items));
         }
         using var noGrad = no_grad();
-        foreach (var (group, items) in work)
+        foreach (var (h, items) in work)
         {
-            if (items.Count == 0) continue;
-            var h = hyperparameters(group);
-            foreach (var (_, _, s) in items) setStep(s, getStep(s) + 1);
             // The kernel reads each parameter's step from a float32 scalar tensor, as PyTorch keeps it.
-            var steps = items.Select(i => tensor((float)getStep(i.State))).ToArray();
+            var steps = items.Select(i => tensor((float)advance(i.Parameter))).ToArray();
             Call(decoupled ? Entry.Value.AdamW : Entry.Value.Adam,
                 items.Select(i => (Tensor)i.Parameter).ToArray(), items.Select(i => i.Grad).ToArray(),
-                items.Select(i => moments(i.State).ExpAvg).ToArray(), items.Select(i => moments(i.State).ExpAvgSq).ToArray(), steps,
+                items.Select(i => i.ExpAvg).ToArray(), items.Select(i => i.ExpAvgSq).ToArray(), steps,
                 h.LearningRate, h.Beta1, h.Beta2, h.WeightDecay, h.Eps);
         }
         return true;
