@@ -36,7 +36,9 @@ var threads = args.Length > 0 ? int.Parse(args[0]) : 1;
 var spec = args.Length > 1 ? args[1] : "mlp:800-800";
 var batch = args.Length > 2 ? int.Parse(args[2]) : 128;
 set_num_threads(threads);
-Console.WriteLine($"threads {get_num_threads()}, spec {spec}, batch {batch}");
+// As every Distill run does before its first model (MKL's kernel check among other settings).
+Distill.NativeEnvironment.Prepare();
+Console.WriteLine($"threads {get_num_threads()}, spec {spec}, batch {batch}; {Distill.MklCpuDispatch.State}");
 
 (double Cpu, double Wall) Time(int repeats, Action action)
 {
@@ -58,6 +60,8 @@ foreach (var type in spec.StartsWith("cnn", StringComparison.Ordinal) ? [] : new
 {
     using var a = randn(2048, 2048).to_type(type);
     using var b = randn(2048, 2048).to_type(type);
+    // bfloat16 products as the trainer runs them: with oneDNN on (Prepare may have turned it off for convolutions).
+    using var oneDnn = type == ScalarType.BFloat16 ? Distill.NativeEnvironment.OneDnnWhereCorrect([]) : null;
     Report($"matmul 2048 {type}", 2.0 * 2048 * 2048 * 2048, Time(10, () => { using var c = a.matmul(b); }));
 }
 

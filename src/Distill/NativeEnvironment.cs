@@ -8,7 +8,7 @@ namespace Distill;
 /// <summary>Process-wide native settings TorchSharp 0.107 does not expose.</summary>
 internal static class NativeEnvironment
 {
-    private static readonly Lazy<bool> Prepared = new(() => DisableNnpack() & KeepFreedMemory() & FixMklThreads() & CheckConvolutions());
+    private static readonly Lazy<bool> Prepared = new(() => CheckMklProducts() & DisableNnpack() & KeepFreedMemory() & FixMklThreads() & CheckConvolutions());
 
     /// <summary>
     /// Makes MKL's matrix products reproducible from run to run, which a bit-exact resume needs:
@@ -20,7 +20,8 @@ internal static class NativeEnvironment
     /// assembly loads and before TorchSharp loads libtorch; a value the user set is kept.
     /// MKL_CBWR=AUTO,STRICT keeps the fastest code path for the CPU and only fixes its reductions.
     /// .NET's Environment.SetEnvironmentVariable does not reach the C library's environment on
-    /// Linux, so libc's setenv is called directly.
+    /// Linux, so libc's setenv is called directly. MKL's kernel choice on CPUs not made by Intel is
+    /// settled here too, for the same reason (<see cref="MklCpuDispatch"/>).
     /// </summary>
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255", Justification = "Must run before libtorch's MKL reads its environment.")]
@@ -36,6 +37,13 @@ internal static class NativeEnvironment
         {
             // Another C library: MKL keeps its defaults.
         }
+        MklCpuDispatch.ChooseByFeatures();
+    }
+
+    private static bool CheckMklProducts()
+    {
+        MklCpuDispatch.CheckProducts();
+        return MklCpuDispatch.ByFeatures;
     }
 
     /// <summary>The same dynamic-threads setting for a process that used libtorch before loading Distill (MKL read its environment then).</summary>
