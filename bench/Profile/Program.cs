@@ -4,6 +4,7 @@
 // `Profile bf16-conv` instead checks libtorch's bfloat16 convolutions against float32;
 // `Profile conv-check` checks float32 and bfloat16 convolutions against float64, oneDNN on and off;
 // `Profile THREADS SPEC BATCH precision` times whole steps in float32 and bfloat16;
+// `Profile THREADS SPEC BATCH layers` times each layer's forward and backward in float32 and bfloat16;
 // `Profile memory DATA OUT` traces memory through an MLP study (MemoryTrace.cs);
 // `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher.
 using System.Diagnostics;
@@ -112,6 +113,40 @@ if (args is [_, _, _, "precision"])
                 nn.functional.cross_entropy(net.call(inputs), labels).backward();
                 adam.step();
             }));
+    return;
+}
+if (args is [_, _, _, "layers"])
+{
+    // Each layer of a Distill-built model alone, forward then backward (a fixed output gradient),
+    // in float32 and in mixed bfloat16, with oneDNN switched as the trainer switches it.
+    var net = (TorchSharp.Modules.Sequential)ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
+    foreach (var precision in new[] { Distill.Training.Precision.Float32, Distill.Training.Precision.Bfloat16 })
+    {
+        using var oneDnn = Distill.NativeEnvironment.OneDnnWhereCorrect([net]);
+        using var mixed = MixedPrecision.Use(net, precision);
+        using var scope = NewDisposeScope();
+        var input = randn(batch, 1, 28, 28);
+        double forwardTotal = 0, backwardTotal = 0;
+        foreach (var (name, layer) in net.named_children())
+        {
+            var module = (nn.Module<Tensor, Tensor>)layer;
+            var x0 = input.detach().requires_grad_(name != "conv1");
+            var y0 = module.call(x0);
+            var g0 = randn_like(y0.to(ScalarType.Float32)).to(y0.dtype);
+            var forward = Time(20, () => { using var s = NewDisposeScope(); module.call(x0); });
+            var backward = Time(20, () =>
+            {
+                using var s = NewDisposeScope();
+                var y = module.call(x0);
+                y.backward([g0]);
+            });
+            forwardTotal += forward.Wall;
+            backwardTotal += backward.Wall - forward.Wall;
+            Console.WriteLine($"{precision,-9} {name,-12} {string.Join('x', y0.shape),-16} {y0.dtype,-9} forward {1000 * forward.Wall,7:F3} ms  backward {1000 * (backward.Wall - forward.Wall),7:F3} ms");
+            input = y0.detach();
+        }
+        Console.WriteLine($"{precision,-9} all layers: forward {1000 * forwardTotal:F2} ms, backward {1000 * backwardTotal:F2} ms");
+    }
     return;
 }
 if (spec.StartsWith("cnn", StringComparison.Ordinal))

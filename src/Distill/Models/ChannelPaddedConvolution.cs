@@ -22,8 +22,8 @@ public static class ChannelPaddedConvolution
     /// <summary>The channel block of oneDNN's kernels: counts that are multiples of it are computed right.</summary>
     public const long ChannelBlock = 16;
 
-    /// <summary>conv2d(input, weight, bias) without padding of the image, computed in <paramref name="type"/>; returns that type.</summary>
-    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long stride, ScalarType type)
+    /// <summary>conv2d(input, weight, bias) with <paramref name="padding"/> zeros around the image, computed in <paramref name="type"/>; returns that type.</summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long stride, ScalarType type, long padding = 0)
     {
         using var scope = NewDisposeScope();
         var outputs = weight.shape[0];
@@ -43,7 +43,7 @@ public static class ChannelPaddedConvolution
             w = functional.pad(w, [0, 0, 0, 0, 0, 0, 0, extraOutputs]);
             b = b is null ? null : functional.pad(b, [0, extraOutputs]);
         }
-        var output = functional.conv2d(x, w, b, strides: [stride, stride]);
+        var output = functional.conv2d(x, w, b, strides: [stride, stride], padding: [padding, padding]);
         if (extraOutputs > 0) output = output.narrow(1, 0, outputs);
         return output.MoveToOuterDisposeScope();
     }

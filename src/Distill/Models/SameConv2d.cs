@@ -35,7 +35,10 @@ public sealed class SameConv2d : Module<Tensor, Tensor>, IMixedPrecisionLayer
 
     public override Tensor forward(Tensor input)
     {
-        if (_symmetric && ComputeType is null) return conv.call(input);
+        if (_symmetric)
+            return ComputeType is { } symmetricType
+                ? ChannelPaddedConvolution.Conv2d(input, conv.weight!, conv.bias, _stride, symmetricType, _kernel / 2)
+                : conv.call(input);
         var (top, bottom) = SamePadding.For(input.shape[2], _kernel, _stride);
         var (left, right) = SamePadding.For(input.shape[3], _kernel, _stride);
         var unpadded = top == 0 && bottom == 0 && left == 0 && right == 0;
