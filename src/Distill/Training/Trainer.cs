@@ -14,7 +14,7 @@ namespace Distill.Training;
 /// </summary>
 public sealed class Trainer
 {
-    // Steps between releases of freed native memory (NativeEnvironment.ReleaseFreedMemory).
+    // Steps between checks for a release of freed native memory (NativeEnvironment.ReleaseFreedMemoryIfGrown).
     private const int TrimInterval = 32;
 
     /// <summary>The most per-step loss values an epoch keeps (<see cref="EpochRecord.StepLosses"/>); longer epochs average runs of steps.</summary>
@@ -210,7 +210,7 @@ public sealed class Trainer
             }
             _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, step, sampler.BatchesPerEpoch,
                 lossSum / seen, (double)correct / seen));
-            if (step % TrimInterval == 0) NativeEnvironment.ReleaseFreedMemory();
+            if (step % TrimInterval == 0) NativeEnvironment.ReleaseFreedMemoryIfGrown();
         }
 
         if (pointSteps > 0) stepLosses.Add(pointSum / pointSteps);
