@@ -122,8 +122,8 @@ internal static class MklCpuDispatch
         using var scope = NewDisposeScope();
         foreach (var (m, k, n) in new[] { (128L, 300L, 64L), (37L, 53L, 29L), (1L, 300L, 10L), (96L, 64L, 257L) })
         {
-            var a = Pattern([m, k], 0.37);
-            var b = Pattern([k, n], 0.61);
+            var a = NativeEnvironment.Pattern([m, k], 0.37);
+            var b = NativeEnvironment.Pattern([k, n], 0.61);
             var reference = a.to(ScalarType.Float64).unsqueeze(2).mul(b.to(ScalarType.Float64).unsqueeze(0)).sum(1);
             var tolerance = 1e-5 * (1 + reference.abs().max().item<double>()) * Math.Sqrt(k);
             var bt = b.t().contiguous();
@@ -133,7 +133,4 @@ internal static class MklCpuDispatch
         }
         return true;
     }
-
-    private static Tensor Pattern(long[] shape, double frequency) =>
-        arange(shape[0] * shape[1], ScalarType.Float64).mul(frequency).sin().to(ScalarType.Float32).reshape(shape);
 }

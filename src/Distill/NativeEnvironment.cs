@@ -176,7 +176,8 @@ internal static class NativeEnvironment
         return true;
     }
 
-    private static Tensor Pattern(long[] shape, double frequency) =>
+    /// <summary>A fixed float32 test pattern (a sine of the element index), so checks draw nothing from any random generator.</summary>
+    internal static Tensor Pattern(long[] shape, double frequency) =>
         arange(shape.Aggregate(1L, (a, b) => a * b), ScalarType.Float64).mul(frequency).sin().to(ScalarType.Float32).reshape(shape);
 
     private static (Tensor Output, Tensor InputGradient, Tensor WeightGradient) Convolve(Tensor x, Tensor w, Tensor g)

@@ -9,13 +9,14 @@ namespace Distill.Models;
 ///
 /// libtorch 2.10's CPU max-pooling is slow forward on contiguous (NCHW) images and slow backward
 /// on channels-last (NHWC) ones: for 128x32x28x28 float32, 2x2 windows, one thread, forward 18-22 ms
-/// NCHW against 1.2-1.6 ms NHWC, while the NCHW backward takes 1-3 ms (bench/RESULTS.md, "Max
-/// pooling"); it was half of a small CNN's training step. So the windows' maxima are found on a
-/// channels-last copy without autograd, and the output is gathered from the input at those
-/// positions: the same values, and the same gradient (a gathered element's gradient goes back to
-/// the one position that won its window, as max_pool2d's backward sends it), in the time of the
-/// fast forward plus a gather and its scatter. The position chosen on ties is the first in the
-/// window in both kernels, which <c>SameMaxPool2dTests</c> checks against max_pool2d.
+/// NCHW against 1.2-1.6 ms NHWC, while the NCHW backward takes 1-3 ms (bench/RESULTS.md, "Issue 15,
+/// third pass", item 2); it was half of a small CNN's training step. So the maxima are always found
+/// on a channels-last copy. Without autograd that is all. With it, windows that do not overlap are
+/// one autograd node whose backward is max_unpool2d (<see cref="DisjointWindowsMaxPool"/>), and
+/// overlapping windows gather the output from the input at the winning positions (backward: a
+/// scatter-add). Either way the values and the gradient are max_pool2d's: each output gradient goes
+/// back to the one position that won its window, the first in the window on ties in both kernels,
+/// which <c>SameMaxPool2dTests</c> checks against max_pool2d.
 /// </summary>
 public sealed class SameMaxPool2d : Module<Tensor, Tensor>
 {
@@ -38,17 +39,16 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
         var (left, right) = SamePadding.For(input.shape[3], _size, _stride);
         var unpadded = top == 0 && bottom == 0 && left == 0 && right == 0;
         using var padded = unpadded ? input.alias() : functional.pad(input, [left, right, top, bottom], PaddingModes.Constant, double.NegativeInfinity);
+        if (!padded.requires_grad)
+            using (var channelsLast = ChannelsLast(padded))
+            using (var pooled = functional.max_pool2d(channelsLast, [_size, _size], [_stride, _stride]))
+                return pooled.contiguous();
         if (_size == _stride && padded.shape[2] % _size == 0 && padded.shape[3] % _size == 0)
             return DisjointWindowsMaxPool.apply(padded, _size);
         Tensor positions;
         using (no_grad())
-        using (var channelsLast = padded.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2))
+        using (var channelsLast = ChannelsLast(padded))
         {
-            if (!padded.requires_grad)
-            {
-                using var pooled = functional.max_pool2d(channelsLast, [_size, _size], [_stride, _stride]);
-                return pooled.contiguous();
-            }
             var (values, indices) = functional.max_pool2d_with_indices(channelsLast, [_size, _size], [_stride, _stride]);
             values.Dispose();
             using (indices) positions = indices.contiguous();
@@ -59,6 +59,9 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
         using (var gathered = planes.gather(2, flatPositions))
             return gathered.view(positions.shape);
     }
+
+    /// <summary>A copy of an NCHW tensor stored channels-last (NHWC strides, same shape), the layout libtorch pools fast forward.</summary>
+    private static Tensor ChannelsLast(Tensor images) => images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>
     /// Max-pooling over windows that do not overlap (size = stride), as one autograd node: forward
@@ -76,7 +79,7 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
         {
             var input = (Tensor)vars[0];
             var size = (int)vars[1];
-            using var channelsLast = input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+            using var channelsLast = ChannelsLast(input);
             var (values, indices) = functional.max_pool2d_with_indices(channelsLast, [size, size], [size, size]);
             using (values)
             using (indices)
