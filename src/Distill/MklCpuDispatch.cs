@@ -18,13 +18,16 @@ namespace Distill;
 ///
 /// It has to happen before libtorch's first matrix product: MKL decides once, and changing the
 /// answer afterwards (measured: resetting its decision too) leaves it slower than either choice.
-/// So <see cref="ChooseByFeatures"/> runs when the Distill assembly loads, next to the other MKL
-/// settings (<see cref="NativeEnvironment"/>). It acts only where each step can be checked: Linux
+/// So <see cref="Prepare"/> is the first thing <see cref="NativeEnvironment.Prepare"/> does,
+/// before the first model is built; a process that multiplied matrices with TorchSharp before
+/// that keeps MKL's own choice (<see cref="State"/> says so). It is not done when the Distill
+/// assembly loads, which would load libtorch for commands that never use it (`distill --help`
+/// took 0.7-1.0 s that way instead of 0.2 s). It acts only where each step can be checked: Linux
 /// on x86-64, a CPU that is not Intel's and has AVX2, MKL not yet initialised, and the two
 /// functions' first instructions exactly those of the MKL build in libtorch 2.10 (any other build
-/// is left alone). <see cref="CheckProducts"/> then tests float32 products of several shapes and
-/// transpositions against float64 before the first model is built; should they disagree, the
-/// run stops with a sentence naming DISTILL_MKL_CPU_DISPATCH=vendor, which keeps MKL's own choice.
+/// is left alone). Float32 products of several shapes and transpositions are then checked against
+/// float64; should they disagree, the run stops with a sentence naming
+/// DISTILL_MKL_CPU_DISPATCH=vendor, which keeps MKL's own choice.
 /// Nothing in TorchSharp or MKL's public API does this (mkl_cbwr_set and MKL_ENABLE_INSTRUCTIONS
 /// only restrict a choice; MKL_DEBUG_CPU_TYPE was removed in MKL 2020).
 /// </summary>
@@ -44,49 +47,45 @@ internal static class MklCpuDispatch
     // cmp dword [rip + disp32], 0; js ...
     private static readonly byte?[] DetectPrologue = [0x83, 0x3D, null, null, null, null, 0x00, 0x78];
 
-    private static IntPtr _detect;
-
-    /// <summary>Tells MKL the CPU may use the kernels its features allow, where that applies (see the class); reads no tensor.</summary>
-    public static void ChooseByFeatures()
+    /// <summary>Tells MKL the CPU may use the kernels its features allow, where that applies (see the class), and checks its products; once per process.</summary>
+    public static void Prepare()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
-            Leave("not Linux on x86-64");
-        else if (string.Equals(Environment.GetEnvironmentVariable(Switch), "vendor", StringComparison.OrdinalIgnoreCase))
-            Leave($"{Switch}=vendor");
-        else if (!X86Base.IsSupported || Vendor() == "GenuineIntel")
-            Leave("an Intel CPU, for which MKL already chooses by features");
-        else if (!Avx2.IsSupported)
-            Leave("a CPU without AVX2");
-        else if (!NativeLibrary.TryLoad("libtorch_cpu", typeof(MklCpuDispatch).Assembly, null, out var library)
-                 || !NativeLibrary.TryGetExport(library, "mkl_serv_intel_cpu_true", out var isIntel)
-                 || !NativeLibrary.TryGetExport(library, "mkl_serv_cpu_detect", out var detect))
-            Leave("a libtorch without MKL's dispatch functions");
-        else if (RipTarget(isIntel, CachedAnswerPrologue) is not { } answer || RipTarget(detect, DetectPrologue) is not { } decision)
-            Leave("an MKL build whose dispatch code this version does not know");
-        else if (Marshal.ReadInt32(decision) >= 0)
-            Leave("MKL had already run a product when Distill loaded");
-        else
-        {
-            Marshal.WriteInt32(answer, 1);
-            _detect = detect;
-            ByFeatures = true;
-            State = "MKL chooses kernels by CPU features (not yet checked)";
-        }
-    }
-
-    /// <summary>
-    /// Once per process, before the first model: where MKL was told to choose by features, its
-    /// float32 products must agree with float64, or the run stops with one sentence.
-    /// </summary>
-    public static void CheckProducts()
-    {
-        if (!ByFeatures) return;
+        if (ChooseByFeatures() is not { } detect) return;
         if (!ProductsAgreeWithFloat64())
             throw new DistillException($"float32 matrix products disagree with float64 with MKL's kernels for this CPU's features; set {Switch}=vendor to keep MKL's own choice.");
-        State = $"MKL chooses kernels by CPU features (code path {Detect(_detect)}, products checked)";
+        State = $"MKL chooses kernels by CPU features (code path {Detect(detect)}, products checked)";
     }
 
-    private static void Leave(string why) => State = $"MKL's own choice: {why}";
+    /// <summary>Sets MKL's cached is-Intel answer where that applies; returns MKL's detection function then, null (with <see cref="State"/> saying why) otherwise.</summary>
+    private static IntPtr? ChooseByFeatures()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            return Leave("not Linux on x86-64");
+        if (string.Equals(Environment.GetEnvironmentVariable(Switch), "vendor", StringComparison.OrdinalIgnoreCase))
+            return Leave($"{Switch}=vendor");
+        if (!X86Base.IsSupported || Vendor() == "GenuineIntel")
+            return Leave("an Intel CPU, for which MKL already chooses by features");
+        if (!Avx2.IsSupported)
+            return Leave("a CPU without AVX2");
+        if (!NativeLibrary.TryLoad("libtorch_cpu", typeof(MklCpuDispatch).Assembly, null, out var library)
+            || !NativeLibrary.TryGetExport(library, "mkl_serv_intel_cpu_true", out var isIntel)
+            || !NativeLibrary.TryGetExport(library, "mkl_serv_cpu_detect", out var detect))
+            return Leave("a libtorch without MKL's dispatch functions");
+        if (RipTarget(isIntel, CachedAnswerPrologue) is not { } answer || RipTarget(detect, DetectPrologue) is not { } decision)
+            return Leave("an MKL build whose dispatch code this version does not know");
+        if (Marshal.ReadInt32(decision) >= 0)
+            return Leave("MKL had already run a product before Distill prepared the process");
+        Marshal.WriteInt32(answer, 1);
+        ByFeatures = true;
+        State = "MKL chooses kernels by CPU features (products not yet checked)";
+        return detect;
+    }
+
+    private static IntPtr? Leave(string why)
+    {
+        State = $"MKL's own choice: {why}";
+        return null;
+    }
 
     private static string Vendor()
     {

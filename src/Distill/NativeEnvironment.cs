@@ -8,7 +8,7 @@ namespace Distill;
 /// <summary>Process-wide native settings TorchSharp 0.107 does not expose.</summary>
 internal static class NativeEnvironment
 {
-    private static readonly Lazy<bool> Prepared = new(() => CheckMklProducts() & DisableNnpack() & KeepFreedMemory() & FixMklThreads() & CheckConvolutions());
+    private static readonly Lazy<bool> Prepared = new(() => PrepareMkl() & DisableNnpack() & KeepFreedMemory() & FixMklThreads() & CheckConvolutions());
 
     /// <summary>
     /// Makes MKL's matrix products reproducible from run to run, which a bit-exact resume needs:
@@ -20,8 +20,7 @@ internal static class NativeEnvironment
     /// assembly loads and before TorchSharp loads libtorch; a value the user set is kept.
     /// MKL_CBWR=AUTO,STRICT keeps the fastest code path for the CPU and only fixes its reductions.
     /// .NET's Environment.SetEnvironmentVariable does not reach the C library's environment on
-    /// Linux, so libc's setenv is called directly. MKL's kernel choice on CPUs not made by Intel is
-    /// settled here too, for the same reason (<see cref="MklCpuDispatch"/>).
+    /// Linux, so libc's setenv is called directly.
     /// </summary>
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255", Justification = "Must run before libtorch's MKL reads its environment.")]
@@ -37,12 +36,12 @@ internal static class NativeEnvironment
         {
             // Another C library: MKL keeps its defaults.
         }
-        MklCpuDispatch.ChooseByFeatures();
     }
 
-    private static bool CheckMklProducts()
+    /// <summary>MKL's kernel choice on CPUs not made by Intel, first: it must come before libtorch's first product (<see cref="MklCpuDispatch"/>).</summary>
+    private static bool PrepareMkl()
     {
-        MklCpuDispatch.CheckProducts();
+        MklCpuDispatch.Prepare();
         return MklCpuDispatch.ByFeatures;
     }
 
@@ -261,7 +260,7 @@ internal static class NativeEnvironment
 
     /// <summary>
     /// <see cref="ReleaseFreedMemory"/> during training, only when the process's resident memory
-    /// reached a new high (by more than <see cref="GrowthBeforeTrim"/>) since the last call that
+    /// reached a new high (by more than <see cref="HighWaterMark.Slack"/>) since the last call that
     /// trimmed: the fragmentation described there shows as memory that keeps growing, while a model
     /// whose steps reuse the same freed blocks stays at one size, and trimming it then only makes
     /// the next steps fault their pages in again. Peak memory can therefore pass its earlier high
@@ -273,17 +272,29 @@ internal static class NativeEnvironment
     /// <returns>Whether it trimmed.</returns>
     public static bool ReleaseFreedMemoryIfGrown()
     {
-        var resident = Environment.WorkingSet;
-        if (resident <= _largestResident + GrowthBeforeTrim) return false;
-        _largestResident = resident;
+        if (!ResidentMemory.ReachedNewHigh(Environment.WorkingSet)) return false;
         ReleaseFreedMemory();
         return true;
     }
 
-    /// <summary>A new high by less than this is the allocator's ordinary slack, not growth worth a trim.</summary>
-    internal const long GrowthBeforeTrim = 8L << 20;
+    private static readonly HighWaterMark ResidentMemory = new();
 
-    private static long _largestResident;
+    /// <summary>The highest value seen so far, and whether a new one passes it by more than the allocator's ordinary slack.</summary>
+    internal sealed class HighWaterMark
+    {
+        /// <summary>A new high by less than this (8 MiB) is the allocator's ordinary slack, not growth worth a trim.</summary>
+        public const long Slack = 8L << 20;
+
+        private long _highest;
+
+        /// <summary>True, and the mark moved up, when <paramref name="value"/> exceeds the mark by more than <see cref="Slack"/>.</summary>
+        public bool ReachedNewHigh(long value)
+        {
+            if (value <= _highest + Slack) return false;
+            _highest = value;
+            return true;
+        }
+    }
 
     [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);

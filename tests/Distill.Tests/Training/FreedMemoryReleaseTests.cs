@@ -1,40 +1,30 @@
-using Distill.Tests.Support;
-using static TorchSharp.torch;
-
 namespace Distill.Tests.Training;
 
 /// <summary>
 /// During training, freed native memory is handed back only when the process's resident memory
-/// reached a new high: steps that reuse the same blocks are not made to fault their pages in again,
-/// while growth is still trimmed.
+/// reached a new high (NativeEnvironment.ReleaseFreedMemoryIfGrown): steps that reuse the same
+/// blocks are not made to fault their pages in again, while growth is still trimmed. The rule is
+/// checked on given sizes: the process's own resident memory moves with whatever ran before.
 /// </summary>
-[Collection(ProcessMemory.Name)]
 public sealed class FreedMemoryReleaseTests
 {
+    private const long MiB = 1L << 20;
+
     [Fact]
     public void Trims_only_when_resident_memory_reaches_a_new_high()
     {
-        NativeEnvironment.Prepare();
-        NativeEnvironment.ReleaseFreedMemoryIfGrown(); // sets the high-water mark wherever the suite stands
+        var mark = new NativeEnvironment.HighWaterMark();
 
-        // The same 4 MiB block allocated, written and freed again and again: memory does not grow.
-        for (var i = 0; i < 5; i++)
-        {
-            using (var block = ones(1 << 20)) _ = block.sum().item<float>();
-            Assert.False(NativeEnvironment.ReleaseFreedMemoryIfGrown(), $"trimmed on repeat {i} although memory did not grow");
-        }
+        Assert.True(mark.ReachedNewHigh(500 * MiB), "the first size seen is a new high");
+        // Steps that reuse the same blocks: the same size, or a little more, again and again.
+        foreach (var resident in new[] { 500 * MiB, 480 * MiB, 500 * MiB + NativeEnvironment.HighWaterMark.Slack, 505 * MiB })
+            Assert.False(mark.ReachedNewHigh(resident), $"trimmed at {resident / MiB} MiB although memory did not grow past its high");
 
-        // 96 MiB more held and written: a new high, so the freed memory is handed back.
-        var held = Enumerable.Range(0, 6).Select(_ => ones(4 << 20)).ToList();
-        try
-        {
-            Assert.True(Environment.WorkingSet > 0);
-            Assert.True(NativeEnvironment.ReleaseFreedMemoryIfGrown(), "did not trim although resident memory grew by 96 MiB");
-            Assert.False(NativeEnvironment.ReleaseFreedMemoryIfGrown(), "trimmed twice at the same high");
-        }
-        finally
-        {
-            foreach (var tensor in held) tensor.Dispose();
-        }
+        // Growth: 96 MiB more is a new high, once; falling back after the trim and growing to that high again is not.
+        Assert.True(mark.ReachedNewHigh(596 * MiB), "did not trim although resident memory grew by 96 MiB");
+        Assert.False(mark.ReachedNewHigh(596 * MiB), "trimmed twice at the same high");
+        Assert.False(mark.ReachedNewHigh(520 * MiB));
+        Assert.False(mark.ReachedNewHigh(600 * MiB), "trimmed on regrowth to the earlier high");
+        Assert.True(mark.ReachedNewHigh(640 * MiB));
     }
 }
