@@ -40,8 +40,11 @@ internal static class ProgressView
                 ProgressTask? phase = null;
                 void Phase(string text)
                 {
-                    phase ??= context.AddTask("", maxValue: 1).IsIndeterminate();
-                    phase.Description = Markup.Escape(Fit(text, DescriptionWidth(width)));
+                    // Spectre.Console refuses a task without a name: the first phase names it.
+                    var description = Markup.Escape(Fit(text, DescriptionWidth(width)));
+                    if (description.Length == 0) description = "working";
+                    phase ??= context.AddTask(description, maxValue: 1).IsIndeterminate();
+                    phase.Description = description;
                 }
                 var observer = new StudyObserver(
                     new InlineProgress<string>(message =>
