@@ -79,9 +79,10 @@ public sealed class ModelRunner
             var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
             var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value, bestIsLast, result.History, result.BestEpoch, seconds)
                 with { MethodParameters = methodParameters };
+            // outcome.json marks the model finished, so every artefact of the model is written before it:
+            // a run killed between the two resumes into a model with all its files.
+            WriteGallery(model, checkpoints);
             AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
-            if (Reports.TestGallery.Applies(_data.Test.SampleShape))
-                Reports.TestGallery.Write(model, _data.Test, _data.Info.Normalization, _data.Info.ClassNames, Path.Combine(checkpoints, Reports.TestGallery.FileName));
             return (model, outcome);
         }
         catch
@@ -108,10 +109,19 @@ public sealed class ModelRunner
             model.Dispose();
             throw new DistillException($"The saved {role.ToString().ToLowerInvariant()} in '{checkpoints}' does not fit {_data.Info.Name}.");
         }
+        // Runs written before the gallery came before outcome.json may have lost it to a kill: draw it again.
+        if (!File.Exists(Path.Combine(checkpoints, TestGallery.FileName))) WriteGallery(model, checkpoints);
         foreach (var record in outcome.History) _metrics.Append(record);
         // A copied or moved run folder names its own weights, not those of the folder it came from.
         var predictions = Path.Combine(checkpoints, TestPredictions.FileName);
         return (model, outcome with { WeightsPath = Path.Combine(checkpoints, "best.bin"), PredictionsPath = File.Exists(predictions) ? predictions : null });
+    }
+
+    /// <summary>The test gallery of a model trained here (images only), from the weights it ends with.</summary>
+    private void WriteGallery(nn.Module<Tensor, Tensor> model, string checkpoints)
+    {
+        if (TestGallery.Applies(_data.Test.SampleShape))
+            TestGallery.Write(model, _data.Test, _data.Info.Normalization, _data.Info.ClassNames, Path.Combine(checkpoints, TestGallery.FileName));
     }
 
     /// <summary>
