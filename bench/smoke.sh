@@ -8,3 +8,4 @@ SMOKE=1 "$here/peers.sh"
 for study in tutorial keras hinton; do SMOKE=1 SKIP_BUILD=1 "$here/$study.sh"; done
 SMOKE=1 "$here/profile.sh"
 SMOKE=1 "$here/scaling.sh"
+SKIP_BUILD=1 "$here/reports.sh"
