@@ -41,6 +41,10 @@ public sealed record StudyOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public int? Workers { get; init; }
 
+    /// <summary>Largest image (width x height) an image folder may hold; null: 100 megapixels.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public long? MaxImagePixels { get; init; }
+
     /// <summary>The data part of these options.</summary>
     public DataSelection ToDataSelection() => new()
     {
@@ -52,6 +56,7 @@ public sealed record StudyOptions
         LabelColumn = LabelColumn,
         Stream = Stream,
         Workers = Workers,
+        MaxImagePixels = MaxImagePixels,
     };
 
     /// <summary>Training rows held out for model selection and early stopping.</summary>
