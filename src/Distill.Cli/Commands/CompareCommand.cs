@@ -58,6 +58,7 @@ internal static class CompareCommand
                 LabelColumn = run.Data(parse).LabelColumn,
                 Stream = run.Data(parse).Stream,
                 Workers = run.Data(parse).Workers,
+                MaxImagePixels = run.Data(parse).MaxImagePixels,
                 ValidationCount = run.ValidationCount(parse),
                 TeacherSpec = parse.GetValue(teacherSpec)!,
                 TeacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacherPath)),

@@ -12,7 +12,11 @@ internal sealed class DataOptionSet
         Description = "An IDX folder, a CIFAR binary folder, an image folder (one subfolder per class) or a CSV file; the format is detected. Default: the data set from the cache ($DISTILL_DATA), fetched when missing.",
     };
     private readonly Option<string?> _format = new("--format") { Description = "Force the data format instead of detecting it." };
-    private readonly Option<int?> _imageSize = new("--image-size") { Description = "Resize images to this side (bilinear); default: the first training image's size." };
+    private readonly Option<int?> _imageSize = new("--image-size") { Description = "Resize images to this side (bilinear); default: the most common size among the folder's training images, shrunk to at most 1024 pixels a side." };
+    private readonly Option<long?> _maxImagePixels = new("--max-image-pixels")
+    {
+        Description = "Refuse an image folder holding an image larger than this many pixels (width x height), checked from each file's header before decoding (default: 100000000, 100 megapixels).",
+    };
     private readonly Option<int?> _channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB); default: the data's own." };
     private readonly Option<string?> _labelColumn = new("--label-column") { Description = "The class column of a CSV file (default: label)." };
     private readonly Option<bool?> _stream = new("--stream")
@@ -37,8 +41,8 @@ internal sealed class DataOptionSet
         _format.HelpName = string.Join('|', Enum.GetValues<DataFormat>().Select(DataFormats.Name));
         _channels.HelpName = "1|3";
         _channels.AcceptOnlyFromAmong("1", "3");
-        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _stream, _workers }.Where(o => withPath || o != _data)];
-        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _stream, _workers })
+        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _stream, _workers, _maxImagePixels }.Where(o => withPath || o != _data)];
+        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _stream, _workers, _maxImagePixels })
             if (withPath || option != _data) command.Add(option);
     }
 
@@ -63,5 +67,6 @@ internal sealed class DataOptionSet
         LabelColumn = result.GetValue(_labelColumn),
         Stream = result.GetResult(_stream) is { } given ? given.Tokens.Count == 0 || result.GetValue(_stream) == true : null,
         Workers = result.GetValue(_workers),
+        MaxImagePixels = result.GetValue(_maxImagePixels),
     };
 }

@@ -40,7 +40,7 @@ internal static class DistillCommand
             var studyOptions = new StudyOptions
             {
                 Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
-                Channels = selection.Channels, LabelColumn = selection.LabelColumn, ValidationCount = run.ValidationCount(parse),
+                Channels = selection.Channels, LabelColumn = selection.LabelColumn, MaxImagePixels = selection.MaxImagePixels, ValidationCount = run.ValidationCount(parse),
                 TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!,
                 StudentTraining = options, Distillation = method, Tune = tune,
             };
@@ -54,8 +54,8 @@ internal static class DistillCommand
                     StudyRole.Loaded(ModelRole.Teacher, "teacher", teacherPath),
                     StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method) with { Tune = tune },
                 ]);
-                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
-                StudyReport.Write(study, folder, run.ValidationCount(parse));
+                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
+                StudyReport.Write(study, folder);
                 return study;
             }));
             ResultView.Show(context, result, run.Json(parse));

@@ -51,7 +51,7 @@ internal static class ReportCommand
         var config = Path.Combine(folder, "config.json");
         var node = File.Exists(config) ? JsonNode.Parse(File.ReadAllText(config)) : null;
         var seed = (int?)node?["studentTraining"]?["seed"] ?? 1;
-        var validation = (int?)node?["validationCount"] ?? 0;
+        var validation = (int?)node?["validationCount"];
         return ExperimentResult.FromStudy(study, seed, validation);
     }
 }

@@ -27,7 +27,7 @@ internal static class RunCommand
             var experiment = ExperimentFile.Load(parse.GetValue(file)!, parse.GetValue(sets) ?? []);
             var path = parse.GetValue(output) ?? experiment.Settings.Output ?? RunFolder.DefaultPath(experiment.Settings.Name);
             var study = experiment.Study;
-            Studies.RunPreflight.Check(study.ToDataSelection(), study.ValidationCount, study.TeacherPath);
+            Studies.RunPreflight.Check(study.ToDataSelection(), study.ValidationCount, study.TeacherPath, "validationCount");
             using var folder = RunFolder.Claim(path, parse.GetValue(force));
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new ExperimentRunner(experiment, observer).Run(folder)));
             ExperimentView.Show(context, result, parse.GetValue(json));

@@ -8,7 +8,10 @@ namespace Distill.Cli.Commands;
 internal sealed class RunOptionSet
 {
     private readonly DataOptionSet _data;
-    private readonly Option<int> _validation = new("--validation") { Description = "Training rows held out for model selection and early stopping.", DefaultValueFactory = _ => 5000 };
+    private readonly Option<int?> _validation = new("--validation")
+    {
+        Description = $"Training rows held out for model selection and early stopping when the data has no validation part of its own (IDX, CIFAR; image folders and CSV files bring theirs); default: {Studies.ValidationSplit.DefaultText}.",
+    };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed for initialisation, shuffling, dropout and the validation split.", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _out = new("--out", "-o") { Description = "Run folder to create; default: runs/<command>-<time>." };
     private readonly Option<bool> _force = new("--force") { Description = "Replace the run folder if it already exists." };
@@ -18,6 +21,11 @@ internal sealed class RunOptionSet
     public RunOptionSet(Command command)
     {
         _data = new DataOptionSet(command, "mnist");
+        _validation.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } count and <= 0)
+                result.AddError($"The validation split must hold at least 1 row, not {count} (--validation).");
+        });
         foreach (var option in new Option[] { _validation, _seed, _out, _force, _json, _resume }) command.Add(option);
     }
 
@@ -44,7 +52,7 @@ internal sealed class RunOptionSet
     /// <summary>The data the flags select.</summary>
     public Data.DataSelection Data(ParseResult result) => _data.Read(result);
 
-    public int ValidationCount(ParseResult result) => result.GetValue(_validation);
+    public int? ValidationCount(ParseResult result) => result.GetValue(_validation);
 
     public int Seed(ParseResult result) => result.GetValue(_seed);
 

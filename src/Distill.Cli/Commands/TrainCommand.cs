@@ -35,8 +35,8 @@ internal static class TrainCommand
                 using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
                 var outcomes = runner.Run([StudyRole.Trained(modelRole, modelRole.ToString().ToLowerInvariant(), parse.GetValue(spec)!, options)]);
-                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
-                StudyReport.Write(study, folder, run.ValidationCount(parse));
+                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
+                StudyReport.Write(study, folder);
                 return study;
             }));
             ResultView.Show(context, result, run.Json(parse));

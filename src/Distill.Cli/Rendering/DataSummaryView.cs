@@ -40,7 +40,7 @@ internal static class DataSummaryView
         }
         console.Write(table);
         if (!summary.ValidationFromSource)
-            console.WriteLine("The validation split is carved from training at run time (--validation rows).");
+            console.WriteLine($"The validation split is carved from training at run time (--validation rows; default: {Studies.ValidationSplit.DefaultText}).");
     }
 
     private static string Stats(ChannelNormalization n) => n.Mean.Length > 4

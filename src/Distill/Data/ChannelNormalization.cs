@@ -39,7 +39,7 @@ public sealed record ChannelNormalization(double[] Mean, double[] Std)
         var sums = new double[channels];
         var squares = new double[channels];
         long perChannel = 0;
-        foreach (var (rows, inputs) in data.Batches(256))
+        foreach (var (rows, inputs) in data.Batches(ImageMemory.RowsPerBatch(256, ImageMemory.RowBytes(data.SampleShape))))
         {
             using var scope = NewDisposeScope();
             rows.Dispose();

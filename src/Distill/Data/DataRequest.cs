@@ -12,7 +12,7 @@ public sealed record DataRequest
     /// <summary>For IDX folders: a known name (mnist, fashion-mnist) supplies class names and pixel statistics; any other name is a generic IDX set.</summary>
     public string Dataset { get; init; } = "mnist";
 
-    /// <summary>Images are resized (bilinear) to this side; null keeps the size of the first training image.</summary>
+    /// <summary>Images are resized (bilinear) to this side; null uses the folder's usual size (<see cref="Sources.ImageSizing"/>).</summary>
     public int? ImageSize { get; init; }
 
     /// <summary>1 (grayscale) or 3 (RGB); null keeps the data's own (RGB if any image has colour).</summary>
@@ -39,6 +39,16 @@ public sealed record DataRequest
     /// </summary>
     public bool? Stream { get; init; }
 
+    /// <summary>
+    /// Largest image (width x height) an image folder may hold, checked from each file's header before
+    /// anything is decoded: a 100-megapixel photo decodes to 1.2 GB of float32 RGB per worker, far above
+    /// what any camera's photo folder reaches, while a hostile 20000x20000 PNG of 389 KB would need 2.9 GB.
+    /// </summary>
+    public long MaxImagePixels { get; init; } = DefaultMaxImagePixels;
+
+    /// <summary>The default of <see cref="MaxImagePixels"/>: 100 megapixels.</summary>
+    public const long DefaultMaxImagePixels = 100_000_000;
+
     /// <summary>Threads that decode a streamed image folder; default: one per core.</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
 
@@ -56,6 +66,8 @@ public sealed record DataRequest
             throw new DistillException($"The image size must be between 1 and 1024 pixels, not {size}.");
         if (Channels is { } channels && channels is not (1 or 3))
             throw new DistillException($"The channel count must be 1 (grayscale) or 3 (RGB), not {channels}.");
+        if (MaxImagePixels < 1)
+            throw new DistillException($"The image pixel limit (--max-image-pixels) must be 1 or more, not {MaxImagePixels}.");
         if (Workers < 1) throw new DistillException($"The number of decoding workers must be 1 or more, not {Workers}.");
         if (string.IsNullOrWhiteSpace(LabelColumn)) throw new DistillException("The label column name is empty.");
         Ratios.Validate();

@@ -16,7 +16,7 @@ public sealed record DataSelection
     /// <summary>idx, cifar, images or csv; null detects it from the contents.</summary>
     public string? Format { get; init; }
 
-    /// <summary>Side images are resized to (bilinear); null keeps the first training image's size.</summary>
+    /// <summary>Side images are resized to (bilinear); null uses the folder's usual size.</summary>
     public int? ImageSize { get; init; }
 
     /// <summary>1 (grayscale) or 3 (RGB); null keeps the data's own.</summary>
@@ -30,6 +30,9 @@ public sealed record DataSelection
 
     /// <summary>Threads that decode a streamed image folder; null: one per core.</summary>
     public int? Workers { get; init; }
+
+    /// <summary>Largest image (width x height) a folder may hold; null: <see cref="DataRequest.DefaultMaxImagePixels"/>.</summary>
+    public long? MaxImagePixels { get; init; }
 
     public void Validate()
     {
@@ -50,6 +53,7 @@ public sealed record DataSelection
         Normalization = normalization,
         Stream = Stream,
         Workers = Workers ?? Environment.ProcessorCount,
+        MaxImagePixels = MaxImagePixels ?? DataRequest.DefaultMaxImagePixels,
     };
 
     /// <summary>The folder or file to read: <see cref="Path"/>, or the cache folder of <see cref="Dataset"/>, fetched if missing.</summary>

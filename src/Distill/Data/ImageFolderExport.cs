@@ -32,7 +32,7 @@ public static class ImageFolderExport
             using (var rows = arange(count, ScalarType.Int64))
             using (var subset = part.Subset(rows))
             {
-                foreach (var (batchRows, inputs) in subset.Batches(Chunk))
+                foreach (var (batchRows, inputs) in subset.Batches(ImageMemory.RowsPerBatch(Chunk, ImageMemory.RowBytes(subset.SampleShape))))
                 {
                     using (batchRows)
                     using (inputs)

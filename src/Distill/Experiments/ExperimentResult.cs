@@ -31,14 +31,17 @@ public sealed record ExperimentResult(
     /// <summary>The data's class names in label order; null in older results.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
-    /// <summary>A study run by compare/quickstart, seen as an experiment of one seed and no sweep.</summary>
-    public static ExperimentResult FromStudy(StudyResult study, int seed, int validationCount)
+    /// <summary>
+    /// A study run by compare/quickstart, seen as an experiment of one seed and no sweep; its validation
+    /// count is the one the study records, else <paramref name="validationCount"/> (older results).
+    /// </summary>
+    public static ExperimentResult FromStudy(StudyResult study, int seed, int? validationCount = null)
     {
         var teacher = study.Find(ModelRole.Teacher) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no teacher.");
         var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
         var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
         var others = study.Models.Where(m => m != distilled && m.Role is ModelRole.Assistant or ModelRole.Distilled).ToList();
-        return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, validationCount, [seed], [], teacher,
+        return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, (int)(study.ValidationCount ?? validationCount ?? 0), [seed], [], teacher,
             [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory) { Others = others }], RepeatCommand.Read(study.RunDirectory) ?? "distill compare (its flags are in config.json)", study.Finished)
         {
             ClassNames = study.ClassNames,

@@ -43,7 +43,7 @@ public sealed class ExperimentRunner
             }).ToList();
             var teacher = roles.FindIndex(r => r.Folder == TeacherPlan.TeacherFolder);
             result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
-                data.Test.Count, study.ValidationCount, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[teacher], runs,
+                data.Test.Count, (int)data.Validation.Count, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[teacher], runs,
                 _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacherRoles).Where((_, i) => i != teacher).ToList() };
         }
         // As in DistillationStudy: the report reads the run folder, so it is drawn once the data and models are freed.

@@ -15,12 +15,12 @@ public static class StudyReport
     public const string ResultsFile = "results.json";
     public const string SummaryFile = "summary.md";
 
-    public static void Write(StudyResult result, RunFolder folder, int validationCount, int seed = 1)
+    public static void Write(StudyResult result, RunFolder folder, int seed = 1)
     {
         AtomicFile.WriteAllText(folder.File(ResultsFile), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         if (result.Find(ModelRole.Teacher) is not null && result.ErrorsSavedByDistillation is not null)
         {
-            ExperimentReport.Write(Experiments.ExperimentResult.FromStudy(result, seed, validationCount), folder.Path);
+            ExperimentReport.Write(Experiments.ExperimentResult.FromStudy(result, seed), folder.Path);
             return;
         }
         var trained = result.Models.Where(m => m.History.Count > 0).Select(m => (m.Label, m.History)).ToList();
@@ -35,17 +35,17 @@ public static class StudyReport
             if (CurvePlotter.HasUnweightedTerms(distilled.History))
                 CurvePlotter.LossTerms(distilled.Label, distilled.History, folder.File("kd-loss-terms-unweighted.png"), unweighted: true);
         }
-        AtomicFile.WriteAllText(folder.File(SummaryFile), Markdown(result, validationCount));
+        AtomicFile.WriteAllText(folder.File(SummaryFile), Markdown(result));
     }
 
     /// <summary>Summary of a run without the full teacher / scratch / distilled comparison (train, distill).</summary>
-    public static string Markdown(StudyResult result, int validationCount)
+    public static string Markdown(StudyResult result)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# Distill run on {result.Dataset}");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples. Validation split: {validationCount:N0} training rows (model selection only).");
+            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples. Validation split: {result.ValidationCount ?? 0:N0} training rows (model selection only).");
         text.AppendLine();
         text.AppendLine(MarkdownTable(result));
         text.AppendLine("Test numbers are for the epoch with the best validation accuracy; \"Last-epoch errors\" are the final epoch's.");

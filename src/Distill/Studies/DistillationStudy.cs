@@ -37,12 +37,12 @@ public sealed class DistillationStudy
         using (var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume))
         {
             var outcomes = runner.Run(Roles(_options));
-            result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames };
+            result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
         }
         // The report reads the run folder, not the tensors: drawing it after the data and the models
         // are freed keeps its buffers from adding to the training's peak memory.
         NativeEnvironment.ReleaseFreedMemory();
-        StudyReport.Write(result, folder, _options.ValidationCount, _options.StudentTraining.Seed);
+        StudyReport.Write(result, folder, _options.StudentTraining.Seed);
         return result;
     }
 

@@ -13,10 +13,11 @@ namespace Distill.Studies;
 /// </summary>
 public static class RunPreflight
 {
-    public static void Check(string dataset, string? dataDirectory, int validationCount, string? teacherPath = null) =>
+    public static void Check(string dataset, string? dataDirectory, int? validationCount, string? teacherPath = null) =>
         Check(new DataSelection { Dataset = dataset, Path = dataDirectory }, validationCount, teacherPath);
 
-    public static void Check(DataSelection selection, int validationCount, string? teacherPath = null)
+    /// <param name="validationOption">How the user set the validation split (a flag, an experiment file's key), which a refusal names.</param>
+    public static void Check(DataSelection selection, int? validationCount, string? teacherPath = null, string validationOption = "--validation")
     {
         selection.Validate();
         var known = DatasetInfo.All.FirstOrDefault(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase));
@@ -26,8 +27,7 @@ public static class RunPreflight
             if (!Directory.Exists(path) && !File.Exists(path))
                 throw new DistillException($"Data path '{path}' does not exist; pass another --data, or leave it out to fetch {selection.Dataset}.");
             format = selection.Format is { } forced ? DataFormats.Parse(forced) : DataSources.Detect(path);
-            if (TrainingRows(path, format) is { } rows && (validationCount <= 0 || validationCount >= rows))
-                throw new DistillException($"The validation split must hold between 1 and {rows - 1} of the {rows} training rows, not {validationCount}.");
+            if (TrainingRows(path, format) is { } rows) ValidationSplit.Rows(validationCount, rows, validationOption);
         }
         if (teacherPath is null) return;
         // An imported teacher declares its shapes in its own format; loading it checks them.

@@ -23,15 +23,16 @@ public sealed class StudyData : IDisposable
     public LabeledDataset Test { get; }
 
     /// <summary>Loads a known data set from <paramref name="directory"/>, or from the cache (fetching it) when null.</summary>
-    public static StudyData Load(string dataset, string? directory, int validationCount, int seed, IProgress<string>? messages = null) =>
+    public static StudyData Load(string dataset, string? directory, int? validationCount, int seed, IProgress<string>? messages = null) =>
         Load(new DataSelection { Dataset = dataset, Path = directory }, validationCount, seed, messages);
 
     /// <summary>
     /// Loads the selected data. A source with its own validation part (an image folder's val/, a
-    /// ratio split) keeps it; otherwise <paramref name="validationCount"/> training rows are carved
-    /// out with the seed, so model selection never touches the test set.
+    /// ratio split) keeps it; otherwise <paramref name="validationCount"/> training rows (null: the
+    /// <see cref="ValidationSplit"/> default) are carved out with the seed, so model selection never
+    /// touches the test set.
     /// </summary>
-    public static StudyData Load(DataSelection selection, int validationCount, int seed, IProgress<string>? messages = null)
+    public static StudyData Load(DataSelection selection, int? validationCount, int seed, IProgress<string>? messages = null)
     {
         var path = selection.Resolve(messages);
         messages?.Report($"Loading {(selection.Path is null ? selection.Dataset : path)}");
@@ -42,7 +43,7 @@ public sealed class StudyData : IDisposable
         if (loaded.Validation is { } validation) return new StudyData(loaded.Info, loaded.Train, validation, loaded.Test);
         try
         {
-            var (train, carved) = loaded.Train.SplitValidation(validationCount, seed);
+            var (train, carved) = loaded.Train.SplitValidation(ValidationSplit.Rows(validationCount, loaded.Train.Count), seed);
             return new StudyData(loaded.Info, train, carved, loaded.Test);
         }
         catch

@@ -41,6 +41,10 @@ public sealed record StudyOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public int? Workers { get; init; }
 
+    /// <summary>Largest image (width x height) an image folder may hold; null: 100 megapixels.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public long? MaxImagePixels { get; init; }
+
     /// <summary>The data part of these options.</summary>
     public DataSelection ToDataSelection() => new()
     {
@@ -52,10 +56,14 @@ public sealed record StudyOptions
         LabelColumn = LabelColumn,
         Stream = Stream,
         Workers = Workers,
+        MaxImagePixels = MaxImagePixels,
     };
 
-    /// <summary>Training rows held out for model selection and early stopping.</summary>
-    public int ValidationCount { get; init; } = 5000;
+    /// <summary>
+    /// Training rows held out for model selection and early stopping when the data has no validation
+    /// part of its own; null: 10 % of the training rows, at most 5,000 (<see cref="ValidationSplit"/>).
+    /// </summary>
+    public int? ValidationCount { get; init; }
 
     /// <summary>Teacher architecture, when the teacher is trained here (default: a small CNN, ~99% on MNIST in 3 epochs).</summary>
     public string TeacherSpec { get; init; } = "cnn:c32-relu-mp2-c64-relu-mp2-fc128-relu-drop0.3";
@@ -121,7 +129,7 @@ public sealed record StudyOptions
         if (Dataset is null || TeacherSpec is null || StudentSpec is null || TeacherTraining is null || StudentTraining is null || Distillation is null)
             throw new DistillException("The study options lack a data set, a model spec, training options or distillation options.");
         ToDataSelection().Validate();
-        if (ValidationCount <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
+        if (ValidationCount is <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
         if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);
         else if (!File.Exists(TeacherPath)) throw Export.ModelLocator.Missing("teacher", TeacherPath);
         ModelSpec.Parse(StudentSpec);

@@ -7,8 +7,9 @@ namespace Distill.Data.Sources;
 
 /// <summary>
 /// A CSV table with a header row: the label column (by name) gives the class, every other column
-/// must be numeric. Classes are the distinct labels, in numeric order when all are integers, else
-/// in ordinal order. The rows are split by seeded, stratified ratios.
+/// must be numeric, and no two columns share a name. Classes are the distinct labels, in numeric order
+/// when all are integers, else in ordinal order; two labels that are one number written two ways
+/// ('1' and '01') are refused. The rows are split by seeded, stratified ratios.
 /// </summary>
 public sealed class CsvSource : IDataSource
 {
@@ -27,6 +28,7 @@ public sealed class CsvSource : IDataSource
             throw new DataFormatException($"CSV file '{path}' is larger than Distill will read ({new FileInfo(path).Length:N0} bytes).");
         var (columns, labels, rows) = ReadTable(path, request.LabelColumn);
         var classes = Classes(labels);
+        CheckSpellings(path, request.LabelColumn, classes);
         if (classes.Count < 2)
             throw new DataFormatException(
                 $"CSV file '{path}' has {classes.Count} distinct value{(classes.Count == 1 ? "" : "s")} in column '{request.LabelColumn}'; a classifier needs at least 2 classes.");
@@ -63,6 +65,11 @@ public sealed class CsvSource : IDataSource
             csv.ReadHeader();
             var header = csv.Headers.ToArray();
             if (header.Length == 0) throw new DataFormatException($"CSV file '{path}' is empty; it needs a header row naming its columns, then data rows.");
+            // A repeated name makes "the column 'x'" mean two things: the label lookup and a model's
+            // recorded inputs would each pick one silently.
+            if (header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                throw new DataFormatException(
+                    $"CSV file '{path}' names the column '{repeated.Key}' twice in its header (columns {string.Join(" and ", header.Select((h, i) => (h, i)).Where(p => p.h == repeated.Key).Select(p => p.i + 1).Take(2))}); give each column its own name.");
             var labelAt = Array.FindIndex(header, h => string.Equals(h, labelColumn, StringComparison.Ordinal));
             if (labelAt < 0) labelAt = Array.FindIndex(header, h => string.Equals(h, labelColumn, StringComparison.OrdinalIgnoreCase));
             if (labelAt < 0)
@@ -111,6 +118,24 @@ public sealed class CsvSource : IDataSource
         return distinct.All(l => long.TryParse(l, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             ? distinct.OrderBy(l => long.Parse(l, CultureInfo.InvariantCulture)).ToList()
             : distinct.Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Refuses two labels that are the same number written differently ('1' and '01', '2' and '2.0'):
+    /// they would become two classes, splitting one class's rows in two. Refusing, rather than merging
+    /// them, leaves the choice of which spelling is right with the user, and a file cleaned once.
+    /// </summary>
+    private static void CheckSpellings(string path, string labelColumn, IEnumerable<string> classes)
+    {
+        var numbers = new Dictionary<double, string>();
+        foreach (var label in classes)
+        {
+            if (!double.TryParse(label, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)) continue;
+            if (numbers.TryGetValue(value, out var first))
+                throw new DataFormatException(
+                    $"CSV file '{path}' has the labels '{first}' and '{label}' in column '{labelColumn}', the same number written two ways, which would make two classes; write each class one way.");
+            numbers[value] = label;
+        }
     }
 
     private static string Clip(string cell) => cell.Length <= 40 ? cell : cell[..40] + "...";

@@ -7,8 +7,8 @@ namespace Distill.Data.Sources;
 /// A folder of images, one subfolder per class (its name is the class name): either train/, test/
 /// and optionally val/ side by side, or the class folders directly, split by seeded ratios (a
 /// missing val/ or test/ is carved from train/ the same way). PNG, JPEG and BMP, grayscale or
-/// colour, any sizes: every image is resized (bilinear) to the size asked for, by default the
-/// first training image's.
+/// colour, any sizes up to a pixel limit read from the headers: every image is resized (bilinear)
+/// to the size asked for, by default the training images' most common size (<see cref="ImageSizing"/>).
 /// </summary>
 public sealed class ImageFolderSource : IDataSource
 {
@@ -38,9 +38,11 @@ public sealed class ImageFolderSource : IDataSource
         var test = trainRoot is null ? null : Child(root, "test") is { } t ? List(t, classes!) : null;
         if (validation is null || test is null) (train, validation, test) = Carve(train, validation, test, request);
 
-        var probes = train.Concat(validation!).Concat(test!).Select(f => ImageFile.Probe(f.Path)).ToList();
+        var paths = train.Concat(validation!).Concat(test!).Select(f => f.Path).ToList();
+        var probes = paths.Select(ImageFile.Probe).ToList();
+        ImageSizing.CheckPixels(paths, probes, request.MaxImagePixels);
         var channels = request.Channels ?? (probes.Any(p => p.Colour) ? 3 : 1);
-        var (height, width) = request.ImageSize is { } side ? (side, side) : (probes[0].Height, probes[0].Width);
+        var (height, width) = request.ImageSize is { } side ? (side, side) : ImageSizing.DefaultSize(probes.Take(train.Count));
         var bytes = (double)probes.Count * channels * height * width * sizeof(float);
         var stream = request.Stream ?? bytes > request.StreamThresholdBytes();
 
