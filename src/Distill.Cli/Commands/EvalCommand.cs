@@ -17,7 +17,7 @@ internal static class EvalCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
-        var model = new Argument<string>("model") { Description = "A run folder (its distilled student, else its only model), a weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data." };
+        var model = new Argument<string>("model") { Description = "A run folder (its distilled student, else its only model), a weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data (which must answer its first batch within $DISTILL_TEACHER_TIMEOUT seconds, default 60)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
         command.Add(model);
         var data = new DataOptionSet(command, defaultDataset: null);

@@ -57,8 +57,9 @@ public static class ModelLocator
         try
         {
             files = [.. Directory.EnumerateFiles(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2, IgnoreInaccessible = true })
-                .Where(f => ModelExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && !f.EndsWith("training-state.bin", StringComparison.Ordinal))
+                .Where(f => ModelExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
                 .Take(200)
+                .Where(ModelFileSignature.IsModel)
                 .OrderBy(f => Path.GetFileName(f) == "best.bin" ? 0 : 1).ThenBy(f => f, StringComparer.Ordinal)
                 .Take(5)];
         }

@@ -34,9 +34,15 @@ public abstract class ImportedTeacher : nn.Module<Tensor, Tensor>
     public static ImportedTeacher Load(string path, string dataset, int classCount, IReadOnlyList<long> sampleShape)
     {
         if (!File.Exists(path)) throw Export.ModelLocator.Missing("teacher", path);
-        ImportedTeacher teacher = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase)
-            ? OnnxTeacher.Load(path)
-            : TorchScriptTeacher.Load(path);
+        var onnx = Path.GetExtension(path).Equals(".onnx", StringComparison.OrdinalIgnoreCase);
+        if (!onnx)
+        {
+            // Both checks before libtorch sees the file in this process: a state_dict is named as
+            // such, and a script that aborts or hangs does so in a child.
+            TorchArchive.RefuseWithoutCode(path);
+            TorchScriptProbe.Check(path, sampleShape, TeacherTimeLimit.Current);
+        }
+        ImportedTeacher teacher = onnx ? OnnxTeacher.Load(path) : TorchScriptTeacher.Load(path);
         try
         {
             teacher.CheckFits(dataset, classCount, sampleShape);
@@ -65,14 +71,23 @@ public abstract class ImportedTeacher : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var probe = zeros([2, .. sampleShape]);
-        var logits = forward(probe);
+        using var probe = ProbeBatch(sampleShape);
+        var logits = Probe(probe);
         if (logits.dim() != 2 || logits.shape[0] != 2)
             throw new DistillException(
                 $"The teacher '{FilePath}' returns outputs of shape {Shape(logits.shape)} for a batch of 2, not logits of shape [batch, classes].");
         if (logits.shape[1] != classCount)
             throw new DistillException($"The teacher '{FilePath}' predicts {logits.shape[1]} classes but {dataset} has {classCount}.");
     }
+
+    /// <summary>The batch a loaded teacher must answer first: two inputs of zeros.</summary>
+    internal static Tensor ProbeBatch(IReadOnlyList<long> sampleShape) => zeros([2, .. sampleShape]);
+
+    /// <summary>
+    /// The forward pass of the probe batch; a format whose runtime can be stopped from another thread
+    /// bounds it by <see cref="TeacherTimeLimit"/>.
+    /// </summary>
+    protected virtual Tensor Probe(Tensor input) => forward(input);
 
     /// <summary>The sentence for a forward pass that failed inside the runtime.</summary>
     protected DistillException Failed(Tensor input, Exception e) =>

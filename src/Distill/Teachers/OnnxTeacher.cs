@@ -116,14 +116,40 @@ public sealed class OnnxTeacher : ImportedTeacher
         base.CheckFits(dataset, classCount, sampleShape);
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Run(input, _runOptions);
+
+    /// <summary>
+    /// The probe batch, stopped at <see cref="TeacherTimeLimit"/>: ONNX Runtime checks a run's
+    /// Terminate flag between nodes, also inside a Loop's body, so a timer on another thread can end a
+    /// graph that would run for ever (a Loop whose trip count is 2^62).
+    /// </summary>
+    protected override Tensor Probe(Tensor input)
+    {
+        if (TeacherTimeLimit.Current is not { } limit) return forward(input);
+        using var options = new RunOptions();
+        using var timer = new CancellationTokenSource(limit);
+        // Disposing the registration waits for a callback already running, so it never sets the flag on freed options.
+        using (timer.Token.Register(() => options.Terminate = true))
+        {
+            try
+            {
+                return Run(input, options);
+            }
+            catch (DistillException) when (timer.IsCancellationRequested)
+            {
+                throw TeacherTimeLimit.Exceeded(FilePath, limit);
+            }
+        }
+    }
+
+    private Tensor Run(Tensor input, RunOptions options)
     {
         using var values = input.detach().to(ScalarType.Float32).cpu().contiguous();
         var data = values.data<float>().ToArray();
         try
         {
             using var value = OrtValue.CreateTensorValueFromMemory(data, input.shape);
-            using var outputs = _session.Run(_runOptions, [_inputName], [value], [_outputName]);
+            using var outputs = _session.Run(options, [_inputName], [value], [_outputName]);
             var output = outputs[0];
             if (output.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
                 throw new DistillException($"The teacher '{FilePath}' returns a {output.OnnxType}, not a tensor of logits.");

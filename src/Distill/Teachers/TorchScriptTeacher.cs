@@ -28,6 +28,7 @@ public sealed class TorchScriptTeacher : ImportedTeacher
 
     public static TorchScriptTeacher Load(string path)
     {
+        TorchArchive.RefuseWithoutCode(path);
         NativeEnvironment.Prepare();
         jit.ScriptModule<Tensor, Tensor> script;
         try
