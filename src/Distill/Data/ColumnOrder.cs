@@ -20,7 +20,8 @@ public static class ColumnOrder
         var names = model.Names.ToHashSet(StringComparer.Ordinal);
         var sameNames = names.Count == model.Names.Count && data.Count == model.Names.Count && names.SetEquals(data);
         if (!sameNames) throw new DistillException(Difference(model, data, dataName));
-        return model.Names.Select(name => data.ToList().IndexOf(name)).ToArray();
+        var position = data.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+        return model.Names.Select(name => position[name]).ToArray();
     }
 
     /// <summary>The first difference between the model's columns and the data's, as one sentence.</summary>
