@@ -47,7 +47,7 @@ internal static class DistillCommand
             Runs.AtomicFile.WriteAllText(folder.File("config.json"), Runs.Json.Serialize(studyOptions));
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer =>
             {
-                using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
+                using var data = StudyData.Load(TeacherPlan.DataSelection(studyOptions, selection), run.ValidationCount(parse), options.Seed, observer.Messages);
                 using var runner = new StudyRunner(data, folder, observer, resume: resume);
                 var outcomes = runner.Run(
                 [

@@ -33,7 +33,7 @@ internal static class EvalCommand
             if (imported && data.Dataset(parse) is null && data.Path(parse) is null)
                 throw new DistillException($"'{path}' names no data set of its own; pass --data PATH or --dataset NAME.");
             var card = imported ? null : ModelStore.ReadCard(path);
-            var selection = card is null ? data.Read(parse) : FromCard(data.Read(parse, card.Dataset), card);
+            var selection = card is null ? data.Read(parse) : card.Reading(data.Read(parse, card.Dataset), "model", path);
             if (selection.Path is null && !DatasetInfo.All.Any(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase)))
                 throw new DistillException($"The model '{path}' was trained on {selection.Dataset}, which Distill cannot fetch; pass its data with --data PATH.");
             var where = selection.Resolve();
@@ -48,7 +48,8 @@ internal static class EvalCommand
             }
             else
             {
-                card.CheckFits("model", path, info.Name, info.ClassCount, test.SampleShape);
+                foreach (var note in DataSchemaCheck.Check(card, "model", path, info, test.SampleShape))
+                    context.Diagnostics.MarkupLine("[grey]" + Markup.Escape(note) + "[/]");
                 loaded = ModelStore.Load(path).Model;
             }
             using (loaded)
@@ -63,22 +64,6 @@ internal static class EvalCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The card's way of reading the data where the flags say nothing: its format, image size and
-    /// channels, and label column, so the test rows look as they did in training.
-    /// </summary>
-    private static DataSelection FromCard(DataSelection selection, ModelCard card)
-    {
-        var image = card.InputShape.Length == 3 && card.InputShape[1] == card.InputShape[2];
-        return selection with
-        {
-            Format = selection.Format ?? (selection.Path is not null && card.DataFormat is { } format && format != "idx" ? format : null),
-            ImageSize = selection.ImageSize ?? (image && card.DataFormat is not (null or "idx") ? (int)card.InputShape[1] : null),
-            Channels = selection.Channels ?? (image && card.DataFormat is not (null or "idx") ? (int)card.InputShape[0] : null),
-            LabelColumn = selection.LabelColumn ?? card.LabelColumn,
-        };
     }
 
     private static void Show(IAnsiConsole console, EvalReport r)

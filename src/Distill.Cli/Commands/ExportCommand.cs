@@ -46,7 +46,9 @@ internal static class ExportCommand
                 options.Validate();
                 byte[] exported;
                 using (loaded) exported = OnnxExporter.Export(loaded, card);
-                using var calibrationData = CalibrationData(parse.GetValue(model)!, card, parse.GetValue(data));
+                using var calibrationData = CalibrationData(parse.GetValue(model)!, path, card, parse.GetValue(data));
+                foreach (var note in DataSchemaCheck.Check(card, "model", path, calibrationData.Info, calibrationData.Train.SampleShape))
+                    context.Diagnostics.MarkupLine("[grey]" + Markup.Escape(note) + "[/]");
                 AtomicFile.WriteAllBytes(target, OnnxQuantizer.Quantize(exported, calibrationData.Train.Features, options));
                 context.Output.WriteLine($"Exported {path} ({card.Spec}) to {target} as int8 QDQ ONNX ({options.Calibration} calibration on {Math.Min(options.CalibrationRows, calibrationData.Train.Count)} training rows of {calibrationData.Info.Name}; {new FileInfo(target).Length:N0} bytes).");
                 return 0;
@@ -59,18 +61,21 @@ internal static class ExportCommand
         return command;
     }
 
-    /// <summary>The training rows to calibrate on: a run folder's own data, else the model's data set (or --data).</summary>
-    private static StudyData CalibrationData(string model, ModelCard card, string? data)
+    /// <summary>
+    /// The training rows to calibrate on: a run folder's own data, else the model's data set (or --data),
+    /// read as the model reads it (<see cref="ModelCard.Reading"/>); the caller checks that they fit.
+    /// </summary>
+    private static StudyData CalibrationData(string model, string path, ModelCard card, string? data)
     {
         var config = Path.Combine(model, "config.json");
         if (Directory.Exists(model) && File.Exists(config) && data is null)
         {
             var options = Json.Read<StudyOptions>(config, "run configuration");
             if (options.Dataset is not null && options.StudentTraining is not null)
-                return StudyData.Load(options.ToDataSelection(), options.ValidationCount, options.StudentTraining.Seed);
+                return StudyData.Load(card.Reading(options.ToDataSelection(), "model", path), options.ValidationCount, options.StudentTraining.Seed);
         }
         if (data is null && !DatasetInfo.All.Any(d => string.Equals(d.Name, card.Dataset, StringComparison.OrdinalIgnoreCase)))
             throw new DistillException($"The model was trained on '{card.Dataset}', which is not a built-in data set; give --data PATH to calibrate the int8 model on.");
-        return StudyData.Load(new DataSelection { Dataset = card.Dataset, Path = data, Format = card.DataFormat, LabelColumn = card.LabelColumn }, 1, card.DataSeed ?? 1);
+        return StudyData.Load(card.Reading(new DataSelection { Dataset = card.Dataset, Path = data }, "model", path), 1, card.DataSeed ?? 1);
     }
 }

@@ -13,6 +13,12 @@ public sealed record DataDescription(
     /// <summary>Feature columns of a table, in order; null for images.</summary>
     public IReadOnlyList<string>? Columns { get; init; }
 
+    /// <summary>
+    /// The file's own column order when it was re-ordered by name to a saved model's
+    /// (<see cref="DataRequest.ModelColumns"/>); null when the columns are read as the file has them.
+    /// </summary>
+    public IReadOnlyList<string>? ReorderedFrom { get; init; }
+
     /// <summary>Seed of the source's ratio split (a single image folder or CSV file), so evaluation finds the same test rows.</summary>
     public int Seed { get; init; }
 

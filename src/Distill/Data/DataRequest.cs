@@ -24,6 +24,9 @@ public sealed record DataRequest
     /// <summary>For a single image folder or CSV file: the shares of train, validation and test.</summary>
     public SplitRatios Ratios { get; init; } = SplitRatios.Default;
 
+    /// <summary>For tables read for a saved model: its columns, so the same columns in another order are re-ordered by name.</summary>
+    public ModelColumns? ModelColumns { get; init; }
+
     /// <summary>Seed of the ratio split.</summary>
     public int Seed { get; init; } = 1;
 

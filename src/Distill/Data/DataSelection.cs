@@ -25,6 +25,9 @@ public sealed record DataSelection
     /// <summary>The class column of a CSV file.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>The columns of the saved model the data is read for (a table is re-ordered to them by name); null keeps the file's order.</summary>
+    public ModelColumns? ModelColumns { get; init; }
+
     /// <summary>True decodes an image folder on the fly, false holds it in memory; null decides by its size.</summary>
     public bool? Stream { get; init; }
 
@@ -49,6 +52,7 @@ public sealed record DataSelection
         ImageSize = ImageSize,
         Channels = Channels,
         LabelColumn = LabelColumn ?? new DataRequest { Path = path }.LabelColumn,
+        ModelColumns = ModelColumns,
         Seed = seed,
         Normalization = normalization,
         Stream = Stream,

@@ -38,14 +38,19 @@ public static class DataSources
             foreach (var part in source.Parts)
                 if (part.Count == 0)
                     throw new DataFormatException($"The {PartName(part.Name)} part of {source.Name} is empty; it needs at least one example.");
-            parts = shaped ? source.Parts.Select(p => Reshape(p, request)).ToList() : source.Parts.ToList();
-            if (shaped) source.Dispose();
+            // Before standardisation: a saved model's statistics belong to its columns, not to the file's positions.
+            var order = request.ModelColumns is { } model && source.Columns is { } columns ? ColumnOrder.Match(model, columns, source.Name) : null;
+            parts = order is not null ? source.Parts.Select(p => ColumnOrder.Select(p, order)).ToList()
+                : shaped ? source.Parts.Select(p => Reshape(p, request)).ToList()
+                : source.Parts.ToList();
+            if (shaped || order is not null) source.Dispose();
             var normalization = request.Normalization
                                 ?? (shaped ? null : source.KnownNormalization)
                                 ?? ChannelNormalization.Measure(parts[0]);
             foreach (var part in parts) normalization.Apply(part);
             var info = new DataDescription(source.Name, format, source.ClassNames, parts[0].SampleShape, normalization) {
-                Columns = source.Columns,
+                Columns = order is null ? source.Columns : request.ModelColumns!.Names,
+                ReorderedFrom = order is null ? null : source.Columns,
                 Seed = request.Seed,
                 LabelColumn = format == DataFormat.Csv ? request.LabelColumn : null,
             };

@@ -54,7 +54,7 @@ public sealed class EdgeRun : IDisposable
         var teacherPath = config.TeacherPath ?? Path.Combine(folder, "teacher", "best.bin");
         if (!File.Exists(teacherPath)) throw new DistillException($"The run's teacher '{teacherPath}' does not exist.");
 
-        var data = StudyData.Load(config.ToDataSelection(), config.ValidationCount, config.StudentTraining.Seed, messages);
+        var data = StudyData.Load(TeacherPlan.DataSelection(config), config.ValidationCount, config.StudentTraining.Seed, messages);
         try
         {
             nn.Module<Tensor, Tensor> teacher = ImportedTeacher.IsImported(teacherPath)

@@ -32,7 +32,7 @@ public sealed class ExperimentRunner
         var seeds = _experiment.Settings.Seeds;
         var study = _experiment.Study;
         ExperimentResult result;
-        using (var data = StudyData.Load(study.ToDataSelection(), study.ValidationCount, seeds[0], _observer.Messages))
+        using (var data = StudyData.Load(TeacherPlan.DataSelection(study), study.ValidationCount, seeds[0], _observer.Messages))
         {
             var (roles, points, teacherRoles) = Plan();
             using var runner = new StudyRunner(data, folder, _observer, _cancellation);

@@ -32,6 +32,12 @@ public sealed record ModelCard(
     /// <summary>The class column of a CSV file trained on.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>
+    /// The feature columns of a table trained on, in the order the model reads them; null for images
+    /// and in cards written before they were stored (those cannot have their column order checked).
+    /// </summary>
+    public IReadOnlyList<string>? Columns { get; init; }
+
     /// <summary>The card of a model trained on <paramref name="data"/>: its standardisation, classes and split.</summary>
     public ModelCard WithData(DataDescription data) => this with
     {
@@ -40,7 +46,27 @@ public sealed record ModelCard(
         DataFormat = DataFormats.Name(data.Format),
         DataSeed = data.Seed,
         LabelColumn = data.LabelColumn,
+        Columns = data.Columns,
     };
+
+    /// <summary>
+    /// The way to read data for this model where <paramref name="selection"/> says nothing: its format,
+    /// image size and channels, label column and column order, so the rows look as they did in training.
+    /// </summary>
+    /// <param name="noun">What the model is to the command ("model", "teacher"), for messages.</param>
+    /// <param name="path">The model's weights file, for messages.</param>
+    public DataSelection Reading(DataSelection selection, string noun, string path)
+    {
+        var image = InputShape.Length == 3 && InputShape[1] == InputShape[2] && DataFormat is not (null or "idx");
+        return selection with
+        {
+            Format = selection.Format ?? (selection.Path is not null && DataFormat is { } format && format != "idx" ? format : null),
+            ImageSize = selection.ImageSize ?? (image ? (int)InputShape[1] : null),
+            Channels = selection.Channels ?? (image ? (int)InputShape[0] : null),
+            LabelColumn = selection.LabelColumn ?? LabelColumn,
+            ModelColumns = selection.ModelColumns ?? (Columns is { } columns ? new ModelColumns(noun, path, columns) : null),
+        };
+    }
 
     /// <summary>
     /// Refuses data the model was not built for: another class count or another input shape.

@@ -33,7 +33,7 @@ public sealed class DistillationStudy
             throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
         AtomicFile.WriteAllText(configPath, config);
         StudyResult result;
-        using (var data = StudyData.Load(_options.ToDataSelection(), _options.ValidationCount, _options.StudentTraining.Seed, _observer.Messages))
+        using (var data = StudyData.Load(TeacherPlan.DataSelection(_options), _options.ValidationCount, _options.StudentTraining.Seed, _observer.Messages))
         using (var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume))
         {
             var outcomes = runner.Run(Roles(_options));

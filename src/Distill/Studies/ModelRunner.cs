@@ -135,7 +135,7 @@ public sealed class ModelRunner
         if (ImportedTeacher.IsImported(path)) return LoadImported(path, name);
         // The card is checked against the data before the model is built, so a mismatch costs nothing.
         var card = ModelStore.ReadCard(path);
-        card.CheckFits("teacher", path, _data.Info.Name, _data.Info.ClassCount, _data.Train.SampleShape);
+        foreach (var note in DataSchemaCheck.Check(card, "teacher", path, _data.Info, _data.Train.SampleShape)) _observer.Messages?.Report(note);
         if (card.DatasetWarning("teacher", path, _data.Info.Name) is { } warning) _observer.Messages?.Report(warning);
         var (model, _) = ModelStore.Load(path);
         _observer.Messages?.Report($"Testing the loaded teacher on {_data.Test.Count:N0} test examples");

@@ -182,6 +182,23 @@ public static class TeacherPlan
     public static IEnumerable<string> SavedTeachers(StudyOptions options) =>
         (options.Teachers ?? []).Concat((options.Chain ?? []).Take(1)).Concat(options.TeacherSweep ?? []).Where(IsSaved).Select(ResolveSaved);
 
+    /// <summary>
+    /// The study's data, read in the column order of its first saved Distill teacher with recorded
+    /// columns, so a table holding the teacher's columns in another order feeds it the right values
+    /// (the students then learn that order too); other saved teachers are checked against it on loading.
+    /// </summary>
+    /// <param name="selection">The data as the command states it; default: the options' own.</param>
+    public static Data.DataSelection DataSelection(StudyOptions options, Data.DataSelection? selection = null)
+    {
+        selection ??= options.ToDataSelection();
+        var saved = new[] { options.TeacherPath }.OfType<string>().Concat(SavedTeachers(options))
+            .Where(path => !ImportedTeacher.IsImported(path) && File.Exists(path));
+        foreach (var path in saved)
+            if (ModelStore.ReadCard(path).Columns is { } columns)
+                return selection with { ModelColumns = new Data.ModelColumns("teacher", path, columns) };
+        return selection;
+    }
+
     /// <summary>True when <paramref name="item"/> names a saved model rather than a spec to train.</summary>
     public static bool IsSaved(string item) =>
         File.Exists(item) || Directory.Exists(item) || ImportedTeacher.IsImported(item) || item.EndsWith(".bin", StringComparison.OrdinalIgnoreCase);
