@@ -46,7 +46,7 @@ public static class CliApplication
             var parsed = root.Parse(args);
             // The parser's own report is the error plus the whole help text; ours is one sentence.
             if (parsed.Errors.Count > 0 && args.Length > 0 && !args.Contains("--help") && !args.Contains("-h"))
-                return context.Fail(Suggestions.ForUnmatched(parsed) ?? OneSentence(parsed.Errors[0].Message));
+                return context.Fail(Suggestions.ForUnmatched(parsed) ?? OneSentence(parsed.Errors[0].Message, OptionOf(parsed.Errors[0])));
             return parsed.Invoke(configuration);
         }
         catch (DistillException e)
@@ -81,16 +81,30 @@ public static class CliApplication
         }
     }
 
-    /// <summary>"Cannot parse argument 'x' for option '--y' as expected type 'Z'. Did you mean one of the following?\nA\nB" as one sentence.</summary>
-    private static string OneSentence(string message)
+    /// <summary>
+    /// The parser's message as one sentence. It ends a message in a list of lines in two ways: "... Did
+    /// you mean one of the following?\nA\nB" and "Argument 'x' not recognized. Must be one of:\n\t'a'\n\t'b'";
+    /// both lists are kept, joined on the line. The flag is named when the message does not name it.
+    /// </summary>
+    private static string OneSentence(string message, string? option)
     {
         var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var first = lines[0];
         var typeAt = first.IndexOf(" as expected type", StringComparison.Ordinal);
         var suggestionAt = first.IndexOf(" Did you mean", StringComparison.Ordinal);
-        var head = (typeAt > 0 ? first[..typeAt] : suggestionAt > 0 ? first[..suggestionAt] : first).TrimEnd('.');
-        return lines.Length > 1 && suggestionAt > 0
-            ? $"{head}; expected one of: {string.Join(", ", lines.Skip(1))}."
-            : head + ".";
+        var head = (typeAt > 0 ? first[..typeAt] : suggestionAt > 0 ? first[..suggestionAt] : first).TrimEnd('.', ':');
+        var sentence = lines.Length <= 1 ? head
+            : suggestionAt > 0 ? $"{head}; expected one of: {string.Join(", ", lines.Skip(1))}"
+            : first.EndsWith(':') ? $"{head}: {string.Join(", ", lines.Skip(1))}"
+            : head;
+        return option is not null && !sentence.Contains(option, StringComparison.Ordinal) ? $"{sentence} ({option})." : sentence + ".";
     }
+
+    /// <summary>The flag a parse error is about, when it is about one.</summary>
+    private static string? OptionOf(System.CommandLine.Parsing.ParseError error) => error.SymbolResult switch
+    {
+        System.CommandLine.Parsing.OptionResult option => option.Option.Name,
+        System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult option } => option.Option.Name,
+        _ => null,
+    };
 }

@@ -23,6 +23,7 @@ internal static class ExportCommand
         calibration.AcceptOnlyFromAmong("minmax", "percentile");
         var calibrationRows = new Option<int>("--calibration-rows") { Description = "With --int8: training rows to calibrate on.", DefaultValueFactory = _ => 1000 };
         var data = new Option<string?>("--data") { Description = "With --int8 and a weights file: the data to calibrate on, when the model's data set is not a built-in one." };
+        var force = new Option<bool>("--force") { Description = "Replace the output file if it already exists (never a file the export reads)." };
         command.Add(model);
         command.Add(format);
         command.Add(output);
@@ -30,11 +31,15 @@ internal static class ExportCommand
         command.Add(calibration);
         command.Add(calibrationRows);
         command.Add(data);
+        command.Add(force);
 
         command.SetAction(parse =>
         {
             var path = ModelLocator.Resolve(parse.GetValue(model)!);
             var target = parse.GetValue(output)!;
+            // Checked before anything is read or written: the weights, their card, the run's config and the calibration data are inputs.
+            string?[] inputs = [path, ModelStore.CardPath(path), Path.Combine(parse.GetValue(model)!, "config.json"), parse.GetValue(data)];
+            OutputFile.Check(target, parse.GetValue(force), inputs.OfType<string>());
             var (loaded, card) = ModelStore.Load(path);
             if (parse.GetValue(int8))
             {

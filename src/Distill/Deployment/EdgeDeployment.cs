@@ -24,6 +24,8 @@ public static class EdgeDeployment
         options.Validate();
         using var run = EdgeRun.Open(runFolder, messages);
         var output = Path.Combine(runFolder, FolderName);
+        // Its files are rewritten each time, so a teacher or student kept there would be written over while read.
+        OutputFile.CheckFolder(output, [run.TeacherPath, ModelStore.CardPath(run.TeacherPath), run.StudentPath, ModelStore.CardPath(run.StudentPath)], "deploy");
         Directory.CreateDirectory(output);
         var rows = new List<EdgeRow>();
         var measure = new EdgeMeasurer(run, options.Latency, messages);

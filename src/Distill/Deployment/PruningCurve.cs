@@ -31,6 +31,8 @@ public static class PruningCurve
 
         using var run = EdgeRun.Open(runFolder, messages);
         var output = Path.Combine(runFolder, FolderName);
+        // Its files are rewritten each time, so a teacher or student kept there would be written over while read.
+        OutputFile.CheckFolder(output, [run.TeacherPath, ModelStore.CardPath(run.TeacherPath), run.StudentPath, ModelStore.CardPath(run.StudentPath)], "prune");
         Directory.CreateDirectory(output);
         var measure = new EdgeMeasurer(run, options.Latency, messages);
         var rows = new List<EdgeRow>();

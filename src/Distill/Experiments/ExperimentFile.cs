@@ -61,10 +61,16 @@ public static partial class ExperimentFile
         var settings = Read<ExperimentSettings>(settingsNode, source);
         if (settings.Seeds.Count == 0) throw new DistillException($"The key 'seeds' in {source} needs at least one seed.");
         if (settings.Seeds.Distinct().Count() != settings.Seeds.Count) throw new DistillException($"The key 'seeds' in {source} lists a seed twice.");
+        Check(() => RunFolder.CheckName(settings.Name), "name", source);
         var study = ReadStudy(studyNode, source);
+        IReadOnlyList<SweepPoint> planned = settings.Sweep is null ? [SweepPoint.Base] : Check(() => SweepPlanner.Points(settings.Sweep), "sweep", source);
+        // Every point trains a student per seed: the limit is on those runs, checked before any point is read.
+        if ((long)planned.Count * settings.Seeds.Count > SweepPlanner.MaxPoints)
+            throw new DistillException(
+                $"The experiment in {source} plans {planned.Count:N0} points x {settings.Seeds.Count:N0} seeds = {(long)planned.Count * settings.Seeds.Count:N0} student runs, more than the {SweepPlanner.MaxPoints:N0} Distill will plan; shorten the sweep or the seeds.");
         IReadOnlyList<ExperimentPoint> points = settings.Sweep is null
             ? [new ExperimentPoint(SweepPoint.Base, study)]
-            : Check(() => SweepPlanner.Points(settings.Sweep), "sweep", source).Select(p => new ExperimentPoint(p, PointStudy(studyNode, p, source))).ToList();
+            : planned.Select(p => new ExperimentPoint(p, PointStudy(studyNode, p, source))).ToList();
 
         var resolved = JsonMerge.Over(ToNode(settings), ToNode(study));
         return new Experiment(settings, study, points, resolved.ToJsonString(Json.Options), command);

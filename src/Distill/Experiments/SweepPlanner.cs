@@ -10,8 +10,8 @@ public static class SweepPlanner
     public const string SoftWeightKey = "distillation.softTargetWeight";
 
     /// <summary>
-    /// Most points a sweep may plan. Each point trains a student per seed, so a plan this long is
-    /// already weeks of work; a longer one is a typo that would spin planning it.
+    /// Most points a sweep may plan, and most student runs (points times seeds) an experiment may plan:
+    /// a plan this long is already weeks of work; a longer one is a typo that would spin planning it.
     /// </summary>
     public const int MaxPoints = 10_000;
 

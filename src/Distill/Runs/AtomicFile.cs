@@ -4,7 +4,8 @@ namespace Distill.Runs;
 
 /// <summary>
 /// Writes files under a temporary name in the same folder and renames them into place, so a
-/// crash never leaves a truncated file where a good one was expected.
+/// crash never leaves a truncated file where a good one was expected. Every file Distill writes
+/// comes through here, so this is where a run folder's <see cref="RunManifest"/> learns of it.
 /// </summary>
 public static class AtomicFile
 {
@@ -17,6 +18,7 @@ public static class AtomicFile
         {
             writeTo(temporary);
             File.Move(temporary, path, overwrite: true);
+            RunManifest.Record(path);
         }
         finally
         {

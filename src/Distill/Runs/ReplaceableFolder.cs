@@ -1,15 +1,15 @@
+using System.Text.RegularExpressions;
+
 namespace Distill.Runs;
 
 /// <summary>
 /// What --force may replace: only a run folder Distill made (it holds <see cref="RunFolder.MarkerFile"/>)
-/// holding only the kinds of files Distill writes, and never the working folder, the home folder,
-/// a folder above either, or a file-system root. A typo in --out must not cost the user anything.
+/// holding only the files its <see cref="RunManifest"/> lists, and never the working folder, the home
+/// folder, a folder above either, or a file-system root. A typo in --out must not cost the user anything,
+/// and neither must notes, pictures or backups a user keeps inside a run.
 /// </summary>
-public static class ReplaceableFolder
+public static partial class ReplaceableFolder
 {
-    // The kinds of files a run writes; anything else in the folder was put there by someone else.
-    private static readonly string[] DistillExtensions = [".json", ".jsonl", ".bin", ".png", ".md", ".html", ".tmp"];
-
     /// <summary>Refuses, in one sentence naming <paramref name="shown"/>, a folder --force must not replace.</summary>
     public static void Check(string full, string shown)
     {
@@ -22,19 +22,33 @@ public static class ReplaceableFolder
             throw new DistillException($"--force will not replace '{shown}': it is or holds the folder '{guarded}'.");
         if (!File.Exists(Path.Combine(full, RunFolder.MarkerFile)))
             throw new DistillException($"--force will not replace '{shown}': Distill did not create it (it has no {RunFolder.MarkerFile} marker).");
-        var foreign = Directory.EnumerateFileSystemEntries(full, "*", SearchOption.AllDirectories)
-            .FirstOrDefault(e => IsForeign(e));
-        if (foreign is not null)
-            throw new DistillException($"--force will not replace '{shown}': it holds '{Path.GetRelativePath(full, foreign)}', which Distill did not write.");
+        // A run made before manifests existed cannot tell its files from the user's, so it is never replaced.
+        var listed = RunManifest.Read(full)
+            ?? throw new DistillException($"--force will not replace '{shown}': it was made by an earlier Distill that kept no list of the files it wrote; move or delete it yourself, or choose another --out.");
+        if (Foreign(full, listed) is { } foreign)
+            throw new DistillException($"--force will not replace '{shown}': it holds '{foreign}', which Distill did not write; move it out or choose another --out.");
     }
 
-    private static bool IsForeign(string entry)
+    /// <summary>
+    /// The first entry of <paramref name="folder"/> (relative, '/'-separated) that is not one of the files
+    /// <paramref name="listed"/> names, nor the marker, the manifest or a write cut short; null when there is none.
+    /// Folders are judged by the files in them: an empty one holds nothing to lose.
+    /// </summary>
+    public static string? Foreign(string folder, IReadOnlySet<string> listed)
     {
-        var info = new FileInfo(entry);
-        // A link could lead the later delete out of the folder.
-        if (info.LinkTarget is not null) return true;
-        if (Directory.Exists(entry)) return false;
-        return info.Name != RunFolder.MarkerFile && !DistillExtensions.Contains(info.Extension, StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var info = new FileInfo(entry);
+            var relative = Path.GetRelativePath(folder, entry).Replace(Path.DirectorySeparatorChar, '/');
+            // A link could lead the later delete out of the folder.
+            if (info.LinkTarget is not null) return relative;
+            if (Directory.Exists(entry)) continue;
+            if (relative is RunFolder.MarkerFile or RunManifest.FileName || listed.Contains(relative)) continue;
+            // A temporary file of AtomicFile's that a kill left: its name carries a 32-digit write id.
+            if (Leftover().IsMatch(info.Name)) continue;
+            return relative;
+        }
+        return null;
     }
 
     private static bool Same(string a, string b) => string.Equals(a, b, Comparison);
@@ -44,4 +58,7 @@ public static class ReplaceableFolder
         inner.StartsWith(Path.EndsInDirectorySeparator(outer) ? outer : outer + Path.DirectorySeparatorChar, Comparison);
 
     private static StringComparison Comparison => OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
+    [GeneratedRegex("^\\..+\\.[0-9a-f]{32}\\.tmp$")]
+    private static partial Regex Leftover();
 }

@@ -5,8 +5,9 @@ namespace Distill.Runs;
 /// <see cref="MarkerFile"/>, created exclusively so two runs started at once cannot both claim one
 /// folder, and locked while the run that claimed it lives. An existing folder with results is never
 /// reused unless the caller asks to replace it, and only a folder Distill itself made can be
-/// replaced (<see cref="ReplaceableFolder"/>). A run that fails before its first epoch removes the
-/// folder it made, so the corrected retry is not told the folder exists.
+/// replaced, and then only when every file in it is listed in its <see cref="RunManifest"/>
+/// (<see cref="ReplaceableFolder"/>). A run that fails before its first epoch removes the folder it
+/// made, so the corrected retry is not told the folder exists.
 /// </summary>
 public sealed class RunFolder : IDisposable
 {
@@ -60,7 +61,7 @@ public sealed class RunFolder : IDisposable
         if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
         {
             var marked = System.IO.File.Exists(System.IO.Path.Combine(full, MarkerFile));
-            if (marked && !HasResults(full)) return Reuse(full, path);
+            if (marked && !HasResults(full) && OnlyDistillFiles(full)) return Reuse(full, path);
             if (!replace)
                 throw new DistillException($"Run folder '{path}' already exists; choose another --out or pass --force to replace it.");
             ReplaceableFolder.Check(full, path);
@@ -73,7 +74,7 @@ public sealed class RunFolder : IDisposable
         {
             held = new FileStream(System.IO.Path.Combine(full, MarkerFile), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Put the earlier run back unless the run that won the folder has already written to it.
             if (replaced is not null && !Directory.EnumerateFileSystemEntries(full).Any())
@@ -81,8 +82,10 @@ public sealed class RunFolder : IDisposable
                 Directory.Delete(full);
                 Directory.Move(replaced, full);
             }
-            throw new DistillException($"Run folder '{path}' was claimed by another run started at the same time; choose another --out.");
+            throw WriteRefusal.For(e, path)
+                ?? new DistillException($"Run folder '{path}' was claimed by another run started at the same time; choose another --out.");
         }
+        RunManifest.Start(full);
         return new RunFolder(full, held, owned: createdDirectory || replaced is not null, replaced);
     }
 
@@ -101,10 +104,21 @@ public sealed class RunFolder : IDisposable
     /// <summary>A default folder name under runs/ that does not exist yet.</summary>
     public static string DefaultPath(string prefix)
     {
+        CheckName(prefix);
         var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
         var candidate = System.IO.Path.Combine("runs", $"{prefix}-{stamp}");
         for (var i = 2; Directory.Exists(candidate); i++) candidate = System.IO.Path.Combine("runs", $"{prefix}-{stamp}-{i}");
         return candidate;
+    }
+
+    /// <summary>
+    /// Refuses a run name (an experiment's name) that is not a plain file name: the default folder is
+    /// runs/NAME-time, and a name such as '../../x' would put the run outside runs/.
+    /// </summary>
+    public static void CheckName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.IndexOfAny([.. System.IO.Path.GetInvalidFileNameChars(), '/', '\\']) >= 0)
+            throw new DistillException($"The run name '{name}' must be a file name, not a path (runs are written to runs/NAME-time).");
     }
 
     public string File(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
@@ -143,11 +157,28 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    /// <summary>True when the folder holds anything besides the files a run writes before its first epoch.</summary>
+    /// <summary>
+    /// True when the folder holds work worth keeping: a finished epoch (its checkpoint or weights), a
+    /// finished model's outcome or a tuning search. What a run writes before its first epoch (its
+    /// command line, config, a loaded teacher's test predictions, empty model folders) is cheap to
+    /// make again, so a run that fails that early is removed and the corrected retry can use its name.
+    /// </summary>
     public static bool HasResults(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(f => !IsPreliminary(System.IO.Path.GetFileName(f)));
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(f => EpochFiles.Contains(System.IO.Path.GetFileName(f)));
 
     public void Dispose() => ReleaseLock();
+
+    // The files that exist only once an epoch (or a model, or a search) has finished; see HasResults.
+    private static readonly HashSet<string> EpochFiles = new(["training-state.bin", "best.bin", "last.bin", "outcome.json", "tune.json"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// True when every file in the folder is one Distill wrote: listed in its manifest, or, for a folder
+    /// from before manifests, one of the files every run writes first.
+    /// </summary>
+    private static bool OnlyDistillFiles(string folder) =>
+        RunManifest.Read(folder) is { } listed
+            ? ReplaceableFolder.Foreign(folder, listed) is null
+            : Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).All(f => IsPreliminary(System.IO.Path.GetFileName(f)));
 
     private static bool IsPreliminary(string name) =>
         name is MarkerFile or "command-line.json" or "config.json" || (name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal));
@@ -155,12 +186,13 @@ public sealed class RunFolder : IDisposable
     private static RunFolder Reuse(string full, string shown)
     {
         var held = Lock(System.IO.Path.Combine(full, MarkerFile), shown);
-        // Only the files a run writes before its first epoch are here (HasResults said so).
+        // Only files Distill wrote before a first epoch are here (HasResults and OnlyDistillFiles said so).
         foreach (var entry in Directory.EnumerateFileSystemEntries(full).Where(e => System.IO.Path.GetFileName(e) != MarkerFile).ToList())
         {
             if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
             else System.IO.File.Delete(entry);
         }
+        RunManifest.Start(full);
         return new RunFolder(full, held, owned: true);
     }
 
@@ -170,9 +202,11 @@ public sealed class RunFolder : IDisposable
         {
             return new FileStream(marker, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new DistillException($"Run folder '{shown}' is in use by another run that is still going; wait for it or choose another --out.");
+            // Only a lock held elsewhere means another run; a read-only mount or a full disk must say so instead.
+            throw WriteRefusal.For(e, shown)
+                ?? new DistillException($"Run folder '{shown}' is in use by another run that is still going; wait for it or choose another --out.");
         }
     }
 
@@ -205,6 +239,7 @@ public sealed class RunFolder : IDisposable
         }
         ReleaseLock();
         Directory.Delete(Path, recursive: true);
+        RunManifest.Forget(Path);
         if (_replaced is not null && Directory.Exists(_replaced)) Directory.Move(_replaced, Path);
     }
 

@@ -37,6 +37,7 @@ public sealed class StudyRunner : IDisposable
     public IReadOnlyList<ModelOutcome> Run(IReadOnlyList<StudyRole> roles)
     {
         var kept = roles.SelectMany(r => (r.Members ?? []).Append(r.TeacherFolder)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Preflight(roles);
         var outcomes = new List<ModelOutcome>();
         for (var i = 0; i < roles.Count; i++)
         {
@@ -56,6 +57,21 @@ public sealed class StudyRunner : IDisposable
             else model.Dispose();
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Checks every trained role's options against the data (memory for its batch size, augmentation
+    /// against the image size) before the first role runs: a refusal must not come after hours spent
+    /// on a teacher, nor leave a folder holding that teacher in the way of the corrected retry.
+    /// </summary>
+    private void Preflight(IReadOnlyList<StudyRole> roles)
+    {
+        var shape = _data.Train.SampleShape;
+        foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
+        {
+            Data.Augmentation.AugmentationPipeline.Check(role.Training.Transforms(), shape);
+            Models.MemoryBudget.Check(Models.ModelSpec.Parse(role.Spec), shape, _data.Info.ClassCount, role.Training.BatchSize);
+        }
     }
 
     private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) RunRole(StudyRole role)

@@ -15,12 +15,19 @@ public sealed class AugmentationPipeline : IDisposable
     public AugmentationPipeline(IReadOnlyList<IImageTransform> transforms, IReadOnlyList<long> sampleShape, ImageRange range, long seed)
     {
         if (transforms.Count == 0) throw new DistillException("An augmentation pipeline needs at least one transform.");
-        if (sampleShape.Count != 3)
-            throw new DistillException($"Augmentation '{Augmentations.Format(transforms)}' transforms images, but the inputs have shape {string.Join("x", sampleShape)}, not channels x height x width.");
-        foreach (var transform in transforms) transform.Check(sampleShape[1], sampleShape[2]);
+        Check(transforms, sampleShape);
         Transforms = transforms;
         _range = range;
         Generator = new Generator((ulong)seed);
+    }
+
+    /// <summary>Refuses transforms that cannot apply to inputs of <paramref name="sampleShape"/>: checked before a run's first model trains, and again here.</summary>
+    public static void Check(IReadOnlyList<IImageTransform> transforms, IReadOnlyList<long> sampleShape)
+    {
+        if (transforms.Count == 0) return;
+        if (sampleShape.Count != 3)
+            throw new DistillException($"Augmentation '{Augmentations.Format(transforms)}' transforms images, but the inputs have shape {string.Join("x", sampleShape)}, not channels x height x width.");
+        foreach (var transform in transforms) transform.Check(sampleShape[1], sampleShape[2]);
     }
 
     public IReadOnlyList<IImageTransform> Transforms { get; }
