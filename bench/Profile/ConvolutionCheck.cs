@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Distill;
+using Distill.Native;
 using static TorchSharp.torch;
 
 /// <summary>

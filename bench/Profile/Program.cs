@@ -11,6 +11,8 @@ using System.Diagnostics;
 using Distill.Models;
 using static TorchSharp.torch;
 
+// Measures Distill as the distill command line runs it: with every native setting (docs/native.md).
+Distill.Native.DistillNative.Prepare();
 if (args is ["teacher-cache", var teacherPath, ..])
 {
     TeacherCacheCheck.Run(teacherPath, args.Length > 2 ? args[2].Split(',') : ["sp", "fitnets", "at"],
@@ -37,7 +39,7 @@ var threads = args.Length > 0 ? int.Parse(args[0]) : 1;
 var spec = args.Length > 1 ? args[1] : "mlp:800-800";
 var batch = args.Length > 2 ? int.Parse(args[2]) : 128;
 set_num_threads(threads);
-// As every Distill run does before its first model (MKL's kernel check among other settings).
+// As every Distill run does before its first model (MKL's kernel choice among other settings).
 Distill.Native.NativeRuntime.EnsureReady();
 Console.WriteLine($"threads {get_num_threads()}, spec {spec}, batch {batch}; {Distill.Native.DistillNative.MklKernelChoice}");
 
