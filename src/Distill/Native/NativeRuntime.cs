@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace Distill.Native;
 
 /// <summary>
@@ -12,6 +14,8 @@ internal static class NativeRuntime
     private static readonly Lock Gate = new();
     private static bool _ready;
     private static bool _optedInApplied;
+    // A failed check (MKL's products wrong with the kernels it was given) stops every later model too.
+    private static ExceptionDispatchInfo? _failure;
 
     /// <summary>The host's choice, or null when it made none.</summary>
     public static NativeOptions? Options { get; private set; }
@@ -34,11 +38,20 @@ internal static class NativeRuntime
     {
         lock (Gate)
         {
+            _failure?.Throw();
             if (_ready) return;
-            // MKL's kernel choice first: it must come before libtorch's first product (MklCpuDispatch).
-            ApplyOptedIn();
-            ConvolutionCheck.Run();
-            _ready = true;
+            try
+            {
+                // MKL's kernel choice first: it must come before libtorch's first product (MklCpuDispatch).
+                ApplyOptedIn();
+                ConvolutionCheck.Run();
+                _ready = true;
+            }
+            catch (DistillException e)
+            {
+                _failure = ExceptionDispatchInfo.Capture(e);
+                throw;
+            }
         }
     }
 
