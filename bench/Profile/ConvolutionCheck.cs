@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Distill;
+using Distill.Native;
 using static TorchSharp.torch;
 
 /// <summary>
@@ -24,12 +24,12 @@ internal static class ConvolutionCheck
         }
         foreach (var oneDnn in new[] { true, false })
             Console.WriteLine($"50 steps, cnn c32-c64, batch 128, float32, oneDNN {(oneDnn ? "on" : "off")}: {StepSeconds(oneDnn):F2} s");
-        NativeEnvironment.SetOneDnn(true);
+        OneDnnSwitch.Set(true);
     }
 
     private static (double Forward, double InputGradient) Errors(ScalarType type, int inputs, int outputs, bool oneDnn)
     {
-        NativeEnvironment.SetOneDnn(oneDnn);
+        OneDnnSwitch.Set(oneDnn);
         manual_seed(inputs * 100 + outputs);
         double forward = 0, inputGradient = 0;
         for (var draw = 0; draw < 3; draw++)
@@ -62,7 +62,7 @@ internal static class ConvolutionCheck
 
     private static double StepSeconds(bool oneDnn)
     {
-        NativeEnvironment.SetOneDnn(oneDnn);
+        OneDnnSwitch.Set(oneDnn);
         manual_seed(1);
         using var net = nn.Sequential(nn.Conv2d(1, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding: 1), nn.ReLU(),
             nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 7 * 7, 10));

@@ -11,6 +11,8 @@ using System.Diagnostics;
 using Distill.Models;
 using static TorchSharp.torch;
 
+// Measures Distill as the distill command line runs it: with every native setting (docs/native.md).
+Distill.Native.DistillNative.Prepare();
 if (args is ["teacher-cache", var teacherPath, ..])
 {
     TeacherCacheCheck.Run(teacherPath, args.Length > 2 ? args[2].Split(',') : ["sp", "fitnets", "at"],
@@ -37,9 +39,9 @@ var threads = args.Length > 0 ? int.Parse(args[0]) : 1;
 var spec = args.Length > 1 ? args[1] : "mlp:800-800";
 var batch = args.Length > 2 ? int.Parse(args[2]) : 128;
 set_num_threads(threads);
-// As every Distill run does before its first model (MKL's kernel check among other settings).
-Distill.NativeEnvironment.Prepare();
-Console.WriteLine($"threads {get_num_threads()}, spec {spec}, batch {batch}; {Distill.MklCpuDispatch.State}");
+// As every Distill run does before its first model (MKL's kernel choice among other settings).
+Distill.Native.NativeRuntime.EnsureReady();
+Console.WriteLine($"threads {get_num_threads()}, spec {spec}, batch {batch}; {Distill.Native.DistillNative.MklKernelChoice}");
 
 (double Cpu, double Wall) Time(int repeats, Action action)
 {
@@ -62,7 +64,7 @@ foreach (var type in spec.StartsWith("cnn", StringComparison.Ordinal) ? [] : new
     using var a = randn(2048, 2048).to_type(type);
     using var b = randn(2048, 2048).to_type(type);
     // bfloat16 products as the trainer runs them: with oneDNN on (Prepare may have turned it off for convolutions).
-    using var oneDnn = type == ScalarType.BFloat16 ? Distill.NativeEnvironment.OneDnnWhereCorrect([]) : null;
+    using var oneDnn = type == ScalarType.BFloat16 ? Distill.Native.OneDnnSwitch.WhereCorrect([]) : null;
     Report($"matmul 2048 {type}", 2.0 * 2048 * 2048 * 2048, Time(10, () => { using var c = a.matmul(b); }));
 }
 
@@ -100,11 +102,11 @@ if (args is [_, _, _, "precision"])
     using var inputs = randn(batch, 1, 28, 28);
     using var labels = randint(0, 10, [batch], dtype: ScalarType.Int64);
     var adam = optim.Adam(net.parameters(), 1e-3);
-    Distill.NativeEnvironment.Prepare();
+    Distill.Native.NativeRuntime.EnsureReady();
     // As the trainer does: oneDNN on for the steps of a model it computes right on this CPU
     // (always in bfloat16, which libtorch's own kernels run ~10x slower), float32 as the CLI runs it.
     foreach (var precision in new[] { Distill.Training.Precision.Float32, Distill.Training.Precision.Bfloat16 })
-        using (Distill.NativeEnvironment.OneDnnWhereCorrect([net]))
+        using (Distill.Native.OneDnnSwitch.WhereCorrect([net]))
         using (MixedPrecision.Use(net, precision))
             Report($"step with Adam, {precision}", 0, Time(10, () =>
             {
@@ -122,7 +124,7 @@ if (args is [_, _, _, "layers"])
     var net = (TorchSharp.Modules.Sequential)ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
     foreach (var precision in new[] { Distill.Training.Precision.Float32, Distill.Training.Precision.Bfloat16 })
     {
-        using var oneDnn = Distill.NativeEnvironment.OneDnnWhereCorrect([net]);
+        using var oneDnn = Distill.Native.OneDnnSwitch.WhereCorrect([net]);
         using var mixed = MixedPrecision.Use(net, precision);
         using var scope = NewDisposeScope();
         var input = randn(batch, 1, 28, 28);
@@ -179,7 +181,7 @@ Report("forward + backward", stepFlops, Time(steps, () =>
 foreach (var (name, optimizer) in new (string, optim.Optimizer)[]
          {
              ("step with Adam", optim.Adam(model.parameters(), 1e-3, beta1: 0.9, beta2: 0.999)),
-             ("step with Adam, fused kernel", new Distill.Training.FusedAdam(model.parameters(), 1e-3, 0.9, 0.999, 0)),
+             ("step with Adam, fused kernel", new Distill.Native.FusedAdam(model.parameters(), 1e-3, 0.9, 0.999, 0)),
              ("step with SGD (momentum 0.9)", optim.SGD(model.parameters(), 1e-3, 0.9)),
          })
 {

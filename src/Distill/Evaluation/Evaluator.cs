@@ -1,5 +1,6 @@
 using Distill.Data;
 using static TorchSharp.torch;
+using Distill.Native;
 
 namespace Distill.Evaluation;
 
@@ -56,7 +57,7 @@ public static class Evaluator
         try
         {
             using var noGrad = no_grad();
-            using var oneDnn = NativeEnvironment.OneDnnFor([model], lowPrecision: false);
+            using var oneDnn = OneDnnSwitch.For([model], lowPrecision: false);
             using var rows = new RowWriter(count);
             long start = 0;
             foreach (var input in batches)

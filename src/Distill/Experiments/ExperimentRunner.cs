@@ -1,6 +1,7 @@
 using Distill.Reports;
 using Distill.Runs;
 using Distill.Studies;
+using Distill.Native;
 
 namespace Distill.Experiments;
 
@@ -47,7 +48,7 @@ public sealed class ExperimentRunner
                 _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacherRoles).Where((_, i) => i != teacher).ToList() };
         }
         // As in DistillationStudy: the report reads the run folder, so it is drawn once the data and models are freed.
-        NativeEnvironment.ReleaseFreedMemory();
+        FreedMemory.Release();
         AtomicFile.WriteAllText(folder.File(ExperimentResult.FileName), Json.Serialize(RunPaths.Stored(result, folder.Path)));
         ExperimentReport.Write(result, folder.Path);
         return result;

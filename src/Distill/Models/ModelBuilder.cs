@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using Distill.Native;
 
 namespace Distill.Models;
 
@@ -19,7 +20,7 @@ public static class ModelBuilder
     public static Module<Tensor, Tensor> Build(ModelSpec spec, IReadOnlyList<long> inputShape, int classCount, Device? device = null)
     {
         if (classCount < 2) throw new DistillException($"A classifier needs at least 2 classes, not {classCount}.");
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
         ModelSize.Check(spec, inputShape, classCount);
         if (spec.Zoo is { } zoo) return BuildZoo(spec, zoo, inputShape, classCount, device);
         var layers = new List<(string, Module<Tensor, Tensor>)>();

@@ -1,3 +1,4 @@
+using Distill.Native;
 namespace Distill.Models;
 
 /// <summary>
@@ -70,7 +71,7 @@ public static class ModelSize
     {
         if (inputShape.Count != 3)
             throw new DistillException($"Model spec '{spec}' needs images (channels x height x width), not inputs of shape {string.Join("x", inputShape)}.");
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
         using var preserved = new RandomStatePreserver();
         using var model = zoo.Create(inputShape, classCount, new TorchSharp.torch.Device("meta"));
         double parameters = 0, widest = inputShape[0];

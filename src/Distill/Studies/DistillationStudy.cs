@@ -1,5 +1,6 @@
 using Distill.Reports;
 using Distill.Runs;
+using Distill.Native;
 
 namespace Distill.Studies;
 
@@ -41,7 +42,7 @@ public sealed class DistillationStudy
         }
         // The report reads the run folder, not the tensors: drawing it after the data and the models
         // are freed keeps its buffers from adding to the training's peak memory.
-        NativeEnvironment.ReleaseFreedMemory();
+        FreedMemory.Release();
         StudyReport.Write(result, folder, _options.StudentTraining.Seed);
         return result;
     }

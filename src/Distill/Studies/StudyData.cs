@@ -1,4 +1,5 @@
 using Distill.Data;
+using Distill.Native;
 
 namespace Distill.Studies;
 
@@ -54,7 +55,7 @@ public sealed class StudyData : IDisposable
         finally
         {
             loaded.Train.Dispose();
-            NativeEnvironment.ReleaseFreedMemory();
+            FreedMemory.Release();
         }
     }
 

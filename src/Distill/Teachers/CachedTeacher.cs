@@ -2,6 +2,7 @@ using Distill.Data;
 using Distill.Evaluation;
 using Distill.Features;
 using static TorchSharp.torch;
+using Distill.Native;
 
 namespace Distill.Teachers;
 
@@ -48,7 +49,7 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
     {
         LiveTeacher.Freeze(teacher);
         using var live = new LiveTeacher(teacher, layers);
-        using var oneDnn = NativeEnvironment.OneDnnFor([teacher], lowPrecision: false);
+        using var oneDnn = OneDnnSwitch.For([teacher], lowPrecision: false);
         using var logits = new RowWriter(count);
         var featureRows = layers.ToDictionary(l => l, _ => new RowWriter(count));
         try
@@ -69,7 +70,7 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
         finally
         {
             foreach (var rows in featureRows.Values) rows.Dispose();
-            NativeEnvironment.ReleaseFreedMemory();
+            FreedMemory.Release();
         }
     }
 

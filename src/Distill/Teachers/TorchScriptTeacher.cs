@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Distill.Native;
 
 namespace Distill.Teachers;
 
@@ -29,7 +30,7 @@ public sealed class TorchScriptTeacher : ImportedTeacher
     public static TorchScriptTeacher Load(string path)
     {
         TorchArchive.RefuseWithoutCode(path);
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
         jit.ScriptModule<Tensor, Tensor> script;
         try
         {

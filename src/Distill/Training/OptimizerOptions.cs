@@ -1,3 +1,4 @@
+using Distill.Native;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -33,12 +34,15 @@ public sealed record OptimizerOptions
             throw new DistillException("Nesterov momentum needs the SGD optimizer and a momentum above 0.");
     }
 
-    // Betas spelled out: TorchSharp defaults beta2 to 0.99 where PyTorch uses 0.999.
-    public optim.Optimizer Create(IEnumerable<Parameter> parameters) => Kind switch
+    // Betas spelled out: TorchSharp defaults beta2 to 0.99 where PyTorch uses 0.999. The fused
+    // kernels only where the host opted in (DistillNative); both keep the same state and checkpoints.
+    public optim.Optimizer Create(IEnumerable<Parameter> parameters) => (Kind, NativeRuntime.Options?.FusedAdam == true) switch
     {
-        OptimizerKind.Sgd => optim.SGD(parameters, LearningRate, Momentum, dampening: 0, weight_decay: WeightDecay, nesterov: Nesterov),
-        OptimizerKind.Adam => new FusedAdam(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: WeightDecay),
-        OptimizerKind.AdamW => new FusedAdamW(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: WeightDecay),
+        (OptimizerKind.Sgd, _) => optim.SGD(parameters, LearningRate, Momentum, dampening: 0, weight_decay: WeightDecay, nesterov: Nesterov),
+        (OptimizerKind.Adam, true) => new FusedAdam(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: WeightDecay),
+        (OptimizerKind.Adam, false) => optim.Adam(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
+        (OptimizerKind.AdamW, true) => new FusedAdamW(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: WeightDecay),
+        (OptimizerKind.AdamW, false) => optim.AdamW(parameters, LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
         _ => throw new DistillException($"Unknown optimizer {Kind}."),
     };
 

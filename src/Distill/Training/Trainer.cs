@@ -4,6 +4,7 @@ using Distill.Data.Augmentation;
 using Distill.Evaluation;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Native;
 
 namespace Distill.Training;
 
@@ -14,7 +15,7 @@ namespace Distill.Training;
 /// </summary>
 public sealed class Trainer
 {
-    // Steps between checks for a release of freed native memory (NativeEnvironment.ReleaseFreedMemoryIfGrown).
+    // Steps between checks for a release of freed native memory (FreedMemory.ReleaseIfGrown).
     private const int TrimInterval = 32;
 
     /// <summary>The most per-step loss values an epoch keeps (<see cref="EpochRecord.StepLosses"/>); longer epochs average runs of steps.</summary>
@@ -167,7 +168,7 @@ public sealed class Trainer
         long correct = 0, seen = 0;
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
-        using (NativeEnvironment.OneDnnFor([model, .. objective.OtherModels], _options.Precision != Precision.Float32))
+        using (OneDnnSwitch.For([model, .. objective.OtherModels], _options.Precision != Precision.Float32))
         foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();
@@ -210,7 +211,7 @@ public sealed class Trainer
             }
             _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, step, sampler.BatchesPerEpoch,
                 lossSum / seen, (double)correct / seen));
-            if (step % TrimInterval == 0) NativeEnvironment.ReleaseFreedMemoryIfGrown();
+            if (step % TrimInterval == 0) FreedMemory.ReleaseIfGrown();
         }
 
         if (pointSteps > 0) stepLosses.Add(pointSum / pointSteps);
@@ -223,7 +224,7 @@ public sealed class Trainer
                 $"Training {name} stopped at epoch {epoch}, step {step}: a weight became NaN or infinite; the checkpoint of the last whole epoch is kept; lower the learning rate or turn on gradient clipping.");
 
         var validationResult = Evaluator.Evaluate(model, validation);
-        NativeEnvironment.ReleaseFreedMemory();
+        FreedMemory.Release();
         return new EpochRecord(
             name,
             epoch,

@@ -35,7 +35,7 @@ public sealed class TeacherChainCliTests : IDisposable
 
     // Was skipped for two sessions: in the full suite on the Intel machine two *fresh* runs sometimes
     // differed at the teacher's first epoch. MKL then chose its thread split per call (MKL_DYNAMIC on,
-    // CNR off); NativeEnvironment now fixes both before libtorch loads. Un-skipped after 3 of 3 full
+    // CNR off); DistillNative.Prepare now fixes both before libtorch loads. Un-skipped after 3 of 3 full
     // suites passed with it (AMD EPYC, 2026-12-05); on failure the message shows both records.
     [Fact]
     public void A_chain_killed_inside_an_assistant_and_resumed_ends_identical_to_an_uninterrupted_chain()

@@ -1,6 +1,7 @@
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Native;
 
 namespace Distill.Tests.Models;
 
@@ -8,7 +9,7 @@ namespace Distill.Tests.Models;
 /// The bfloat16 convolution against float64 on the same bfloat16-rounded values, so only the
 /// kernel differs: libtorch's own bfloat16 convolution is 22-80 % off for these channel counts.
 /// float64 is the reference because oneDNN does not run it (its float32 kernels are wrong on some
-/// CPUs too, NativeEnvironment).
+/// CPUs too, ConvolutionCheck).
 /// </summary>
 [Collection(OneDnnSwitching.Name)]
 public sealed class ChannelPaddedConvolutionTests
@@ -38,13 +39,13 @@ public sealed class ChannelPaddedConvolutionTests
         var expected = Float64Convolution(input, weight, bias, stride, upstream);
 
         // With oneDNN on, as training in bfloat16 runs it, also where this process turned it off.
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
         Tensor fast;
-        using (NativeEnvironment.OneDnnWhereCorrect([]))
+        using (OneDnnSwitch.WhereCorrect([]))
             fast = ChannelPaddedConvolution.Conv2d(input, weight, bias, stride, ScalarType.BFloat16);
         Assert.Equal(ScalarType.BFloat16, fast.dtype);
         Assert.Equal(upstream.shape, fast.shape);
-        using (NativeEnvironment.OneDnnWhereCorrect([]))
+        using (OneDnnSwitch.WhereCorrect([]))
             (fast.to(ScalarType.Float32) * upstream).sum().backward();
 
         AssertClose("output", expected.Output, fast.detach().to(ScalarType.Float32));
@@ -66,9 +67,9 @@ public sealed class ChannelPaddedConvolutionTests
         var exact = layer.call(input).detach();
 
         layer.ComputeType = ScalarType.BFloat16;
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
         Tensor fast;
-        using (NativeEnvironment.OneDnnWhereCorrect([layer]))
+        using (OneDnnSwitch.WhereCorrect([layer]))
         {
             fast = layer.call(input);
             fast.to(ScalarType.Float32).sum().backward();

@@ -1,9 +1,10 @@
 using Distill.Models;
+using Distill.Native;
 using Distill.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Tests.Training;
+namespace Distill.Tests.Native;
 
 /// <summary>
 /// Adam and AdamW through libtorch's fused CPU kernel give the updates of TorchSharp's own Adam and

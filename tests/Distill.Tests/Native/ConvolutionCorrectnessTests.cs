@@ -1,12 +1,13 @@
-using TorchSharp;
 using Distill.Models;
+using Distill.Native;
+using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Tests.Models;
+namespace Distill.Tests.Native;
 
 /// <summary>
 /// Convolutions must be right on whatever CPU runs them. libtorch 2.10's oneDNN kernels are wrong
-/// on some CPUs for channel counts off the multiples of 16 (NativeEnvironment); once the library
+/// on some CPUs for channel counts off the multiples of 16 (ConvolutionCheck); once the library
 /// has prepared the process, a model's convolutions agree with float64 there too.
 /// </summary>
 public sealed class ConvolutionCorrectnessTests
@@ -14,10 +15,10 @@ public sealed class ConvolutionCorrectnessTests
     [Fact]
     public void Once_prepared_convolutions_of_any_channel_count_agree_with_float64()
     {
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
 
-        Assert.True(NativeEnvironment.ConvolutionsAgreeWithFloat64(),
-            $"float32 convolutions disagree with float64 (oneDNN {(NativeEnvironment.OneDnnDisabled ? "already off" : "on")})");
+        Assert.True(ConvolutionCheck.ConvolutionsAgreeWithFloat64(),
+            $"float32 convolutions disagree with float64 (oneDNN {(OneDnnSwitch.Disabled ? "already off" : "on")})");
     }
 
     [Fact]
@@ -61,12 +62,12 @@ public sealed class OneDnnScopeTests
     public void A_scope_for_a_model_onednn_gets_wrong_inside_a_scope_that_turned_it_on_computes_right()
     {
         using var scope = NewDisposeScope();
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
         using var mlp = ModelBuilder.Build(ModelSpec.Parse("mlp:16"), [1, 12, 12], 10);
         using var cnn = ConvolutionCorrectnessTests.OddChannelCnn();
 
-        using (NativeEnvironment.OneDnnWhereCorrect([mlp]))
-        using (NativeEnvironment.OneDnnWhereCorrect([cnn]))
+        using (OneDnnSwitch.WhereCorrect([mlp]))
+        using (OneDnnSwitch.WhereCorrect([cnn]))
             ConvolutionCorrectnessTests.AssertGradientsOfFloat64Copy(cnn);
     }
 }
@@ -80,7 +81,7 @@ public sealed class MathLibraryEnvironmentTests
     [Fact]
     public void Loading_distill_sets_mkl_to_reproducible_results_in_the_c_library_environment()
     {
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
 
         Assert.Equal("AUTO,STRICT", NativeVariable("MKL_CBWR"));
         Assert.Equal("FALSE", NativeVariable("MKL_DYNAMIC"));
@@ -111,6 +112,6 @@ public sealed class OneDnnChoiceTests
         using var model = ModelBuilder.Build(ModelSpec.Parse(spec), shape, 10);
         using var _ = MixedPrecision.Use(model, precision is null ? Distill.Training.Precision.Float32 : Distill.Training.Precision.Bfloat16);
 
-        Assert.Equal(qualifies, NativeEnvironment.OneDnnComputesRight(model));
+        Assert.Equal(qualifies, OneDnnSwitch.ComputesRight(model));
     }
 }

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using Distill.Native;
 
-namespace Distill.Tests.Models;
+namespace Distill.Tests.Native;
 
 /// <summary>
 /// MKL inside libtorch picks its matrix-product kernels from the CPU's features on CPUs not made
@@ -12,7 +13,7 @@ public sealed class MklCpuDispatchTests
     [Fact]
     public void Once_prepared_float32_products_agree_with_float64()
     {
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
 
         Assert.True(MklCpuDispatch.ProductsAgreeWithFloat64(), $"float32 products disagree with float64 ({MklCpuDispatch.State})");
     }
@@ -20,7 +21,7 @@ public sealed class MklCpuDispatchTests
     [Fact]
     public void On_a_non_Intel_x86_64_cpu_with_avx2_MKL_chooses_by_features()
     {
-        NativeEnvironment.Prepare();
+        NativeRuntime.EnsureReady();
         var applies = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Avx2.IsSupported
                       && !IsIntel() && Environment.GetEnvironmentVariable(MklCpuDispatch.Switch) is null;
 

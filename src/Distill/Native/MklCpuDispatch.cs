@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using static TorchSharp.torch;
 
-namespace Distill;
+namespace Distill.Native;
 
 /// <summary>
 /// Lets the MKL inside libtorch choose its matrix-product kernels by what the CPU can do rather
@@ -18,11 +18,11 @@ namespace Distill;
 ///
 /// It has to happen before libtorch's first matrix product: MKL decides once, and changing the
 /// answer afterwards (measured: resetting its decision too) leaves it slower than either choice.
-/// So <see cref="Prepare"/> is the first thing <see cref="NativeEnvironment.Prepare"/> does,
+/// So <see cref="Prepare"/> is the first thing <see cref="NativeRuntime.EnsureReady"/> does,
 /// before the first model is built; a process that multiplied matrices with TorchSharp before
-/// that keeps MKL's own choice (<see cref="State"/> says so). It is not done when the Distill
-/// assembly loads, which would load libtorch for commands that never use it (`distill --help`
-/// took 0.7-1.0 s that way instead of 0.2 s). It acts only where each step can be checked: Linux
+/// that keeps MKL's own choice (<see cref="State"/> says so). It writes into MKL's memory, so it
+/// happens only where the host opted in (<see cref="NativeOptions.MklKernelsByCpuFeatures"/>). It
+/// acts only where each step can be checked: Linux
 /// on x86-64, a CPU that is not Intel's and has AVX2, MKL not yet initialised, and the two
 /// functions' first instructions exactly those of the MKL build in libtorch 2.10 (any other build
 /// is left alone). Float32 products of several shapes and transpositions are then checked against
@@ -37,7 +37,7 @@ internal static class MklCpuDispatch
     public const string Switch = "DISTILL_MKL_CPU_DISPATCH";
 
     /// <summary>What happened in this process, for diagnostics and tests.</summary>
-    public static string State { get; private set; } = "MKL's own choice: not prepared";
+    public static string State { get; private set; } = "MKL's own choice: Distill was not asked to change it";
 
     /// <summary>True when MKL was told to choose its kernels from the CPU's features.</summary>
     public static bool ByFeatures { get; private set; }
@@ -121,8 +121,8 @@ internal static class MklCpuDispatch
         using var scope = NewDisposeScope();
         foreach (var (m, k, n) in new[] { (128L, 300L, 64L), (37L, 53L, 29L), (1L, 300L, 10L), (96L, 64L, 257L) })
         {
-            var a = NativeEnvironment.Pattern([m, k], 0.37);
-            var b = NativeEnvironment.Pattern([k, n], 0.61);
+            var a = FixedPattern.Of([m, k], 0.37);
+            var b = FixedPattern.Of([k, n], 0.61);
             var reference = a.to(ScalarType.Float64).unsqueeze(2).mul(b.to(ScalarType.Float64).unsqueeze(0)).sum(1);
             var tolerance = 1e-5 * (1 + reference.abs().max().item<double>()) * Math.Sqrt(k);
             var bt = b.t().contiguous();

@@ -1,10 +1,8 @@
-// One file, two users: MSBuild compiles it as an inline task (build and publish outputs, and
-// packages' buildTransitive), and the Distill library compiles only ElfVersionNeed (DISTILL_LIBRARY)
-// to repair the library at run time where no build of ours ran (a project outside this repo).
+// An MSBuild inline task (WeakenGlibcxxRequirement.targets), not part of the Distill assembly: the
+// library never rewrites files itself, so the repair happens where the build copies the native library.
 using System;
 using System.IO;
 using System.Text;
-#if !DISTILL_LIBRARY
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -37,7 +35,6 @@ public sealed class WeakenElfVersionNeed : Task
         return !Log.HasLoggedErrors;
     }
 }
-#endif
 
 /// <summary>
 /// Sets VER_FLG_WEAK on one named version requirement (Elf64_Vernaux) of a 64-bit little-endian ELF
