@@ -57,6 +57,13 @@ internal static class OneDnnSwitch
         lowPrecision || OneModelAtATime ? WhereCorrect(models) : null;
 
     /// <summary>Turns oneDNN on or off for the whole process (torch.backends.mkldnn.enabled).</summary>
+    /// <summary>
+    /// <see cref="For"/> for a model run inside another model's step (a teacher on every batch): where
+    /// the step turned oneDNN on, it is turned off for a model oneDNN gets wrong, whatever the program;
+    /// where it is off, it is turned on only as a float32 step would be.
+    /// </summary>
+    public static IDisposable? Inside(IEnumerable<nn.Module> models) => For(models, lowPrecision: _on);
+
     internal static void Set(bool on)
     {
         LibtorchContext.SetOneDnn(on);

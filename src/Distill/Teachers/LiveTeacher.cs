@@ -36,6 +36,10 @@ public sealed class LiveTeacher : ITeacherSource, IDisposable
     public TeacherOutputs Outputs(Tensor inputs, Tensor rows)
     {
         using var noGrad = no_grad();
+        // The teacher's convolutions get oneDNN where it computes them right, whatever the student's
+        // shapes made the step choose: with both under one switch, a student whose channels oneDNN gets
+        // wrong put the teacher on libtorch's slow kernels too (a distillation epoch 6x its training's).
+        using var oneDnn = Native.OneDnnSwitch.Inside([_teacher]);
         using var armed = _taps.Arm();
         var logits = _teacher.call(inputs);
         return new TeacherOutputs(logits, new Dictionary<string, Tensor>(_taps.Outputs));

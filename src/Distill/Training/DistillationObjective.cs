@@ -86,8 +86,6 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
         return string.Join("; ", parts);
     }
 
-    public IReadOnlyList<nn.Module> OtherModels => _teacher is LiveTeacher live ? [live.Module] : [];
-
     public nn.Module? Companion => Methods.parameters().Any() || Methods.buffers().Any() ? Methods : null;
 
     public IReadOnlyDictionary<string, Generator> Generators => Methods.Generators;

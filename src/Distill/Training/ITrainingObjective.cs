@@ -19,9 +19,6 @@ public interface ITrainingObjective
     {
     }
 
-    /// <summary>Models a step runs besides the trained one (a teacher run on every batch); none by default.</summary>
-    IReadOnlyList<nn.Module> OtherModels => [];
-
     /// <summary>Modules trained with the model and checkpointed with it (method regressors, embeddings, memory banks); null when none.</summary>
     nn.Module? Companion => null;
 

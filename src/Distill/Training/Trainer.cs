@@ -168,7 +168,7 @@ public sealed class Trainer
         long correct = 0, seen = 0;
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
-        using (OneDnnSwitch.For([model, .. objective.OtherModels], _options.Precision != Precision.Float32))
+        using (OneDnnSwitch.For([model], _options.Precision != Precision.Float32))
         foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();
