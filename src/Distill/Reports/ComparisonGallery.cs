@@ -19,8 +19,8 @@ public static class ComparisonGallery
     private const int Columns = 8;
     private const int Limit = 32;
     private const int Side = 96;
-    // Wider than the image, so "distilled: " and a class name of 10 characters fit on one line.
-    private const int CellWidth = 128;
+    // Wider than the image, so "distilled: " and a class name of 11 characters fit on one line.
+    private const int CellWidth = 140;
     private const int Pad = 4;
     private const int Line = 14;
     private static readonly SKColor Right = new(0x2e, 0x7d, 0x32);
@@ -78,7 +78,7 @@ public static class ComparisonGallery
             if (models.Any(m => m.Predictions.Predicted[row] != models[0].Predictions.Predicted[row]))
             {
                 disagreements++;
-                canvas.DrawRect(x, y, cellWidth - 2, Side + 2 * Pad, frame);
+                canvas.DrawRect(x, y, Side + 2 * Pad, Side + 2 * Pad, frame);
             }
             using var image = TestImages.Picture(pixels, i, width, height);
             canvas.DrawImage(image, new SKRect(x + Pad, y + Pad, x + Pad + Side, y + Pad + Side), new SKSamplingOptions(SKFilterMode.Nearest));

@@ -55,6 +55,8 @@ public static class TwoClassFigures
     private static void Finish(Plot plot, string title, string xLabel, string yLabel, string path)
     {
         plot.Axes.SetLimits(-0.01, 1.01, -0.01, 1.02);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
