@@ -34,7 +34,7 @@ shoot() { # name width height anchor scale
   echo "$out/$1.png ($2x$3${4:+, #$4})"
 }
 
-for section in "" comparison losses student-against-teacher calibration per-class-accuracy misclassified-test-images sweep; do
+for section in "" comparison losses student-against-teacher calibration per-class-accuracy precision-recall-and-f1 roc-and-precision-recall-two-classes edge-deployment test-images-teacher-scratch-and-distilled misclassified-test-images sweep; do
   grep -q "id=\"$section\"" "$report" || [ -z "$section" ] || continue
   name=${section:-top}
   shoot "laptop-$name" 1366 900 "$section" "$laptop_scale"

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Distill.Cli.Rendering;
 using Distill.Deployment;
+using Distill.Reports;
 using Spectre.Console;
 
 namespace Distill.Cli.Commands;
@@ -27,6 +28,12 @@ internal static class DeployCommand
             var report = ProgressView.Run(context.Diagnostics, observer => EdgeDeployment.Run(folder, options, observer.Messages, observer.Training));
             EdgeView.Show(context.Output, report);
             context.Output.WriteLine($"Written: {Path.Combine(folder, EdgeDeployment.FolderName, EdgeReport.MarkdownFile)}, {EdgeReport.HtmlFile} and {EdgeReport.JsonFile}.");
+            // The run's report gains the edge section; a run without a report (train, distill) keeps deploy.html alone.
+            if (File.Exists(Path.Combine(folder, ExperimentReport.HtmlFile)))
+            {
+                ReportCommand.Rebuild(Path.TrimEndingDirectorySeparator(folder));
+                context.Output.WriteLine($"Updated: {Path.Combine(folder, ExperimentReport.HtmlFile)} (section \"Edge deployment\").");
+            }
             return 0;
         });
         return command;

@@ -21,14 +21,21 @@ internal static class ReportCommand
             var given = Path.TrimEndingDirectorySeparator(parse.GetValue(folder)!);
             var path = Path.GetFullPath(given);
             if (!Directory.Exists(path)) throw new DistillException($"Run folder '{given}' does not exist.");
-            // The report names the folder and its files as the user gave them, so a report rebuilt
-            // inside a repository names them relative to the repository.
-            var result = Read(path) with { RunDirectory = given };
-            ExperimentReport.Write(result, given);
+            var result = Rebuild(given);
             ExperimentView.Show(context, result, json: false);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Rewrites the report of the finished run in <paramref name="given"/> and returns its results.</summary>
+    internal static ExperimentResult Rebuild(string given)
+    {
+        // The report names the folder and its files as the user gave them, so a report rebuilt
+        // inside a repository names them relative to the repository.
+        var result = Read(Path.GetFullPath(given)) with { RunDirectory = given };
+        ExperimentReport.Write(result, given);
+        return result;
     }
 
     /// <summary>experiment.json from `distill run`, else results.json from compare/quickstart.</summary>

@@ -43,6 +43,8 @@ public sealed class ExperimentRunner
                 Others = p.Others.Select(i => outcomes[i]).ToList(),
             }).ToList();
             var teacher = roles.FindIndex(r => r.Folder == TeacherPlan.TeacherFolder);
+            // The one report figure that needs the test images: drawn per seed and point while they are still loaded.
+            foreach (var run in runs) ComparisonGallery.Write(outcomes[teacher], run.Scratch, run.Distilled, data, Path.Combine(run.RunDirectory, ComparisonGallery.FileName));
             result = new ExperimentResult(_experiment.Settings.Name, _experiment.Settings.Description, folder.Path, data.Info.Name,
                 data.Test.Count, (int)data.Validation.Count, seeds, _experiment.Settings.Sweep?.Parameters.Keys.ToList() ?? [], outcomes[teacher], runs,
                 _experiment.Command, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, Members = outcomes.Take(teacherRoles).Where((_, i) => i != teacher).ToList() };

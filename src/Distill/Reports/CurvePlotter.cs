@@ -6,12 +6,14 @@ namespace Distill.Reports;
 
 /// <summary>
 /// Training curves as PNG files, drawn with ScottPlot. Quantities of different scales get their own
-/// figure (a KD objective of ~4 beside cross-entropies of ~0.1 would flatten the latter).
+/// figure (a KD objective of ~4 beside cross-entropies of ~0.1 would flatten the latter). Legends
+/// sit under the axes, never over the curves (the teacher's curves run along the top, where a
+/// legend inside the axes hid them), and not beside them, which would narrow the side-by-side panels.
 /// </summary>
 public static class CurvePlotter
 {
     private const int Width = 900;
-    private const int Height = 520;
+    private const int Height = 600;
 
     /// <summary>Train (dashed) and validation (solid) accuracy per epoch, one colour per model.</summary>
     public static void Accuracy(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path, string title = "Accuracy per epoch")
@@ -140,7 +142,7 @@ public static class CurvePlotter
         plot.XLabel("epoch");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Bottom);
         AtomicFile.WriteAllBytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
     }
 }

@@ -69,7 +69,8 @@ public static class ExperimentReport
             .Heading("Confusion matrix of the distilled student")
             .Image("confusion.png", "Test set, each row normalised by its true class: the diagonal is the per-class accuracy");
         PredictionSections.Add(document, result, best.Point, shown, folder);
-        GallerySection.Add(document, folder);
+        DeploySection.Add(document, folder);
+        GallerySection.Add(document, folder, shown.RunDirectory);
         document.Heading("Repeat this run")
             .Paragraph("The resolved configuration is config.json in the run folder; this command, or `distill run config.json`, repeats the run:")
             .Code(result.Command);

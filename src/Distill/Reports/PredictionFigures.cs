@@ -50,8 +50,8 @@ public static class PredictionFigures
         plot.Title($"Reliability diagram (test set, {Calibration.DefaultBins} confidence bins)");
         plot.XLabel("mean top-1 confidence in the bin");
         plot.YLabel("accuracy in the bin");
-        plot.ShowLegend(Alignment.UpperLeft);
-        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(700, 620, ImageFormat.Png));
+        plot.ShowLegend(Edge.Bottom);
+        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(700, 680, ImageFormat.Png));
     }
 
     /// <summary>Per-class test accuracy of two or three models, side by side per class.</summary>

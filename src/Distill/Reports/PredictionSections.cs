@@ -8,9 +8,10 @@ namespace Distill.Reports;
 
 /// <summary>
 /// The report's sections that compare the students with the teacher beyond accuracy: size and
-/// speed, agreement with the teacher, calibration, per-class accuracy and the distilled student's
-/// misclassified images. All come from files in the run folder (outcomes and test-predictions.bin),
-/// so `distill report` rebuilds them without the models or the data.
+/// speed, agreement with the teacher, calibration, per-class accuracy, precision, recall and F1,
+/// ROC and precision-recall for two classes, and the distilled student's misclassified images. All
+/// come from files in the run folder (outcomes and test-predictions.bin), so `distill report`
+/// rebuilds them without the models or the data.
 /// </summary>
 public static class PredictionSections
 {
@@ -84,6 +85,8 @@ public static class PredictionSections
             .Paragraph("Accuracy on the test images of each true class" + (runs.Count > 1 ? $"; students averaged over {runs.Count} seeds." : "."))
             .Image(PerClassFile, "Test accuracy per true class");
 
+        ClassMetricsSection.Add(document, teacher, scratch!, distilled!, names);
+        TwoClassSection.Add(document, result.Teacher.Label, teacher, scratch!, distilled!, runs.IndexOf(shown), names, folder);
         AddGallery(document, shown.Distilled, folder);
     }
 

@@ -38,18 +38,13 @@ public static class TestGallery
         var rows = Sample(test.Count);
         byte[] pixels;
         long[] predicted, truth;
-        var (channels, height, width) = ((int)test.SampleShape[0], (int)test.SampleShape[1], (int)test.SampleShape[2]);
+        var (height, width) = ((int)test.SampleShape[1], (int)test.SampleShape[2]);
         using (NewDisposeScope())
         {
             using var subset = test.Subset(tensor(rows, ScalarType.Int64));
             predicted = Evaluator.Logits(model, subset).argmax(1).data<long>().ToArray();
             truth = subset.Labels.data<long>().ToArray();
-            var images = subset.IsStreamed ? cat(subset.Batches(Columns * Rows).Select(b => b.Inputs).ToList(), 0) : subset.Features;
-            var mean = tensor(normalization.Mean).view(1, -1, 1, 1);
-            var std = tensor(normalization.Std).view(1, -1, 1, 1);
-            var raw = (images.to_type(ScalarType.Float64) * std + mean).mul(255).round().clamp(0, 255).to_type(ScalarType.Byte);
-            if (channels == 1) raw = raw.expand(-1, 3, -1, -1);
-            pixels = raw.permute(0, 2, 3, 1).contiguous().data<byte>().ToArray();
+            pixels = TestImages.Rgb(subset, normalization);
         }
 
         var cellWidth = Side + 2 * Frame;
@@ -67,7 +62,7 @@ public static class TestGallery
             var (x, y) = (i % Columns * cellWidth, i / Columns * cellHeight);
             using var frame = new SKPaint { Color = right ? Right : Wrong, IsAntialias = true };
             canvas.DrawRect(x, y, cellWidth - 2, Side + 2 * Frame, frame);
-            using var image = Picture(pixels.AsSpan(i * height * width * 3, height * width * 3), width, height);
+            using var image = TestImages.Picture(pixels, i, width, height);
             canvas.DrawImage(image, new SKRect(x + Frame, y + Frame, x + Frame + Side, y + Frame + Side), new SKSamplingOptions(SKFilterMode.Nearest));
             canvas.DrawText($"pred: {Name(classNames, predicted[i])}", x + 2, y + Side + 2 * Frame + 13, SKTextAlign.Left, font, frame);
             using var plain = new SKPaint { Color = SKColors.DimGray, IsAntialias = true };
@@ -77,19 +72,6 @@ public static class TestGallery
         using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
         Runs.AtomicFile.WriteAllBytes(path, png.ToArray());
         return correct;
-    }
-
-    private static SKImage Picture(ReadOnlySpan<byte> rgb, int width, int height)
-    {
-        var rgba = new byte[width * height * 4];
-        for (var p = 0; p < width * height; p++)
-        {
-            rgba[p * 4] = rgb[p * 3];
-            rgba[p * 4 + 1] = rgb[p * 3 + 1];
-            rgba[p * 4 + 2] = rgb[p * 3 + 2];
-            rgba[p * 4 + 3] = 255;
-        }
-        return SKImage.FromPixelCopy(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque), rgba);
     }
 
     private static string Name(IReadOnlyList<string> classNames, long label) => label < classNames.Count ? classNames[(int)label] : label.ToString();

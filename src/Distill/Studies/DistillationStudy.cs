@@ -39,6 +39,9 @@ public sealed class DistillationStudy
         {
             var outcomes = runner.Run(Roles(_options));
             result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
+            // The one report figure that needs the test images: drawn while they are still loaded.
+            if (result.Find(ModelRole.Teacher) is { } teacher && result.Find(ModelRole.Scratch) is { } scratch && result.Find(ModelRole.Distilled) is { } distilled)
+                ComparisonGallery.Write(teacher, scratch, distilled, data, folder.File(ComparisonGallery.FileName));
         }
         // The report reads the run folder, not the tensors: drawing it after the data and the models
         // are freed keeps its buffers from adding to the training's peak memory.

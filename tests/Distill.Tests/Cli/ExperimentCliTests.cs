@@ -58,7 +58,7 @@ public sealed class ExperimentCliTests : IDisposable
                      "seed-1/scratch/best.bin", "seed-2/points/p4/distilled/best.bin", "kd-objective.png", "kd-loss-terms-unweighted.png",
                      "learning-rate.png", "reliability.png", "per-class.png", "teacher/test-predictions.bin",
                      "seed-2/points/p4/distilled/test-predictions.bin", "seed-1/scratch/test-predictions.bin",
-                     "seed-1/points/p1/accuracy.png", "seed-2/points/p3/kd-loss-terms.png" })
+                     "seed-1/points/p1/accuracy.png", "seed-2/points/p3/kd-loss-terms.png", "seed-2/points/p4/comparison-gallery.png" })
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} is missing");
         // One teacher for the whole sweep, one scratch student per seed.
         Assert.Single(Directory.GetDirectories(run, "teacher", SearchOption.AllDirectories));
@@ -79,7 +79,7 @@ public sealed class ExperimentCliTests : IDisposable
         Assert.DoesNotContain("src=\"http", html);
         Assert.Contains("Student (distilled)", html);
         foreach (var section in new[] { "Student against teacher", "Agreement with the teacher", "Calibration", "Per-class accuracy", "Learning rate",
-                     "Distillation loss terms", "Curves of every sweep point", "Test images of the distilled student" })
+                     "Distillation loss terms", "Curves of every sweep point", "Precision, recall and F1", "Test images: teacher, scratch and distilled" })
             Assert.Contains($">{section}</h2>", html);
         // Every point's curves are linked, by paths relative to the report.
         foreach (var point in new[] { "p1", "p2", "p3", "p4" })

@@ -60,6 +60,23 @@ public sealed class DeployCommandTests : IDisposable
         Assert.True(Math.Abs(Accuracy(int8) - Accuracy(student)) <= 0.03, $"int8 {Accuracy(int8)}, float {Accuracy(student)}");
         Assert.All(rows, r => Assert.Equal([1, 64], r.GetProperty("latency").EnumerateArray().Select(l => l.GetProperty("batchSize").GetInt32())));
         Assert.All(rows, r => Assert.All(r.GetProperty("latency").EnumerateArray(), l => Assert.True(l.GetProperty("runs").GetInt32() >= 200)));
+
+        // The run's own report gains the edge table and its two plots, and `distill report` keeps them.
+        Assert.Contains("report.html (section \"Edge deployment\")", output);
+        foreach (var html in new[] { File.ReadAllText(Path.Combine(run, "report.html")), Rebuilt(run) })
+        {
+            Assert.Contains("id=\"edge-deployment\"", html);
+            Assert.Contains("<td>int8 (mlp:32-16)</td>", html);
+            Assert.Contains("Test accuracy against latency", html);
+        }
+        Assert.True(File.Exists(Path.Combine(run, "deploy-latency.png")) && File.Exists(Path.Combine(run, "deploy-size.png")));
+    }
+
+    private static string Rebuilt(string run)
+    {
+        var (code, _, errors) = InProcessCli.Run("report", run);
+        Assert.True(code == 0, errors);
+        return File.ReadAllText(Path.Combine(run, "report.html"));
     }
 
     [Fact]

@@ -20,12 +20,13 @@ public static class SyntheticImages
     }
 
     /// <summary>train/, val/ and test/ side by side, each with one folder per class.</summary>
-    public static void WriteSplit(string root, int trainPerClass = 30, int testPerClass = 10, bool colour = false, bool validation = true, int seed = 3)
+    /// <param name="classes">How many of <see cref="ClassNames"/> to write, from the first (2 makes a two-class task: cat, dog).</param>
+    public static void WriteSplit(string root, int trainPerClass = 30, int testPerClass = 10, bool colour = false, bool validation = true, int seed = 3, int classes = 4)
     {
         var random = new Random(seed);
         var parts = validation ? new[] { ("train", trainPerClass), ("val", testPerClass), ("test", testPerClass) } : [("train", trainPerClass), ("test", testPerClass)];
         foreach (var (part, count) in parts)
-        foreach (var (name, label) in ClassNames.Select((n, i) => (n, i)))
+        foreach (var (name, label) in ClassNames.Take(classes).Select((n, i) => (n, i)))
             WriteClass(Path.Combine(root, part, name), label, count, colour, random, ["png", "jpg", "bmp"]);
     }
 
