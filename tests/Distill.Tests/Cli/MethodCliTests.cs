@@ -104,8 +104,8 @@ public sealed class MethodCliTests : IDisposable
 
         var distillation = experiment.Study.Distillation;
         Assert.Equal(["kd", "at"], distillation.Methods().Select(m => m.Name));
-        Assert.Equal(500, distillation.At.AttentionWeight);
-        Assert.Equal(new AttentionTransferOptions().Power, distillation.At.Power);
+        Assert.Equal(500, distillation.Of<AttentionTransferOptions>().AttentionWeight);
+        Assert.Equal(new AttentionTransferOptions().Power, distillation.Of<AttentionTransferOptions>().Power);
     }
 
     [Fact]
