@@ -61,6 +61,17 @@ public sealed record DistillationOptions
     internal void ReadBlock(string name, object block) =>
         _blocks = new Dictionary<string, object>(_blocks) { [name] = block };
 
+    /// <summary>
+    /// Equal when every option in force is: a block given with its defaults equals no block, so
+    /// options read from a file equal the same options built in code.
+    /// </summary>
+    public bool Equals(DistillationOptions? other) =>
+        other is not null && Method == other.Method && Temperature == other.Temperature
+        && HardLabelWeight == other.HardLabelWeight && SoftTargetWeight == other.SoftTargetWeight
+        && MethodRegistry.All.Where(m => m.OptionsType is not null).All(m => Equals(m.Options(this), m.Options(other)));
+
+    public override int GetHashCode() => HashCode.Combine(Method, Temperature, HardLabelWeight, SoftTargetWeight);
+
     public void Validate()
     {
         if (Method is null) throw new DistillException("The distillation options lack a method.");
