@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Distill.Data;
+using Distill.Methods;
 using Distill.Runs;
 using Distill.Studies;
 
@@ -150,15 +151,13 @@ public static partial class ExperimentFile
             : $"The key '{key}' in {source} has a bad value; expected {expected}.";
     }
 
-    /// <summary>The keys an object of <paramref name="typeName"/> accepts, as a file spells them.</summary>
+    /// <summary>The keys an object of <paramref name="typeName"/> accepts, as a file spells them (a registered method's options included).</summary>
     private static string? KnownKeys(string typeName)
     {
-        var type = typeof(ExperimentFile).Assembly.GetType(typeName);
+        var type = typeof(ExperimentFile).Assembly.GetType(typeName)
+                   ?? MethodRegistry.All.Select(m => m.OptionsType).FirstOrDefault(t => t?.FullName == typeName);
         if (type is null) return null;
-        var keys = type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
-            .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttributes(typeof(JsonIgnoreAttribute), true).Length == 0)
-            .Select(p => Json.Options.PropertyNamingPolicy!.ConvertName(p.Name))
-            .ToList();
+        var keys = Strict.GetTypeInfo(type).Properties.Where(p => p.Set is not null).Select(p => p.Name).ToList();
         return keys.Count == 0 ? null : string.Join(", ", keys);
     }
 

@@ -9,7 +9,7 @@ namespace Distill.Methods;
 /// mean of |f|^p (mdistiller's convention; weight 1000, p = 2). Default layers: the last layer of
 /// each feature-map resolution both models share.
 /// </summary>
-public sealed class AttentionTransfer : DistillationMethod
+public sealed class AttentionTransfer : DistillationMethod, IDescribedMethod
 {
     private readonly IReadOnlyList<(string Student, string Teacher)> _pairs;
     private readonly double _weight;
@@ -23,16 +23,13 @@ public sealed class AttentionTransfer : DistillationMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<AttentionTransferOptions>(
         "at",
         "Match the spatial attention maps (channel mean of squared activations) of paired stages.",
         "Zagoruyko & Komodakis 2017, Paying More Attention to Attention",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.At,
-        Create: (o, context) => new AttentionTransfer(LayerChoice.Pairs(o.At.StudentLayers, o.At.TeacherLayers, context, "at"), o.At.AttentionWeight, o.At.Power))
-    {
-        ReadsLayers = true,
-    };
+        defaultHardLabelWeight: 1,
+        create: (o, context) => new AttentionTransfer(LayerChoice.Pairs(o.StudentLayers, o.TeacherLayers, context, "at"), o.AttentionWeight, o.Power),
+        readsLayers: true);
 
     public override IReadOnlyList<string> StudentLayers => [.. _pairs.Select(p => p.Student)];
 

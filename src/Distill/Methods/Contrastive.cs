@@ -21,7 +21,7 @@ namespace Distill.Methods;
 /// epoch with 4096 per-sample negatives took 473 s, bench/RESULTS.md gives the shared cost). Heads,
 /// banks, Z and the sampling generator are checkpointed, so a resumed run draws the same negatives.
 /// </summary>
-public sealed class Contrastive : LayerPairMethod
+public sealed class Contrastive : LayerPairMethod, IDescribedMethod
 {
     private readonly Linear embedStudent;
     private readonly Linear embedTeacher;
@@ -47,20 +47,17 @@ public sealed class Contrastive : LayerPairMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<ContrastiveOptions>(
         "crd",
         "Contrast each sample's student embedding with the teacher's for it and for other samples (memory bank, NCE).",
         "Tian, Krishnan, Isola 2020, Contrastive Representation Distillation",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.Crd,
-        Create: (o, context) =>
+        defaultHardLabelWeight: 1,
+        create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Crd.StudentLayer, o.Crd.TeacherLayer, context, DefaultLayers.Embedding, "crd");
-            return new Contrastive(context.Student(s), context.Teacher(t), context.TrainCount, context.Seed, o.Crd);
-        })
-    {
-        ReadsLayers = true,
-    };
+            var (s, t) = LayerChoice.Single(o.StudentLayer, o.TeacherLayer, context, DefaultLayers.Embedding, "crd");
+            return new Contrastive(context.Student(s), context.Teacher(t), context.TrainCount, context.Seed, o);
+        },
+        readsLayers: true);
 
     public override IReadOnlyDictionary<string, Generator> Generators => new Dictionary<string, Generator> { ["negatives"] = _sampler };
 

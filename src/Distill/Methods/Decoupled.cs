@@ -10,7 +10,7 @@ namespace Distill.Methods;
 /// NCKD, both T^2-scaled, w = min(epoch / WarmupEpochs, 1) (mdistiller: alpha 1, beta 8, T 4, 20-epoch
 /// warm-up, CE weight 1). Epochs count from 1, as in mdistiller.
 /// </summary>
-public sealed class Decoupled : DistillationMethod
+public sealed class Decoupled : DistillationMethod, IDescribedMethod
 {
     private readonly DecoupledOptions _options;
 
@@ -20,13 +20,12 @@ public sealed class Decoupled : DistillationMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<DecoupledOptions>(
         "dkd",
         "KD split into target-class and non-target-class parts, weighted apart, with a warm-up.",
         "Zhao, Cui, Song, Qiu, Liang 2022, Decoupled Knowledge Distillation",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.Dkd,
-        Create: (o, _) => new Decoupled(o.Dkd));
+        defaultHardLabelWeight: 1,
+        create: (o, _) => new Decoupled(o));
 
     public override LossTerms forward(DistillationStep step)
     {

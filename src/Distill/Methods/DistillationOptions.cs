@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Distill.Losses;
 
 namespace Distill.Methods;
@@ -6,9 +7,16 @@ namespace Distill.Methods;
 /// What a distilled student learns from: one method or several joined by '+' (e.g. "kd+at"), the
 /// weight of the cross-entropy with the labels, and each method's own options. Every weight is named
 /// for the term it scales. Only the options of the methods named in <see cref="Method"/> are used.
+/// Hinton KD's options sit at the top level; every other method keeps a block under its own name
+/// (<c>"at": { "attentionWeight": 500 }</c>), read and written for every registered method.
 /// </summary>
 public sealed record DistillationOptions
 {
+    private static readonly IReadOnlyDictionary<string, object> NoBlocks = new Dictionary<string, object>();
+
+    /// <summary>The blocks given, by method name; a method without one takes its defaults.</summary>
+    private IReadOnlyDictionary<string, object> _blocks = NoBlocks;
+
     /// <summary>Method names from the registry (`distill methods`), joined by '+'.</summary>
     public string Method { get; init; } = "kd";
 
@@ -21,29 +29,48 @@ public sealed record DistillationOptions
     /// <summary>Weight of Hinton KD's T^2-scaled KL divergence to the teacher's soft targets.</summary>
     public double SoftTargetWeight { get; init; } = 0.9;
 
-    public FitNetsOptions Fitnets { get; init; } = new();
+    /// <summary>The keys above as files spell them; no method may take one as its name.</summary>
+    internal static IReadOnlySet<string> TopLevelKeys { get; } = typeof(DistillationOptions).GetProperties()
+        .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal);
 
-    public AttentionTransferOptions At { get; init; } = new();
+    /// <summary>The options of the registered method that takes a <typeparamref name="T"/>: the ones given, or its defaults.</summary>
+    public T Of<T>() where T : class, IValidatable => (T)MethodRegistry.ForOptions(typeof(T)).Options(this);
 
-    public SimilarityPreservingOptions Sp { get; init; } = new();
-
-    public RelationalOptions Rkd { get; init; } = new();
-
-    public ProbabilisticTransferOptions Pkt { get; init; } = new();
-
-    public NeuronSelectivityOptions Nst { get; init; } = new();
-
-    public DecoupledOptions Dkd { get; init; } = new();
-
-    public ContrastiveOptions Crd { get; init; } = new();
-
-    public LogitStandardizationOptions Ls { get; init; } = new();
+    /// <summary>A copy with <paramref name="options"/> as the options of the registered method that takes a <typeparamref name="T"/>.</summary>
+    public DistillationOptions With<T>(T options) where T : class, IValidatable
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var copy = this with { };
+        copy._blocks = new Dictionary<string, object>(_blocks) { [MethodRegistry.ForOptions(typeof(T)).Name] = options };
+        return copy;
+    }
 
     /// <summary>The registry entries of <see cref="Method"/>, in order.</summary>
     public IReadOnlyList<MethodDescriptor> Methods() => MethodRegistry.Parse(Method);
 
     /// <summary>The hard-label weight in force: the one given, or the first method's default.</summary>
     public double ResolvedHardLabelWeight() => HardLabelWeight ?? Methods()[0].DefaultHardLabelWeight;
+
+    /// <summary>The block of method <paramref name="name"/>, or <paramref name="defaults"/>' when none was given.</summary>
+    internal object Block(string name, Func<object> defaults) => _blocks.TryGetValue(name, out var block) ? block : defaults();
+
+    /// <summary>True when a block was given for method <paramref name="name"/>.</summary>
+    internal bool States(string name) => _blocks.ContainsKey(name);
+
+    /// <summary>Sets a block on options the JSON reader has just built, before anyone else sees them.</summary>
+    internal void ReadBlock(string name, object block) =>
+        _blocks = new Dictionary<string, object>(_blocks) { [name] = block };
+
+    /// <summary>
+    /// Equal when every option in force is: a block given with its defaults equals no block, so
+    /// options read from a file equal the same options built in code.
+    /// </summary>
+    public bool Equals(DistillationOptions? other) =>
+        other is not null && Method == other.Method && Temperature == other.Temperature
+        && HardLabelWeight == other.HardLabelWeight && SoftTargetWeight == other.SoftTargetWeight
+        && MethodRegistry.All.Where(m => m.OptionsType is not null).All(m => Equals(m.Options(this), m.Options(other)));
+
+    public override int GetHashCode() => HashCode.Combine(Method, Temperature, HardLabelWeight, SoftTargetWeight);
 
     public void Validate()
     {
@@ -54,7 +81,6 @@ public sealed record DistillationOptions
         OptionCheck.Weight(SoftTargetWeight, "softTargetWeight");
         foreach (var method in methods)
             if (method.Options(this) is IValidatable options) options.Validate();
-            else if (method.Options(this) is null) throw new DistillException($"The distillation options lack the options of '{method.Name}'.");
         if (methods.Count == 1 && methods[0].Name == "kd" && ResolvedHardLabelWeight() == 0 && SoftTargetWeight == 0)
             throw new DistillException("The hard-label weight and the soft-target weight cannot both be 0.");
     }

@@ -14,7 +14,7 @@ namespace Distill.Methods;
 /// for vector features. mdistiller trains the hint jointly with the labels (CE weight 1, hint 100)
 /// rather than in the paper's two stages; Distill does the same. The regressor is training-only.
 /// </summary>
-public sealed class FitNets : LayerPairMethod
+public sealed class FitNets : LayerPairMethod, IDescribedMethod
 {
     private readonly Module<Tensor, Tensor> regressor;
     private readonly double _weight;
@@ -26,22 +26,19 @@ public sealed class FitNets : LayerPairMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<FitNetsOptions>(
         "fitnets",
         "Regress a middle student layer onto the teacher's (learned regressor, MSE).",
         "Romero et al. 2015, FitNets: Hints for Thin Deep Nets",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.Fitnets,
-        Create: (o, context) =>
+        defaultHardLabelWeight: 1,
+        create: (o, context) =>
         {
-            var (s, t) = o.Fitnets.StudentLayer is null && o.Fitnets.TeacherLayer is null
+            var (s, t) = o.StudentLayer is null && o.TeacherLayer is null
                 ? DefaultLayers.Middle(context.StudentLayers, context.TeacherLayers)
-                : LayerChoice.Single(o.Fitnets.StudentLayer, o.Fitnets.TeacherLayer, context, DefaultLayers.LastFeatureMap, "fitnets");
-            return new FitNets(context.Student(s), context.Teacher(t), o.Fitnets.HintWeight);
-        })
-    {
-        ReadsLayers = true,
-    };
+                : LayerChoice.Single(o.StudentLayer, o.TeacherLayer, context, DefaultLayers.LastFeatureMap, "fitnets");
+            return new FitNets(context.Student(s), context.Teacher(t), o.HintWeight);
+        },
+        readsLayers: true);
 
     public override LossTerms forward(DistillationStep step) =>
         new LossTerms().Add("hint", FitNetsLoss.Hint(regressor.call(step.StudentFeatures[StudentLayer]), step.TeacherFeatures[TeacherLayer]), _weight);

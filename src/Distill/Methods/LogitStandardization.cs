@@ -10,7 +10,7 @@ namespace Distill.Methods;
 /// their magnitude: ls_kl = StandardizedKlWeight * T^2 * KL(softmax(Z(z_t)/T) || softmax(Z(z_s)/T)).
 /// The authors' KD setting: base temperature 2, KL weight 9, CE weight 0.1.
 /// </summary>
-public sealed class LogitStandardization : DistillationMethod
+public sealed class LogitStandardization : DistillationMethod, IDescribedMethod
 {
     private readonly LogitStandardizationOptions _options;
 
@@ -20,13 +20,12 @@ public sealed class LogitStandardization : DistillationMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<LogitStandardizationOptions>(
         "ls",
         "KD on z-scored logits: match the teacher's logit relations, not their scale.",
         "Sun, Ren, Li, Wang, Cao 2024, Logit Standardization in Knowledge Distillation",
-        DefaultHardLabelWeight: 0.1,
-        Options: o => o.Ls,
-        Create: (o, _) => new LogitStandardization(o.Ls));
+        defaultHardLabelWeight: 0.1,
+        create: (o, _) => new LogitStandardization(o));
 
     public override LossTerms forward(DistillationStep step) =>
         new LossTerms().Add("ls_kl", LogitStandardizationLoss.Compute(step.StudentLogits, step.TeacherLogits, _options.Temperature), _options.StandardizedKlWeight);

@@ -9,7 +9,7 @@ namespace Distill.Methods;
 /// degree-2 polynomial kernel between the L2-normalised spatial distributions of each channel
 /// (mdistiller's convention; weight 50). Default layers: the stages both models share.
 /// </summary>
-public sealed class NeuronSelectivity : DistillationMethod
+public sealed class NeuronSelectivity : DistillationMethod, IDescribedMethod
 {
     private readonly IReadOnlyList<(string Student, string Teacher)> _pairs;
     private readonly double _weight;
@@ -21,16 +21,13 @@ public sealed class NeuronSelectivity : DistillationMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<NeuronSelectivityOptions>(
         "nst",
         "Match how each channel's activations are distributed over space (MMD, polynomial kernel).",
         "Huang & Wang 2017, Like What You Like: Knowledge Distill via Neuron Selectivity Transfer",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.Nst,
-        Create: (o, context) => new NeuronSelectivity(LayerChoice.Pairs(o.Nst.StudentLayers, o.Nst.TeacherLayers, context, "nst"), o.Nst.MmdWeight))
-    {
-        ReadsLayers = true,
-    };
+        defaultHardLabelWeight: 1,
+        create: (o, context) => new NeuronSelectivity(LayerChoice.Pairs(o.StudentLayers, o.TeacherLayers, context, "nst"), o.MmdWeight),
+        readsLayers: true);
 
     public override IReadOnlyList<string> StudentLayers => [.. _pairs.Select(p => p.Student)];
 

@@ -1,7 +1,10 @@
 namespace Distill.Methods;
 
-/// <summary>The checks every method's options share, each error naming the option and the value.</summary>
-internal static class OptionCheck
+/// <summary>
+/// The checks every method's options share, each error naming the option and the value; public so a
+/// user's options record checks itself in the same words.
+/// </summary>
+public static class OptionCheck
 {
     /// <summary>Loss weights are finite and at most a million: larger ones only overflow a float32 loss.</summary>
     public const double MaxWeight = 1e6;

@@ -10,7 +10,7 @@ namespace Distill.Methods;
 /// probabilities of the cosine-similarity kernel between the samples' embeddings (mdistiller's
 /// convention and weight 30000).
 /// </summary>
-public sealed class ProbabilisticTransfer : LayerPairMethod
+public sealed class ProbabilisticTransfer : LayerPairMethod, IDescribedMethod
 {
     private readonly double _weight;
 
@@ -20,20 +20,17 @@ public sealed class ProbabilisticTransfer : LayerPairMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<ProbabilisticTransferOptions>(
         "pkt",
         "Match the probability distributions of the samples' embedding similarities (cosine kernel, KL).",
         "Passalis & Tefas 2018, Learning Deep Representations with Probabilistic Knowledge Transfer",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.Pkt,
-        Create: (o, context) =>
+        defaultHardLabelWeight: 1,
+        create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Pkt.StudentLayer, o.Pkt.TeacherLayer, context, DefaultLayers.Embedding, "pkt");
-            return new ProbabilisticTransfer(s, t, o.Pkt.ProbabilityWeight);
-        })
-    {
-        ReadsLayers = true,
-    };
+            var (s, t) = LayerChoice.Single(o.StudentLayer, o.TeacherLayer, context, DefaultLayers.Embedding, "pkt");
+            return new ProbabilisticTransfer(s, t, o.ProbabilityWeight);
+        },
+        readsLayers: true);
 
     public override LossTerms forward(DistillationStep step) =>
         new LossTerms().Add("pkt", ProbabilisticKnowledgeLoss.Compute(step.StudentFeatures[StudentLayer].flatten(1), step.TeacherFeatures[TeacherLayer].flatten(1)), _weight);

@@ -10,7 +10,7 @@ namespace Distill.Methods;
 /// rkd_angle = AngleWeight * smoothL1 over the cosines of the angles of every triplet, on the
 /// embeddings (the classifier's input; vectors are flattened). mdistiller's weights 25 and 50.
 /// </summary>
-public sealed class Relational : LayerPairMethod
+public sealed class Relational : LayerPairMethod, IDescribedMethod
 {
     private readonly RelationalOptions _options;
 
@@ -20,20 +20,17 @@ public sealed class Relational : LayerPairMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<RelationalOptions>(
         "rkd",
         "Match the distances and angles between the samples' embeddings.",
         "Park, Kim, Lu, Cho 2019, Relational Knowledge Distillation",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.Rkd,
-        Create: (o, context) =>
+        defaultHardLabelWeight: 1,
+        create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Rkd.StudentLayer, o.Rkd.TeacherLayer, context, DefaultLayers.Embedding, "rkd");
-            return new Relational(s, t, o.Rkd);
-        })
-    {
-        ReadsLayers = true,
-    };
+            var (s, t) = LayerChoice.Single(o.StudentLayer, o.TeacherLayer, context, DefaultLayers.Embedding, "rkd");
+            return new Relational(s, t, o);
+        },
+        readsLayers: true);
 
     public override LossTerms forward(DistillationStep step)
     {

@@ -10,7 +10,7 @@ namespace Distill.Methods;
 /// flattened features (mdistiller's convention; weight 3000, last feature map of each model).
 /// Student and teacher layers may differ in every dimension but the batch.
 /// </summary>
-public sealed class SimilarityPreserving : LayerPairMethod
+public sealed class SimilarityPreserving : LayerPairMethod, IDescribedMethod
 {
     private readonly double _weight;
 
@@ -20,20 +20,17 @@ public sealed class SimilarityPreserving : LayerPairMethod
         RegisterComponents();
     }
 
-    public static MethodDescriptor Descriptor { get; } = new(
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<SimilarityPreservingOptions>(
         "sp",
         "Match how similar the samples of a batch are to each other (Gram matrices of a layer).",
         "Tung & Mori 2019, Similarity-Preserving Knowledge Distillation",
-        DefaultHardLabelWeight: 1,
-        Options: o => o.Sp,
-        Create: (o, context) =>
+        defaultHardLabelWeight: 1,
+        create: (o, context) =>
         {
-            var (s, t) = LayerChoice.Single(o.Sp.StudentLayer, o.Sp.TeacherLayer, context, DefaultLayers.LastFeatureMap, "sp");
-            return new SimilarityPreserving(s, t, o.Sp.SimilarityWeight);
-        })
-    {
-        ReadsLayers = true,
-    };
+            var (s, t) = LayerChoice.Single(o.StudentLayer, o.TeacherLayer, context, DefaultLayers.LastFeatureMap, "sp");
+            return new SimilarityPreserving(s, t, o.SimilarityWeight);
+        },
+        readsLayers: true);
 
     public override LossTerms forward(DistillationStep step) =>
         new LossTerms().Add("sp", SimilarityPreservingLoss.Compute(step.StudentFeatures[StudentLayer], step.TeacherFeatures[TeacherLayer]), _weight);

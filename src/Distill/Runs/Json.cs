@@ -1,9 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Distill.Methods;
 
 namespace Distill.Runs;
 
-/// <summary>The one JSON style Distill writes and reads: camelCase, enums as strings spelt by <see cref="EnumNames"/>.</summary>
+/// <summary>
+/// The one JSON style Distill writes and reads: camelCase, enums as strings spelt by <see cref="EnumNames"/>,
+/// each registered method's options under its name in the distillation options.
+/// </summary>
 public static class Json
 {
     public static JsonSerializerOptions Options { get; } = new()
@@ -12,6 +17,7 @@ public static class Json
         WriteIndented = true,
         Converters = { new EnumNameConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { MethodOptionsContract.AddMethodBlocks } },
     };
 
     public static JsonSerializerOptions Compact { get; } = new(Options) { WriteIndented = false };

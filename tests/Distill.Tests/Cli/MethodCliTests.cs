@@ -104,8 +104,8 @@ public sealed class MethodCliTests : IDisposable
 
         var distillation = experiment.Study.Distillation;
         Assert.Equal(["kd", "at"], distillation.Methods().Select(m => m.Name));
-        Assert.Equal(500, distillation.At.AttentionWeight);
-        Assert.Equal(new AttentionTransferOptions().Power, distillation.At.Power);
+        Assert.Equal(500, distillation.Of<AttentionTransferOptions>().AttentionWeight);
+        Assert.Equal(new AttentionTransferOptions().Power, distillation.Of<AttentionTransferOptions>().Power);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class MethodCliTests : IDisposable
     }
 
     /// <summary>
-    /// Every method distils a tiny CNN student from a tiny CNN teacher through the command line, in
+    /// Every method of the library distils a tiny CNN student from a tiny CNN teacher through the command line, in
     /// one experiment (one teacher, one sweep point per method), and each student learns. CRD runs
     /// at a contrast weight of 0.05: at RepDistiller's 0.8 its gradient swamps the labels' in this
     /// 16-unit student under Adam at 0.01, and the student stays at chance (measured: 10% test accuracy).
@@ -130,7 +130,8 @@ public sealed class MethodCliTests : IDisposable
     [Fact]
     public void Every_method_trains_a_tiny_cnn_student_from_the_command_line_that_learns()
     {
-        var methods = MethodRegistry.All.Select(m => m.Name).ToList();
+        // The library's methods; the test project's own one has its end-to-end tests in LogitMseTests.
+        var methods = MethodRegistry.All.Where(m => m != Extending.LogitMse.Descriptor).Select(m => m.Name).ToList();
         var path = _folder.File("methods.json");
         File.WriteAllText(path, $$"""
             {

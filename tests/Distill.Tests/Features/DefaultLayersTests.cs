@@ -99,12 +99,10 @@ public sealed class DefaultLayersTests
     [Fact]
     public void Layers_named_through_options_are_used()
     {
-        var options = new DistillationOptions
-        {
-            At = new() { StudentLayers = ["conv1"], TeacherLayers = ["conv1"] },
-            Fitnets = new() { StudentLayer = "pool1", TeacherLayer = "pool1" },
-            Crd = new() { StudentLayer = "fc1", TeacherLayer = "fc1" },
-        };
+        var options = new DistillationOptions()
+            .With(new AttentionTransferOptions { StudentLayers = ["conv1"], TeacherLayers = ["conv1"] })
+            .With(new FitNetsOptions { StudentLayer = "pool1", TeacherLayer = "pool1" })
+            .With(new ContrastiveOptions { StudentLayer = "fc1", TeacherLayer = "fc1" });
 
         using var at = Create("at", options);
         using var fitnets = Create("fitnets", options);

@@ -33,11 +33,8 @@ public sealed class TrainedTeacher : IDisposable
     }
 
     /// <summary>Options for <paramref name="method"/>, with CRD shrunk to the tiny data set.</summary>
-    public static DistillationOptions Options(string method) => new()
-    {
-        Method = method,
-        Crd = new() { Negatives = 64, FeatureDimension = 16 },
-    };
+    public static DistillationOptions Options(string method) =>
+        new DistillationOptions { Method = method }.With(new ContrastiveOptions { Negatives = 64, FeatureDimension = 16 });
 
     public void Dispose()
     {

@@ -36,7 +36,7 @@ public sealed class MethodResumeTests(Methods.TrainedTeacher trained) : IClassFi
             Optimizer = new() { Kind = OptimizerKind.Sgd, LearningRate = 0.05 },
             Schedule = new() { Kind = ScheduleKind.Cosine },
         };
-        var distillation = new DistillationOptions { Method = method, Crd = new() { Negatives = 64, FeatureDimension = 16 } };
+        var distillation = new DistillationOptions { Method = method }.With(new ContrastiveOptions { Negatives = 64, FeatureDimension = 16 });
         var student = Build(StudentSpec, 9);
         using var frozen = new FrozenTeacher(_teacher, _tiny.Data.Train.Features);
         using var objective = DistillationObjective.Create(student, frozen, distillation, _tiny.Data.Train.SampleShape, 10, _tiny.Data.Train.Count, 4, augmented: jitter > 0);
