@@ -34,7 +34,13 @@ public static class CliApplication
             MethodsCommand.Create(context),
             ModelsCommand.Create(context),
         };
-        HelpGroups.Install(root, HelpWidth());
+        var wide = new Option<bool>(CliContext.WideFlag)
+        {
+            Description = "Print every column of every table, however wide, instead of fitting the terminal (or COLUMNS, or 80 when piped).",
+            Recursive = true,
+        };
+        root.Options.Add(wide);
+        HelpGroups.Install(root, context.Width);
         var configuration = new InvocationConfiguration
         {
             EnableDefaultExceptionHandler = false,
@@ -47,6 +53,7 @@ public static class CliApplication
             // The parser's own report is the error plus the whole help text; ours is one sentence.
             if (parsed.Errors.Count > 0 && args.Length > 0 && !args.Contains("--help") && !args.Contains("-h"))
                 return context.Fail(Suggestions.ForUnmatched(parsed) ?? OneSentence(parsed.Errors[0].Message, OptionOf(parsed.Errors[0])));
+            context.Wide = parsed.GetValue(wide);
             return parsed.Invoke(configuration);
         }
         catch (DistillException e)
@@ -65,19 +72,6 @@ public static class CliApplication
         {
             context.Fail($"Unexpected failure ({e.GetType().Name}): {e.Message.Split('\n')[0]} Set DISTILL_DEBUG=1 for details.");
             return InternalError;
-        }
-    }
-
-    private static int HelpWidth()
-    {
-        if (Console.IsOutputRedirected) return 120;
-        try
-        {
-            return Math.Max(60, Console.WindowWidth);
-        }
-        catch (IOException)
-        {
-            return 120;
         }
     }
 

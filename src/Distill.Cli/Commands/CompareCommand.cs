@@ -56,6 +56,7 @@ internal static class CompareCommand
                 ImageSize = run.Data(parse).ImageSize,
                 Channels = run.Data(parse).Channels,
                 LabelColumn = run.Data(parse).LabelColumn,
+                HasHeader = run.Data(parse).HasHeader,
                 Stream = run.Data(parse).Stream,
                 Workers = run.Data(parse).Workers,
                 MaxImagePixels = run.Data(parse).MaxImagePixels,

@@ -18,7 +18,14 @@ internal sealed class DataOptionSet
         Description = "Refuse an image folder holding an image larger than this many pixels (width x height), checked from each file's header before decoding (default: 100000000, 100 megapixels).",
     };
     private readonly Option<int?> _channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB); default: the data's own." };
-    private readonly Option<string?> _labelColumn = new("--label-column") { Description = "The class column of a CSV file (default: label)." };
+    private readonly Option<string?> _labelColumn = new("--label-column")
+    {
+        Description = "The class column of a CSV file (default: label); with --no-header, cN or N for the N-th column (default: the last).",
+    };
+    private readonly Option<bool> _noHeader = new("--no-header")
+    {
+        Description = "The CSV file's first row is data, not column names: the columns are named c1..cN (saved with the model, so eval reads the file the same way).",
+    };
     private readonly Option<bool?> _stream = new("--stream")
     {
         Description = "Decode an image folder on the fly by background workers instead of holding it in memory (true/false; default: stream only when its float32 tensor would exceed 4 GiB or a quarter of the free memory).",
@@ -41,8 +48,8 @@ internal sealed class DataOptionSet
         _format.HelpName = string.Join('|', Enum.GetValues<DataFormat>().Select(DataFormats.Name));
         _channels.HelpName = "1|3";
         _channels.AcceptOnlyFromAmong("1", "3");
-        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _stream, _workers, _maxImagePixels }.Where(o => withPath || o != _data)];
-        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _stream, _workers, _maxImagePixels })
+        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels }.Where(o => withPath || o != _data)];
+        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels })
             if (withPath || option != _data) command.Add(option);
     }
 
@@ -65,6 +72,7 @@ internal sealed class DataOptionSet
         ImageSize = result.GetValue(_imageSize),
         Channels = result.GetValue(_channels),
         LabelColumn = result.GetValue(_labelColumn),
+        HasHeader = result.GetValue(_noHeader) ? false : null,
         Stream = result.GetResult(_stream) is { } given ? given.Tokens.Count == 0 || result.GetValue(_stream) == true : null,
         Workers = result.GetValue(_workers),
         MaxImagePixels = result.GetValue(_maxImagePixels),

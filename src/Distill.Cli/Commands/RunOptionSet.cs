@@ -73,8 +73,8 @@ internal sealed class RunOptionSet
     {
         if (result.GetValue(_resume) is not { } folder) return result;
         var given = result.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToList();
-        if (given.Except([_resume.Name, folder, _json.Name]).Any())
-            throw new DistillException("--resume continues a run with the options it started with; pass no other options besides --json.");
+        if (given.Except([_resume.Name, folder, _json.Name, CliContext.WideFlag]).Any())
+            throw new DistillException("--resume continues a run with the options it started with; pass no other options besides --json and --wide.");
         if (!Directory.Exists(folder)) throw new DistillException($"Run folder '{folder}' does not exist, so there is nothing to resume.");
         var saved = Runs.Json.Read<SavedCommandLine>(Path.Combine(folder, SavedCommandLine.FileName), "saved command line");
         if (saved.Command is null || saved.Arguments is null || saved.Arguments.Any(a => a is null))
@@ -97,7 +97,8 @@ internal sealed class RunOptionSet
     {
         if (ResumeFolder(original) is { } folder) return RunFolder.Open(folder);
         var created = RunFolder.Claim(resolved.GetValue(_out) ?? RunFolder.DefaultPath(command.Name), resolved.GetValue(_force));
-        var arguments = resolved.Tokens.Where(t => t.Type != TokenType.Command).Select(t => t.Value).ToList();
+        // --wide is how this terminal shows the result, not part of the run.
+        var arguments = resolved.Tokens.Where(t => t.Type != TokenType.Command && t.Value != CliContext.WideFlag).Select(t => t.Value).ToList();
         AtomicFile.WriteAllText(created.File(SavedCommandLine.FileName), Runs.Json.Serialize(new SavedCommandLine(command.Name, arguments)));
         return created;
     }

@@ -19,6 +19,7 @@ internal static class ExperimentView
         var best = PointSummary.Best(result);
         var title = $"{result.Name} on {result.Dataset} ({result.TestCount:N0} test examples, {result.Seeds.Count} seed(s))";
         context.Output.Write(FittedTable.Build(title, ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point), context.TableWidth));
+        if (DistillationAdvice.For(result, result.RunDirectory) is { } advice) context.Output.WriteLine("Suggestion: " + advice);
         if (result.IsSweep)
         {
             context.Output.Write(Table("Sweep", ExperimentTables.SweepHeaders(result), ExperimentTables.Sweep(result)));

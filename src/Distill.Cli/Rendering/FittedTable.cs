@@ -5,7 +5,7 @@ namespace Distill.Cli.Rendering;
 /// <summary>
 /// A table that fits the terminal: the columns a reader needs most are kept and the rest are
 /// dropped, least needed first, until the rows fit the width without wrapping a cell; narrow
-/// terminals also get shorter headers. The whole table shows from 160 columns on (and in logs).
+/// terminals also get shorter headers. The whole table shows from 160 columns on, and with --wide.
 /// </summary>
 internal static class FittedTable
 {
@@ -54,8 +54,9 @@ internal static class FittedTable
         foreach (var header in shown) table.AddColumn(new TableColumn(Markup.Escape(header)));
         foreach (var row in rows) table.AddRow(columns.Select(i => new Text(row[i])).ToArray());
         var dropped = Enumerable.Range(0, headers.Count).Where(i => !columns.Contains(i)).Select(i => headers[i]).ToList();
+        // The caption wraps at the table's width, so every column left out is named.
         if (dropped.Count > 0)
-            table.Caption(Markup.Escape(ProgressView.Fit($"Wider terminal or summary.md: {string.Join(", ", dropped)}", width - 2)), new Style(Color.Grey));
+            table.Caption(Markup.Escape($"More with --wide or in summary.md: {string.Join(", ", dropped)}"), new Style(Color.Grey));
         return table;
     }
 }

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Distill.Cli.Rendering;
 
-/// <summary>Prints a run's results: the comparison table, or JSON with --json.</summary>
+/// <summary>Prints a run's results: the comparison table (with a suggestion when distillation lost), or JSON with --json.</summary>
 internal static class ResultView
 {
     public static void Show(CliContext context, StudyResult result, bool json)
@@ -22,6 +22,7 @@ internal static class ResultView
             context.Output.WriteLine(saved > 0
                 ? $"Distillation saved {saved} test errors over the same student trained from scratch."
                 : $"Distillation did not beat the scratch student ({-saved} more test errors).");
+        if (DistillationAdvice.For(result) is { } advice) context.Output.WriteLine("Suggestion: " + advice);
         context.Output.WriteLine($"Run folder: {result.RunDirectory} (summary.md, results.json, metrics.jsonl, curves, weights)");
     }
 }

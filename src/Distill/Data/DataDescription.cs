@@ -24,4 +24,7 @@ public sealed record DataDescription(
 
     /// <summary>The class column of a table; null for images.</summary>
     public string? LabelColumn { get; init; }
+
+    /// <summary>False for a table read without a header row; null for a table with one and for images.</summary>
+    public bool? HasHeader { get; init; }
 }

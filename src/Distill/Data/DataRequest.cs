@@ -18,8 +18,18 @@ public sealed record DataRequest
     /// <summary>1 (grayscale) or 3 (RGB); null keeps the data's own (RGB if any image has colour).</summary>
     public int? Channels { get; init; }
 
-    /// <summary>For CSV files: the column holding the class.</summary>
-    public string LabelColumn { get; init; } = "label";
+    /// <summary>
+    /// For CSV files: the column holding the class. Without a header row (<see cref="HasHeader"/>
+    /// false) the columns are named c1..cN, this may be cN or the column's number N, and the default
+    /// "label" means the last column.
+    /// </summary>
+    public string LabelColumn { get; init; } = DefaultLabelColumn;
+
+    /// <summary>The default of <see cref="LabelColumn"/>.</summary>
+    public const string DefaultLabelColumn = "label";
+
+    /// <summary>For CSV files: false when the first row is data, not column names.</summary>
+    public bool HasHeader { get; init; } = true;
 
     /// <summary>For a single image folder or CSV file: the shares of train, validation and test.</summary>
     public SplitRatios Ratios { get; init; } = SplitRatios.Default;

@@ -25,6 +25,9 @@ public sealed record DataSelection
     /// <summary>The class column of a CSV file.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>False for a CSV file whose first row is data (columns are then c1..cN); null: it has a header row.</summary>
+    public bool? HasHeader { get; init; }
+
     /// <summary>The columns of the saved model the data is read for (a table is re-ordered to them by name); null keeps the file's order.</summary>
     public ModelColumns? ModelColumns { get; init; }
 
@@ -51,7 +54,8 @@ public sealed record DataSelection
         Dataset = Dataset,
         ImageSize = ImageSize,
         Channels = Channels,
-        LabelColumn = LabelColumn ?? new DataRequest { Path = path }.LabelColumn,
+        LabelColumn = LabelColumn ?? DataRequest.DefaultLabelColumn,
+        HasHeader = HasHeader ?? true,
         ModelColumns = ModelColumns,
         Seed = seed,
         Normalization = normalization,

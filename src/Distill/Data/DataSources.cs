@@ -52,7 +52,8 @@ public static class DataSources
                 Columns = order is null ? source.Columns : request.ModelColumns!.Names,
                 ReorderedFrom = order is null ? null : source.Columns,
                 Seed = request.Seed,
-                LabelColumn = format == DataFormat.Csv ? request.LabelColumn : null,
+                LabelColumn = format == DataFormat.Csv ? source.LabelColumn ?? request.LabelColumn : null,
+                HasHeader = format == DataFormat.Csv && !request.HasHeader ? false : null,
             };
             return new LoadedData(info, parts[0], parts.Count == 3 ? parts[1] : null, parts[^1]);
         }

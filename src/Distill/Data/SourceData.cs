@@ -31,6 +31,9 @@ public sealed class SourceData : IDisposable
     /// <summary>Feature columns of a table.</summary>
     public IReadOnlyList<string>? Columns { get; init; }
 
+    /// <summary>The class column of a table as found in it (c7 for the last of 7 columns without a header row).</summary>
+    public string? LabelColumn { get; init; }
+
     public IEnumerable<LabeledDataset> Parts => Validation is null ? [Train, Test] : [Train, Validation, Test];
 
     public void Dispose()

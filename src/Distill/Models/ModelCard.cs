@@ -32,6 +32,9 @@ public sealed record ModelCard(
     /// <summary>The class column of a CSV file trained on.</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>False when the CSV file trained on had no header row, so eval reads its data the same way; null otherwise.</summary>
+    public bool? HasHeader { get; init; }
+
     /// <summary>
     /// The feature columns of a table trained on, in the order the model reads them; null for images
     /// and in cards written before they were stored (those cannot have their column order checked).
@@ -46,12 +49,13 @@ public sealed record ModelCard(
         DataFormat = DataFormats.Name(data.Format),
         DataSeed = data.Seed,
         LabelColumn = data.LabelColumn,
+        HasHeader = data.HasHeader,
         Columns = data.Columns,
     };
 
     /// <summary>
     /// The way to read data for this model where <paramref name="selection"/> says nothing: its format,
-    /// image size and channels, label column and column order, so the rows look as they did in training.
+    /// image size and channels, header row, label column and column order, so the rows look as they did in training.
     /// </summary>
     /// <param name="noun">What the model is to the command ("model", "teacher"), for messages.</param>
     /// <param name="path">The model's weights file, for messages.</param>
@@ -64,6 +68,7 @@ public sealed record ModelCard(
             ImageSize = selection.ImageSize ?? (image ? (int)InputShape[1] : null),
             Channels = selection.Channels ?? (image ? (int)InputShape[0] : null),
             LabelColumn = selection.LabelColumn ?? LabelColumn,
+            HasHeader = selection.HasHeader ?? HasHeader,
             ModelColumns = selection.ModelColumns ?? (Columns is { } columns ? new ModelColumns(noun, path, columns) : null),
         };
     }

@@ -30,6 +30,7 @@ public static class ExperimentReport
             .Table(ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point))
             .Paragraph(Verdict(ExperimentTables.ErrorsSaved(result, best.Point)) +
                        " Test numbers are for the epoch with the best validation accuracy; sizes are the saved weights, latency is one sample on this machine's CPU.");
+        if (DistillationAdvice.For(result, folder) is { } advice) document.Paragraph("Suggestion: " + advice);
 
         if (result.IsSweep) WriteSweep(result, best, folder, document);
         if (AssistantChoice.Describe(result) is { } choice) document.Heading("Assistant choice").Paragraph(choice);

@@ -33,6 +33,10 @@ public sealed record StudyOptions
     /// <summary>The class column of a CSV file (default "label").</summary>
     public string? LabelColumn { get; init; }
 
+    /// <summary>False for a CSV file whose first row is data: columns are c1..cN and the label is the last unless <see cref="LabelColumn"/> says cN or N.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool? HasHeader { get; init; }
+
     /// <summary>True decodes an image folder on the fly by background workers, false holds it in memory; null decides by its size.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool? Stream { get; init; }
@@ -54,6 +58,7 @@ public sealed record StudyOptions
         ImageSize = ImageSize,
         Channels = Channels,
         LabelColumn = LabelColumn,
+        HasHeader = HasHeader,
         Stream = Stream,
         Workers = Workers,
         MaxImagePixels = MaxImagePixels,

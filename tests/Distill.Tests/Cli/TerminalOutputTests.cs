@@ -52,8 +52,8 @@ public sealed class TerminalOutputTests : IDisposable
         Assert.Contains("Errors", narrow);
         Assert.Contains("Accuracy", narrow);
         Assert.Contains("Params", narrow);
-        Assert.DoesNotContain("Hyperparameters", narrow.Split("Wider terminal")[0]);
-        Assert.Contains("Wider terminal or summary.md: ", narrow);
+        Assert.DoesNotContain("Hyperparameters", narrow.Split("More with --wide")[0]);
+        Assert.Contains("More with --wide or in summary.md: ", narrow);
         var errors = result.Models.Select(m => m.TestErrors.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.All(errors, e => Assert.Contains(e, narrow));
         foreach (var header in Distill.Reports.ComparisonTable.Headers.Where(h => h != "Hyperparameters"))

@@ -33,7 +33,8 @@ public sealed class DeployCommandTests : IDisposable
     {
         var run = FinishedRun();
 
-        var (code, output, errors) = InProcessCli.Run("deploy", run, "--sparsity", "0.6", "--channels", "0.5", "--seconds", "0", "--threads", "1", "--calibration-rows", "200");
+        // --wide: the assertions read whole cells, which a table fitted to 80 columns wraps.
+        var (code, output, errors) = InProcessCli.Run("deploy", run, "--wide", "--sparsity", "0.6", "--channels", "0.5", "--seconds", "0", "--threads", "1", "--calibration-rows", "200");
 
         Assert.True(code == 0, errors);
         var deploy = Path.Combine(run, "deploy");

@@ -7,7 +7,9 @@ namespace Distill.Data.Sources;
 
 /// <summary>
 /// A CSV table with a header row: the label column (by name) gives the class, every other column
-/// must be numeric, and no two columns share a name. Classes are the distinct labels, in numeric order
+/// must be numeric, and no two columns share a name. A table without a header row
+/// (<see cref="DataRequest.HasHeader"/> false) has its columns named c1..cN, the label the last
+/// unless the request names another, as cN or N. Classes are the distinct labels, in numeric order
 /// when all are integers, else in ordinal order; two labels that are one number written two ways
 /// ('1' and '01') are refused. The rows are split by seeded, stratified ratios.
 /// </summary>
@@ -26,12 +28,12 @@ public sealed class CsvSource : IDataSource
         if (!File.Exists(path)) throw new DistillException($"CSV file '{path}' does not exist.");
         if (new FileInfo(path).Length > MaxFileBytes)
             throw new DataFormatException($"CSV file '{path}' is larger than Distill will read ({new FileInfo(path).Length:N0} bytes).");
-        var (columns, labels, rows) = ReadTable(path, request.LabelColumn);
+        var (columns, labelColumn, labels, rows) = ReadTable(path, request.LabelColumn, request.HasHeader);
         var classes = Classes(labels);
-        CheckSpellings(path, request.LabelColumn, classes);
+        CheckSpellings(path, labelColumn, classes);
         if (classes.Count < 2)
             throw new DataFormatException(
-                $"CSV file '{path}' has {classes.Count} distinct value{(classes.Count == 1 ? "" : "s")} in column '{request.LabelColumn}'; a classifier needs at least 2 classes.");
+                $"CSV file '{path}' has {classes.Count} distinct value{(classes.Count == 1 ? "" : "s")} in column '{labelColumn}'; a classifier needs at least 2 classes.");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var classOf = labels.Select(l => index[l]).ToList();
         var assigned = request.Ratios.Assign(classOf, request.Seed);
@@ -45,14 +47,14 @@ public sealed class CsvSource : IDataSource
             parts.Add(new LabeledDataset($"{name}/{partName}", tensor(values, [selected.Count, columns.Count]),
                 tensor(selected.Select(i => (long)classOf[i]).ToArray(), ScalarType.Int64), classes.Count));
         }
-        return new SourceData(name, classes, parts[0], parts[1], parts[2]) { Columns = columns };
+        return new SourceData(name, classes, parts[0], parts[1], parts[2]) { Columns = columns, LabelColumn = labelColumn };
     }
 
-    private static (List<string> Columns, List<string> Labels, List<float[]> Rows) ReadTable(string path, string labelColumn)
+    private static (List<string> Columns, string LabelColumn, List<string> Labels, List<float[]> Rows) ReadTable(string path, string labelColumn, bool hasHeader)
     {
         var options = new CsvReaderOptions
         {
-            HasHeader = true,
+            HasHeader = hasHeader,
             TrimWhitespace = true,
             TrackLineNumbers = true,
             SkipEmptyLines = true,
@@ -62,9 +64,13 @@ public sealed class CsvSource : IDataSource
         try
         {
             using var csv = CsvReader.FromFile(path, options);
-            csv.ReadHeader();
-            var header = csv.Headers.ToArray();
+            // Without a header the first row is already data: it is read here to count the columns and kept for the loop below.
+            var pending = !hasHeader && csv.Read();
+            if (hasHeader) csv.ReadHeader();
+            else if (!pending) throw new DataFormatException($"CSV file '{path}' is empty; it needs data rows.");
+            var header = hasHeader ? csv.Headers.ToArray() : Enumerable.Range(1, csv.FieldCount).Select(i => $"c{i}").ToArray();
             if (header.Length == 0) throw new DataFormatException($"CSV file '{path}' is empty; it needs a header row naming its columns, then data rows.");
+            if (!hasHeader) labelColumn = Unnamed(labelColumn, header.Length);
             // A repeated name makes "the column 'x'" mean two things: the label lookup and a model's
             // recorded inputs would each pick one silently.
             if (header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
@@ -72,6 +78,8 @@ public sealed class CsvSource : IDataSource
                     $"CSV file '{path}' names the column '{repeated.Key}' twice in its header (columns {string.Join(" and ", header.Select((h, i) => (h, i)).Where(p => p.h == repeated.Key).Select(p => p.i + 1).Take(2))}); give each column its own name.");
             var labelAt = Array.FindIndex(header, h => string.Equals(h, labelColumn, StringComparison.Ordinal));
             if (labelAt < 0) labelAt = Array.FindIndex(header, h => string.Equals(h, labelColumn, StringComparison.OrdinalIgnoreCase));
+            if (labelAt < 0 && !hasHeader)
+                throw new DataFormatException($"CSV file '{path}' has {header.Length} columns (c1..c{header.Length}), so there is no column '{labelColumn}'; give --label-column as cN or N.");
             if (labelAt < 0)
                 throw new DataFormatException(
                     $"CSV file '{path}' has no column '{labelColumn}' in its header ({string.Join(", ", header.Take(12))}{(header.Length > 12 ? ", ..." : "")}); name the label column with --label-column.");
@@ -79,11 +87,12 @@ public sealed class CsvSource : IDataSource
             if (columns.Count == 0) throw new DataFormatException($"CSV file '{path}' has no feature columns besides '{labelColumn}'.");
             var labels = new List<string>();
             var rows = new List<float[]>();
-            while (csv.Read())
+            while (pending || csv.Read())
             {
+                pending = false;
                 var line = csv.LineNumber;
                 if (csv.FieldCount != header.Length)
-                    throw new DataFormatException($"CSV file '{path}' line {line} has {csv.FieldCount} fields but the header has {header.Length}.");
+                    throw new DataFormatException($"CSV file '{path}' line {line} has {csv.FieldCount} fields but the {(hasHeader ? "header" : "first row")} has {header.Length}.");
                 var label = csv.GetString(labelAt);
                 if (label.Length == 0) throw new DataFormatException($"CSV file '{path}' line {line} has an empty label in column '{header[labelAt]}'.");
                 var values = new float[columns.Count];
@@ -100,7 +109,7 @@ public sealed class CsvSource : IDataSource
                 rows.Add(values);
             }
             if (rows.Count == 0) throw new DataFormatException($"CSV file '{path}' has a header but no data rows.");
-            return (columns, labels, rows);
+            return (columns, header[labelAt], labels, rows);
         }
         catch (CsvFormatException e)
         {
@@ -111,6 +120,15 @@ public sealed class CsvSource : IDataSource
             throw new DataFormatException($"CSV file '{path}' cannot be read: {e.Message.Split('\n')[0].TrimEnd('.')}.");
         }
     }
+
+    /// <summary>
+    /// The label column of a table without a header, named like its columns: the default means the
+    /// last column (where most headerless tables, UCI's among them, keep the class); a number N means cN.
+    /// </summary>
+    private static string Unnamed(string labelColumn, int columnCount) =>
+        labelColumn == DataRequest.DefaultLabelColumn ? $"c{columnCount}"
+        : int.TryParse(labelColumn, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? $"c{number}"
+        : labelColumn;
 
     private static List<string> Classes(IEnumerable<string> labels)
     {
