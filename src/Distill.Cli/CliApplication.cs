@@ -17,29 +17,7 @@ public static class CliApplication
     public static int Run(string[] args, TextWriter output, TextWriter diagnostics)
     {
         var context = new CliContext(output, diagnostics);
-        var root = new RootCommand("Distill: knowledge distillation for .NET. Train a teacher, distill a student, compare them.")
-        {
-            DataCommand.Create(context),
-            TrainCommand.Create(context),
-            DistillCommand.Create(context),
-            EvalCommand.Create(context),
-            CompareCommand.Create(context, "compare", "Run a whole study: teacher, the student from scratch, the student distilled; compare all three."),
-            CompareCommand.Create(context, "quickstart", "The built-in study on MNIST with defaults: fetches the data, trains, distills and compares (a few minutes)."),
-            RunCommand.Create(context),
-            ReportCommand.Create(context),
-            ExportCommand.Create(context),
-            LatencyCommand.Create(context),
-            PruneCommand.Create(context),
-            DeployCommand.Create(context),
-            MethodsCommand.Create(context),
-            ModelsCommand.Create(context),
-        };
-        var wide = new Option<bool>(CliContext.WideFlag)
-        {
-            Description = "Print every column of every table, however wide, instead of fitting the terminal (or COLUMNS, or 80 when piped).",
-            Recursive = true,
-        };
-        root.Options.Add(wide);
+        var (root, wide) = Build(context);
         HelpGroups.Install(root, context.Width);
         var configuration = new InvocationConfiguration
         {
@@ -80,6 +58,35 @@ public static class CliApplication
     /// you mean one of the following?\nA\nB" and "Argument 'x' not recognized. Must be one of:\n\t'a'\n\t'b'";
     /// both lists are kept, joined on the line. The flag is named when the message does not name it.
     /// </summary>
+    /// <summary>The command tree, bound to <paramref name="context"/>, and the global --wide option.</summary>
+    internal static (RootCommand Root, Option<bool> Wide) Build(CliContext context)
+    {
+        var root = new RootCommand("Distill: knowledge distillation for .NET. Train a teacher, distill a student, compare them.")
+        {
+            DataCommand.Create(context),
+            TrainCommand.Create(context),
+            DistillCommand.Create(context),
+            EvalCommand.Create(context),
+            CompareCommand.Create(context, "compare", "Run a whole study: teacher, the student from scratch, the student distilled; compare all three."),
+            CompareCommand.Create(context, "quickstart", "The built-in study on MNIST with defaults: fetches the data, trains, distills and compares (a few minutes)."),
+            RunCommand.Create(context),
+            ReportCommand.Create(context),
+            ExportCommand.Create(context),
+            LatencyCommand.Create(context),
+            PruneCommand.Create(context),
+            DeployCommand.Create(context),
+            MethodsCommand.Create(context),
+            ModelsCommand.Create(context),
+        };
+        var wide = new Option<bool>(CliContext.WideFlag)
+        {
+            Description = "Print every column of every table, however wide, instead of fitting the terminal (or COLUMNS, or 80 when piped).",
+            Recursive = true,
+        };
+        root.Options.Add(wide);
+        return (root, wide);
+    }
+
     private static string OneSentence(string message, string? option)
     {
         var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
