@@ -4,6 +4,7 @@ using Distill.Studies;
 using Distill.Tests.Support;
 using Distill.Training;
 using static TorchSharp.torch;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Cli;
 
@@ -41,17 +42,6 @@ public sealed class BadInputTests : IDisposable
         };
         for (var i = 0; i + 1 < overrides.Length; i += 2) flags[overrides[i]] = overrides[i + 1];
         return ["compare", .. flags.SelectMany(kv => new[] { kv.Key, kv.Value })];
-    }
-
-    private static void AssertOneSentence(int code, string errors, string expected)
-    {
-        Assert.Equal(1, code);
-        Assert.Contains(expected, errors);
-        Assert.DoesNotContain("   at ", errors);
-        // Progress lines may come first; the error itself is the one and last line.
-        var lines = errors.Trim().Split('\n');
-        Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.StartsWith("error:", lines[^1]);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using Distill.Models;
 using Distill.Runs;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Cli;
 
@@ -49,14 +50,6 @@ public sealed class RunFolderTests : IDisposable
         return ["compare", .. flags.SelectMany(kv => new[] { kv.Key, kv.Value })];
     }
 
-    private static void AssertRefused((int Code, string Output, string Errors) result, string expected)
-    {
-        Assert.Equal(1, result.Code);
-        Assert.Contains(expected, result.Errors);
-        Assert.DoesNotContain("   at ", result.Errors);
-        Assert.StartsWith("error:", result.Errors.Trim().Split('\n')[^1]);
-    }
-
     private static string Keep(string folder, string name = "keep.txt")
     {
         Directory.CreateDirectory(folder);
@@ -74,7 +67,7 @@ public sealed class RunFolderTests : IDisposable
         var notes = Keep(precious, "notes.txt");
         var nested = Keep(Path.Combine(precious, "sub"), "data.csv");
 
-        AssertRefused(InProcessCli.Run(Train(precious, "--force")), "Distill did not create it");
+        AssertOneSentence(InProcessCli.Run(Train(precious, "--force")), "Distill did not create it");
 
         Assert.True(File.Exists(notes));
         Assert.True(File.Exists(nested));
@@ -87,7 +80,7 @@ public sealed class RunFolderTests : IDisposable
         Assert.Equal(0, InProcessCli.Run(Train(run)).Code);
         var notes = Keep(run, "notes.txt");
 
-        AssertRefused(InProcessCli.Run(Train(run, "--force")), "it holds 'notes.txt', which Distill did not write");
+        AssertOneSentence(InProcessCli.Run(Train(run, "--force")), "it holds 'notes.txt', which Distill did not write");
 
         Assert.True(File.Exists(notes));
         Assert.True(File.Exists(Path.Combine(run, "results.json")));
@@ -134,7 +127,7 @@ public sealed class RunFolderTests : IDisposable
         var results = File.ReadAllText(Path.Combine(run, "results.json"));
 
         // The jitter is checked against the images once they are loaded: after the old run was moved aside.
-        AssertRefused(InProcessCli.Run(Train(run, "--force", "--jitter", "1000")), "jitter of 1000 pixels");
+        AssertOneSentence(InProcessCli.Run(Train(run, "--force", "--jitter", "1000")), "jitter of 1000 pixels");
 
         Assert.Equal(results, File.ReadAllText(Path.Combine(run, "results.json")));
         Assert.Empty(MovedAside());
@@ -157,7 +150,7 @@ public sealed class RunFolderTests : IDisposable
         threads.ForEach(t => t.Join());
 
         Assert.Single(outcomes, o => o.Code == 0);
-        Assert.All(outcomes.Where(o => o.Code != 0), o => AssertRefused(o, "Run folder"));
+        Assert.All(outcomes.Where(o => o.Code != 0), o => AssertOneSentence(o, "Run folder"));
     }
 
     [Fact]
@@ -178,7 +171,7 @@ public sealed class RunFolderTests : IDisposable
     [Fact]
     public void An_empty_out_is_refused_in_one_sentence()
     {
-        AssertRefused(InProcessCli.Run(Train("")), "run folder name is empty");
+        AssertOneSentence(InProcessCli.Run(Train("")), "run folder name is empty");
     }
 
     [Fact]
@@ -186,7 +179,7 @@ public sealed class RunFolderTests : IDisposable
     {
         var run = _folder.File("run");
 
-        AssertRefused(InProcessCli.Run(Compare(run, "--validation", "100000")), "validation split must hold");
+        AssertOneSentence(InProcessCli.Run(Compare(run, "--validation", "100000")), "validation split must hold");
         Assert.False(Directory.Exists(run));
 
         var (code, _, errors) = InProcessCli.Run(Compare(run));
@@ -202,7 +195,7 @@ public sealed class RunFolderTests : IDisposable
         ModelStore.Save(model, new ModelCard("mlp:16", [1, 12, 12], 5, ModelBuilder.CountParameters(model), "mnist", "teacher"), teacher);
         var run = _folder.File("run");
 
-        AssertRefused(InProcessCli.Run(Compare(run, "--teacher", teacher)), "predicts 5 classes");
+        AssertOneSentence(InProcessCli.Run(Compare(run, "--teacher", teacher)), "predicts 5 classes");
         Assert.False(Directory.Exists(run));
 
         var (code, _, errors) = InProcessCli.Run(Compare(run));
@@ -233,7 +226,7 @@ public sealed class RunFolderTests : IDisposable
         File.WriteAllText(file, $$"""{ "dataDirectory": {{System.Text.Json.JsonSerializer.Serialize(_data)}}, "validationCount": 100000 }""");
         var run = _folder.File("run");
 
-        AssertRefused(InProcessCli.Run("run", file, "--out", run), "validation split must hold");
+        AssertOneSentence(InProcessCli.Run("run", file, "--out", run), "validation split must hold");
 
         Assert.False(Directory.Exists(run));
     }

@@ -3,6 +3,7 @@ using Distill.Cli;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Cli;
 
@@ -94,16 +95,6 @@ public sealed class TeacherChainCliTests : IDisposable
         var errors = new StringWriter();
         var code = CliApplication.Run(args, new StringWriter(), errors);
         return (code, errors.ToString());
-    }
-
-    private static void AssertOneSentence(int code, string errors, string expected)
-    {
-        Assert.Equal(1, code);
-        Assert.Contains(expected, errors);
-        Assert.DoesNotContain("   at ", errors);
-        var lines = errors.Trim().Split('\n');
-        Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.StartsWith("error:", lines[^1]);
     }
 
     private string[] Small(string run, params string[] flags) =>

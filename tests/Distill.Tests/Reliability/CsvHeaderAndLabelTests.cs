@@ -1,4 +1,5 @@
 using Distill.Tests.Support;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -20,20 +21,12 @@ public sealed class CsvHeaderAndLabelTests : IDisposable
         return path;
     }
 
-    private static void AssertRefused((int Code, string Output, string Errors) run, params string[] expected)
-    {
-        Assert.True(run.Code == 1, $"exit code {run.Code}: {run.Errors}");
-        foreach (var text in expected) Assert.Contains(text, run.Errors);
-        Assert.DoesNotContain("   at ", run.Errors);
-        Assert.Single(run.Errors.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
-    }
-
     [Fact]
     public void A_column_named_twice_is_refused_naming_the_column()
     {
         var table = Table("width,label,height,width", i => $"{i % 7},{i % 2},{i % 5},{i % 3}");
 
-        AssertRefused(InProcessCli.Run("data", "inspect", table), "'width'", "twice");
+        AssertOneSentence(InProcessCli.Run("data", "inspect", table), "'width'", "twice");
     }
 
     [Fact]
@@ -42,7 +35,7 @@ public sealed class CsvHeaderAndLabelTests : IDisposable
         var table = Table("label,x,label", i => $"{i % 2},{i % 7},{i % 3}");
         var run = _folder.File("run");
 
-        AssertRefused(InProcessCli.Run("train", "-m", "mlp:8", "--data", table, "--epochs", "1", "--out", run), "'label'", "twice");
+        AssertOneSentence(InProcessCli.Run("train", "-m", "mlp:8", "--data", table, "--epochs", "1", "--out", run), "'label'", "twice");
     }
 
     [Fact]
@@ -50,7 +43,7 @@ public sealed class CsvHeaderAndLabelTests : IDisposable
     {
         var table = Table("x,y,label", i => $"{i % 7},{i % 5},{(i % 3 == 0 ? "01" : i % 3 == 1 ? "1" : "2")}");
 
-        AssertRefused(InProcessCli.Run("data", "inspect", table), "'1'", "'01'");
+        AssertOneSentence(InProcessCli.Run("data", "inspect", table), "'1'", "'01'");
     }
 
     [Fact]

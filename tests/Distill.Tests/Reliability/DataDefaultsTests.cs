@@ -1,4 +1,5 @@
 using Distill.Tests.Support;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -12,14 +13,6 @@ public sealed class DataDefaultsTests : IDisposable
     private readonly TemporaryFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
-
-    private static void AssertRefused((int Code, string Output, string Errors) run, params string[] expected)
-    {
-        Assert.True(run.Code == 1, $"exit code {run.Code}: {run.Errors}");
-        foreach (var text in expected) Assert.Contains(text, run.Errors);
-        Assert.DoesNotContain("   at ", run.Errors);
-        Assert.Single(run.Errors.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
-    }
 
     [Fact]
     public void A_1000_row_set_trains_with_the_default_split_of_100_rows_and_the_summary_says_100()
@@ -41,7 +34,7 @@ public sealed class DataDefaultsTests : IDisposable
         SyntheticIdx.WriteDataset(data, trainCount: 1000, testCount: 100);
         var run = _folder.File("run");
 
-        AssertRefused(InProcessCli.Run("train", "-m", "mlp:8", "--data-dir", data, "--validation", "5000", "--epochs", "1", "--out", run),
+        AssertOneSentence(InProcessCli.Run("train", "-m", "mlp:8", "--data-dir", data, "--validation", "5000", "--epochs", "1", "--out", run),
             "--validation", "1,000 training rows");
         Assert.False(Directory.Exists(run));
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Distill.Tests.Support;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -53,17 +54,6 @@ public sealed class DataSchemaTests : IDisposable
     }
 
     private static double EvalAccuracy(string output) => JsonDocument.Parse(output).RootElement.GetProperty("accuracy").GetDouble();
-
-    private static void AssertOneSentence(int code, string errors, string expected)
-    {
-        Assert.True(code == 1, $"exit code {code}: {errors}");
-        Assert.Contains(expected, errors);
-        Assert.DoesNotContain("   at ", errors);
-        Assert.DoesNotContain("Unexpected failure", errors);
-        var lines = errors.Trim().Split('\n');
-        Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.StartsWith("error:", lines[^1]);
-    }
 
     [Fact]
     public void Eval_reads_a_table_with_the_columns_in_another_order_by_name_and_scores_the_same()

@@ -1,5 +1,6 @@
 using Distill.Models;
 using Distill.Tests.Support;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -26,9 +27,7 @@ public sealed class ExportSafetyTests : IDisposable
 
     private static void AssertRefused((int Code, string Output, string Errors) result, string expected)
     {
-        Assert.True(result.Code == 1, result.Errors);
-        Assert.Contains(expected, result.Errors);
-        Assert.DoesNotContain("   at ", result.Errors);
+        AssertOneSentence(result, expected);
         Assert.Single(result.Errors.Trim().Split('\n'));
     }
 

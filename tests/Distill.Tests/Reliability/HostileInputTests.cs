@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -30,17 +31,6 @@ public sealed class HostileInputTests : IDisposable
     private string[] Compare(string run, params string[] extra) =>
         ["compare", "--data-dir", _data, "--validation", "50", "--out", run, "--teacher-spec", "mlp:16", "--student-spec", "mlp:8",
             "--teacher-epochs", "1", "--student-epochs", "1", .. extra];
-
-    private static void AssertOneSentence(int code, string errors, string expected)
-    {
-        Assert.True(code == 1, $"exit code {code}: {errors}");
-        Assert.Contains(expected, errors);
-        Assert.DoesNotContain("   at ", errors);
-        Assert.DoesNotContain("Unexpected failure", errors);
-        var lines = errors.Trim().Split('\n');
-        Assert.Single(lines, l => l.StartsWith("error:", StringComparison.Ordinal));
-        Assert.StartsWith("error:", lines[^1]);
-    }
 
     private string WriteExperiment(string body)
     {

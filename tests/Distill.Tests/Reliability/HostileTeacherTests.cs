@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -26,16 +27,6 @@ public sealed class HostileTeacherTests : IDisposable
     private string[] Distill(string teacher) =>
         ["distill", "--teacher", teacher, "--student-spec", "mlp:8", "--data-dir", _data, "--validation", "50", "--epochs", "1", "--out", _folder.File("run")];
 
-    private static void AssertOneSentence(int code, string errors, params string[] expected)
-    {
-        Assert.True(code == 1, $"exit code {code}: {errors}");
-        foreach (var text in expected) Assert.Contains(text, errors);
-        Assert.DoesNotContain("terminate called", errors);
-        Assert.DoesNotContain("   at ", errors);
-        Assert.DoesNotContain("Unexpected failure", errors);
-        Assert.Single(errors.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
-    }
-
     [Theory]
     [InlineData("    return undefined_function(argument_1)\n", "undefined value undefined_function")]
     [InlineData("    return torch.relu(self.missing)\n", "has no attribute or method 'missing'")]
@@ -44,11 +35,11 @@ public sealed class HostileTeacherTests : IDisposable
         var teacher = HostileTeacherFiles.TorchScriptWithReluBody(_folder.File("broken.pt"), body);
 
         var (code, errors) = CliProcess.Run("eval", teacher, "--data", _data);
-        AssertOneSentence(code, errors, $"The teacher '{teacher}' holds TorchScript code that PyTorch cannot compile", reason);
+        AssertOneLongSentence(code, errors, $"The teacher '{teacher}' holds TorchScript code that PyTorch cannot compile", reason);
         Assert.DoesNotContain("compilation unit at", errors);
 
         (code, errors) = CliProcess.Run(Distill(teacher));
-        AssertOneSentence(code, errors, "PyTorch cannot compile", reason);
+        AssertOneLongSentence(code, errors, "PyTorch cannot compile", reason);
         Assert.False(Directory.Exists(_folder.File("run")) && Directory.EnumerateFiles(_folder.File("run"), "best.bin", SearchOption.AllDirectories).Any());
     }
 
@@ -61,7 +52,7 @@ public sealed class HostileTeacherTests : IDisposable
 
         var (code, errors) = CliProcess.RunIn(null, new Dictionary<string, string> { ["DISTILL_TEACHER_TIMEOUT"] = "5" }, "eval", teacher, "--data", _data);
 
-        AssertOneSentence(code, errors, $"The teacher '{teacher}' did not answer a first batch of 2 inputs within 5 s", "DISTILL_TEACHER_TIMEOUT");
+        AssertOneLongSentence(code, errors, $"The teacher '{teacher}' did not answer a first batch of 2 inputs within 5 s", "DISTILL_TEACHER_TIMEOUT");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the refusal took {clock.Elapsed}");
     }
 
@@ -73,7 +64,7 @@ public sealed class HostileTeacherTests : IDisposable
 
         var (code, errors) = CliProcess.RunIn(null, new Dictionary<string, string> { ["DISTILL_TEACHER_TIMEOUT"] = "3" }, Distill(teacher));
 
-        AssertOneSentence(code, errors, $"The teacher '{teacher}' did not answer a first batch of 2 inputs within 3 s");
+        AssertOneLongSentence(code, errors, $"The teacher '{teacher}' did not answer a first batch of 2 inputs within 3 s");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the refusal took {clock.Elapsed}");
     }
 
@@ -84,7 +75,7 @@ public sealed class HostileTeacherTests : IDisposable
 
         var (code, errors) = CliProcess.RunIn(null, new Dictionary<string, string> { ["DISTILL_TEACHER_TIMEOUT"] = "soon" }, "eval", teacher, "--data", _data);
 
-        AssertOneSentence(code, errors, "DISTILL_TEACHER_TIMEOUT='soon' is not a number of seconds");
+        AssertOneLongSentence(code, errors, "DISTILL_TEACHER_TIMEOUT='soon' is not a number of seconds");
     }
 
     [Fact]
@@ -94,7 +85,7 @@ public sealed class HostileTeacherTests : IDisposable
 
         var (code, _, errors) = InProcessCli.Run(Distill(teacher));
 
-        AssertOneSentence(code, errors, $"The teacher '{teacher}' is a PyTorch state_dict", "weights without the code", "torch.jit.trace", "torch.onnx.export");
+        AssertOneLongSentence(code, errors, $"The teacher '{teacher}' is a PyTorch state_dict", "weights without the code", "torch.jit.trace", "torch.onnx.export");
         Assert.DoesNotContain("constants.pkl", errors);
     }
 
@@ -112,7 +103,7 @@ public sealed class HostileTeacherTests : IDisposable
 
         var (code, _, errors) = InProcessCli.Run(Distill(Path.Combine(near, "missing.onnx")));
 
-        AssertOneSentence(code, errors, "does not exist; model files nearby:", "best.bin", "teacher.onnx");
+        AssertOneLongSentence(code, errors, "does not exist; model files nearby:", "best.bin", "teacher.onnx");
         Assert.DoesNotContain("data_batch_1.bin", errors);
         Assert.DoesNotContain("test_batch.bin", errors);
         Assert.DoesNotContain("notes.onnx", errors);

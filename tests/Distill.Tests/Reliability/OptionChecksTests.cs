@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Distill.Tests.Support;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -35,14 +36,6 @@ public sealed class OptionChecksTests : IDisposable
             }
             """);
         return path;
-    }
-
-    private static void AssertOneSentence((int Code, string Output, string Errors) result, string expected)
-    {
-        Assert.True(result.Code == 1, result.Errors);
-        Assert.Contains(expected, result.Errors);
-        Assert.DoesNotContain("   at ", result.Errors);
-        Assert.Single(result.Errors.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Distill.Runs;
 using Distill.Tests.Support;
+using static Distill.Tests.Support.Refusal;
 
 namespace Distill.Tests.Reliability;
 
@@ -26,14 +27,6 @@ public sealed class RunFolderSafetyTests : IDisposable
     private string[] TrainFor(int epochs, string run, params string[] extra) =>
         ["train", "-m", "mlp:8", "--data-dir", _data, "--validation", "50", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", run, .. extra];
 
-    private static void AssertRefused((int Code, string Output, string Errors) result, string expected)
-    {
-        Assert.True(result.Code == 1, result.Errors);
-        Assert.Contains(expected, result.Errors);
-        Assert.DoesNotContain("   at ", result.Errors);
-        Assert.Single(result.Errors.Trim().Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
-    }
-
     [Theory]
     [InlineData("photos/cat-001.png")]
     [InlineData("notes.md")]
@@ -51,7 +44,7 @@ public sealed class RunFolderSafetyTests : IDisposable
         File.WriteAllText(path, "the user's own work");
         var before = Directory.GetFiles(copy, "*", SearchOption.AllDirectories).Length;
 
-        AssertRefused(InProcessCli.Run(Train(copy, "--force")), $"it holds '{own}', which Distill did not write");
+        AssertOneSentence(InProcessCli.Run(Train(copy, "--force")), $"it holds '{own}', which Distill did not write");
 
         Assert.Equal("the user's own work", File.ReadAllText(path));
         Assert.Equal(before, Directory.GetFiles(copy, "*", SearchOption.AllDirectories).Length);
@@ -81,7 +74,7 @@ public sealed class RunFolderSafetyTests : IDisposable
         Assert.Equal(0, InProcessCli.Run(Train(run)).Code);
         File.Delete(Path.Combine(run, RunManifest.FileName));
 
-        AssertRefused(InProcessCli.Run(Train(run, "--force")), "kept no list of the files it wrote");
+        AssertOneSentence(InProcessCli.Run(Train(run, "--force")), "kept no list of the files it wrote");
 
         Assert.True(File.Exists(Path.Combine(run, "results.json")));
     }
@@ -94,7 +87,7 @@ public sealed class RunFolderSafetyTests : IDisposable
         var run = _folder.File("distilled");
         string[] distill = ["distill", "--teacher", teacher, "-s", "mlp:8", "--data-dir", _data, "--validation", "50", "--epochs", "1", "--out", run];
 
-        AssertRefused(InProcessCli.Run([.. distill, "--jitter", "1000"]), "jitter of 1000 pixels");
+        AssertOneSentence(InProcessCli.Run([.. distill, "--jitter", "1000"]), "jitter of 1000 pixels");
         Assert.False(Directory.Exists(run), "the refused run left its folder");
 
         var (code, _, errors) = InProcessCli.Run(distill);
@@ -124,7 +117,7 @@ public sealed class RunFolderSafetyTests : IDisposable
         var refused = InProcessCli.Run("compare", "--data-dir", _data, "--validation", "50", "--teacher-spec", "mlp:16", "--student-spec", "mlp:8",
             "--teacher-epochs", "1", "--student-epochs", "1", "--student-jitter", "1000", "--out", run);
 
-        AssertRefused(refused, "jitter of 1000 pixels");
+        AssertOneSentence(refused, "jitter of 1000 pixels");
         Assert.DoesNotContain("Training teacher", refused.Errors);
         Assert.False(Directory.Exists(run));
     }
