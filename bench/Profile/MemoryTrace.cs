@@ -29,7 +29,7 @@ internal static class MemoryTrace
         var messages = new Progress(Print);
         var epochsDone = new EpochProgress(p => { if (p.Completed is not null) Print($"  {p.Model} epoch {p.Epoch} done"); });
         using (var folder = RunFolder.Create(output, replace: true))
-            new DistillationStudy(options, new StudyObserver(messages, epochsDone)).Run(folder);
+            new StudyPipeline(new StudyObserver(messages, epochsDone)).Run(StudyPlan.Study(options), folder);
         Print("study finished (report written, data and models disposed)");
         GC.Collect();
         Print("after GC.Collect");

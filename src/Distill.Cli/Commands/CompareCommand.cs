@@ -82,7 +82,7 @@ internal static class CompareCommand
             RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, options.TeacherPath);
             foreach (var saved in TeacherPlan.SavedTeachers(options)) RunPreflight.Check(options.ToDataSelection(), options.ValidationCount, saved);
             using var folder = run.OpenFolder(given, parse, command);
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer => new DistillationStudy(options, observer, resume: resume).Run(folder)));
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer => new StudyPipeline(observer, resume: resume).Run(StudyPlan.Study(options), folder)));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Distill.Cli.Rendering;
 using Distill.Methods;
-using Distill.Reports;
 using Distill.Studies;
 using Distill.Training;
 
@@ -35,7 +34,6 @@ internal static class DistillCommand
             var teacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacher))!;
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
             using var folder = run.OpenFolder(given, parse, command);
-            // The study's options, as compare and quickstart keep them: deploy, prune and report read them back.
             var selection = run.Data(parse);
             var studyOptions = new StudyOptions
             {
@@ -44,20 +42,14 @@ internal static class DistillCommand
                 TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!,
                 StudentTraining = options, Distillation = method, Tune = tune,
             };
-            Runs.AtomicFile.WriteAllText(folder.File("config.json"), Runs.Json.Serialize(studyOptions));
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer =>
-            {
-                using var data = StudyData.Load(TeacherPlan.DataSelection(studyOptions, selection), run.ValidationCount(parse), options.Seed, observer.Messages);
-                using var runner = new StudyRunner(data, folder, observer, resume: resume);
-                var outcomes = runner.Run(
-                [
-                    StudyRole.Loaded(ModelRole.Teacher, "teacher", teacherPath),
-                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method) with { Tune = tune },
-                ]);
-                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
-                StudyReport.Write(study, folder);
-                return study;
-            }));
+            // The study's options, kept as config.json as compare and quickstart keep theirs: deploy, prune and report read them back.
+            var plan = new StudyPlan(TeacherPlan.DataSelection(studyOptions, selection), run.ValidationCount(parse), options.Seed,
+            [
+                StudyRole.Loaded(ModelRole.Teacher, TeacherPlan.TeacherFolder, teacherPath),
+                StudyRole.Distilled("distilled", parse.GetValue(student)!, options, TeacherPlan.TeacherFolder, method) with { Tune = tune },
+            ]) { Config = Runs.Json.Serialize(studyOptions), Name = "Distillation run" };
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder),
+                work: observer => new StudyPipeline(observer, resume: resume).Run(plan, folder)));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

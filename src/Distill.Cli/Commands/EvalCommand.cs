@@ -76,7 +76,7 @@ internal static class EvalCommand
         Row("Errors", r.Errors.ToString(CultureInfo.InvariantCulture));
         Row("Loss", r.Loss.ToString("F4", CultureInfo.InvariantCulture));
         Row("Parameters", r.Parameters.ToString("N0", CultureInfo.InvariantCulture));
-        Row("Size", ComparisonTable.FormatBytes(r.SizeBytes));
+        Row("Size", ExperimentTables.FormatBytes(r.SizeBytes));
         Row("Latency / sample", r.LatencyMilliseconds.ToString("F3", CultureInfo.InvariantCulture) + " ms");
         console.Write(grid);
     }

@@ -29,8 +29,8 @@ internal static class RunCommand
             var study = experiment.Study;
             Studies.RunPreflight.Check(study.ToDataSelection(), study.ValidationCount, study.TeacherPath, "validationCount");
             using var folder = RunFolder.Claim(path, parse.GetValue(force));
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new ExperimentRunner(experiment, observer).Run(folder)));
-            ExperimentView.Show(context, result, parse.GetValue(json));
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new Studies.StudyPipeline(observer).Run(ExperimentPlan.Of(experiment), folder)));
+            ResultView.Show(context, result, parse.GetValue(json));
             return 0;
         });
         return command;

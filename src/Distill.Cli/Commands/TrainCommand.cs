@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Distill.Cli.Rendering;
-using Distill.Reports;
 using Distill.Studies;
 using Distill.Training;
 
@@ -30,15 +29,10 @@ internal static class TrainCommand
             var modelRole = parse.GetValue(role) == "scratch" ? ModelRole.Scratch : ModelRole.Teacher;
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse));
             using var folder = run.OpenFolder(given, parse, command);
-            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder), work: observer =>
-            {
-                using var data = StudyData.Load(run.Data(parse), run.ValidationCount(parse), options.Seed, observer.Messages);
-                using var runner = new StudyRunner(data, folder, observer, resume: resume);
-                var outcomes = runner.Run([StudyRole.Trained(modelRole, modelRole.ToString().ToLowerInvariant(), parse.GetValue(spec)!, options)]);
-                var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
-                StudyReport.Write(study, folder);
-                return study;
-            }));
+            var plan = new StudyPlan(run.Data(parse), run.ValidationCount(parse), options.Seed,
+                [StudyRole.Trained(modelRole, modelRole.ToString().ToLowerInvariant(), parse.GetValue(spec)!, options)]) { Name = "Training run" };
+            var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder),
+                work: observer => new StudyPipeline(observer, resume: resume).Run(plan, folder)));
             ResultView.Show(context, result, run.Json(parse));
             return 0;
         });

@@ -1,14 +1,17 @@
+using Distill.Experiments;
 using Distill.Reports;
 using Distill.Runs;
-using Distill.Studies;
 using Spectre.Console;
 
 namespace Distill.Cli.Rendering;
 
-/// <summary>Prints a run's results: the comparison table (with a suggestion when distillation lost), or JSON with --json.</summary>
+/// <summary>
+/// The one view of a run's results: the comparison table (mean ± std over seeds), what distillation
+/// gained, a suggestion when it lost, the sweep table, and where the report is; or JSON with --json.
+/// </summary>
 internal static class ResultView
 {
-    public static void Show(CliContext context, StudyResult result, bool json)
+    public static void Show(CliContext context, ExperimentResult result, bool json)
     {
         if (json)
         {
@@ -16,13 +19,26 @@ internal static class ResultView
             context.RawOutput.Flush();
             return;
         }
-        var title = $"Distill results on {result.Dataset} ({result.TestCount:N0} test examples)";
-        context.Output.Write(FittedTable.Build(title, ComparisonTable.Headers, ComparisonTable.Rows(result), context.TableWidth));
-        if (result.ErrorsSavedByDistillation is { } saved)
-            context.Output.WriteLine(saved > 0
-                ? $"Distillation saved {saved} test errors over the same student trained from scratch."
-                : $"Distillation did not beat the scratch student ({-saved} more test errors).");
-        if (DistillationAdvice.For(result) is { } advice) context.Output.WriteLine("Suggestion: " + advice);
-        context.Output.WriteLine($"Run folder: {result.RunDirectory} (summary.md, results.json, metrics.jsonl, curves, weights)");
+        var best = result.IsComparison ? PointSummary.Best(result) : null;
+        var seeds = result.Seeds.Count > 1 ? $", {result.Seeds.Count} seeds" : "";
+        var title = $"{result.Name} on {result.Dataset} ({result.TestCount:N0} test examples{seeds})";
+        context.Output.Write(FittedTable.Build(title, ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best?.Point), context.TableWidth));
+        if (best is not null) context.Output.WriteLine(ExperimentReport.Verdict(ExperimentTables.ErrorsSaved(result, best.Point)));
+        if (DistillationAdvice.For(result, result.RunDirectory) is { } advice) context.Output.WriteLine("Suggestion: " + advice);
+        if (result.IsSweep && best is not null)
+        {
+            context.Output.Write(Table("Sweep", ExperimentTables.SweepHeaders(result), ExperimentTables.Sweep(result)));
+            context.Output.WriteLine($"Best point (by validation accuracy): {best.Point.Id}, {best.Point.Label}");
+            context.Output.WriteLine($"Re-run it: {result.Command} --set sweep=null {best.Point.SetFlags}");
+        }
+        context.Output.WriteLine($"Run folder: {result.RunDirectory} ({ExperimentReport.HtmlFile}, {ExperimentReport.MarkdownFile}, results, metrics.jsonl, curves, weights)");
+    }
+
+    private static Table Table(string title, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
+        foreach (var header in headers) table.AddColumn(new TableColumn(Markup.Escape(header)));
+        foreach (var row in rows) table.AddRow(row.Select(c => new Text(c)).ToArray());
+        return table;
     }
 }

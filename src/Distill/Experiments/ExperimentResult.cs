@@ -1,11 +1,13 @@
-using Distill.Runs;
+using System.Text.Json.Serialization;
 using Distill.Studies;
 
 namespace Distill.Experiments;
 
 /// <summary>
-/// Everything an experiment produced (experiment.json): one teacher, and for every seed and sweep
-/// point a scratch and a distilled student. A plain study is the case of one seed and one point.
+/// Everything a run produced (results.json, or experiment.json for `distill run`): its teacher, and
+/// for every seed and sweep point a scratch and a distilled student. A study (compare, quickstart) is
+/// the case of one seed and one point; a run that compares nothing (train, distill) has no points and
+/// keeps its models in <see cref="Unpaired"/>.
 /// </summary>
 public sealed record ExperimentResult(
     string Name,
@@ -16,36 +18,53 @@ public sealed record ExperimentResult(
     int ValidationCount,
     IReadOnlyList<int> Seeds,
     IReadOnlyList<string> SweepKeys,
-    ModelOutcome Teacher,
+    ModelOutcome? Teacher,
     IReadOnlyList<PointRun> Runs,
     string Command,
     DateTimeOffset Finished)
 {
+    /// <summary>The results of `distill run`.</summary>
     public const string FileName = "experiment.json";
 
+    /// <summary>The results of every other command that runs a study (compare, quickstart, train, distill).</summary>
+    public const string ResultsFileName = "results.json";
+
     public bool IsSweep => SweepKeys.Count > 0;
+
+    /// <summary>Whether the run compares a distilled student with its scratch twin under a teacher (every study and experiment does; train and distill do not).</summary>
+    public bool IsComparison => Teacher is not null && Runs.Count > 0;
 
     /// <summary>The run's other teachers, each measured on its own: an ensemble's members, a capacity sweep's teachers; empty for one teacher.</summary>
     public IReadOnlyList<ModelOutcome> Members { get; init; } = [];
 
+    /// <summary>Models outside any point's scratch and distilled pair: train's model, distill's student; empty for a comparison.</summary>
+    public IReadOnlyList<ModelOutcome> Unpaired { get; init; } = [];
+
     /// <summary>The data's class names in label order; null in older results.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>The teacher of a comparison, which <see cref="IsComparison"/> guarantees.</summary>
+    [JsonIgnore]
+    public ModelOutcome ComparedTeacher => Teacher ?? throw new DistillException($"The results in '{RunDirectory}' have no teacher to compare with.");
+
     /// <summary>
-    /// A study run by compare/quickstart, seen as an experiment of one seed and no sweep; its validation
-    /// count is the one the study records, else <paramref name="validationCount"/> (older results).
+    /// Every model once, in table order: the members, the teacher, the unpaired models, then each
+    /// point's scratch (once, where points share it), distilled student and a chain's others.
     /// </summary>
-    public static ExperimentResult FromStudy(StudyResult study, int seed, int? validationCount = null)
+    [JsonIgnore]
+    public IReadOnlyList<ModelOutcome> Models
     {
-        var teacher = study.Find(ModelRole.Teacher) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no teacher.");
-        var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
-        var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
-        var others = study.Models.Where(m => m != distilled && m.Role is ModelRole.Assistant or ModelRole.Distilled).ToList();
-        return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, (int)(study.ValidationCount ?? validationCount ?? 0), [seed], [], teacher,
-            [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory) { Others = others }], RepeatCommand.Read(study.RunDirectory) ?? "distill compare (its flags are in config.json)", study.Finished)
+        get
         {
-            ClassNames = study.ClassNames,
-            Members = study.Models.Where(m => m.Role is ModelRole.Member or ModelRole.SweepTeacher).ToList(),
-        };
+            var all = new List<ModelOutcome>([.. Members, .. Teacher is null ? [] : new[] { Teacher }, .. Unpaired]);
+            foreach (var run in Runs)
+            {
+                // A scratch baseline shared by several points is one model (one weights file).
+                if (!all.Any(m => m.WeightsPath == run.Scratch.WeightsPath)) all.Add(run.Scratch);
+                all.Add(run.Distilled);
+                all.AddRange(run.Others);
+            }
+            return all;
+        }
     }
 }

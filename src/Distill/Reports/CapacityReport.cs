@@ -22,7 +22,7 @@ public static class CapacityReport
     /// <summary>One point per teacher: the teacher, and its students over seeds (with the scratch students of the same seeds).</summary>
     public static IReadOnlyList<(ModelOutcome Teacher, IReadOnlyList<ModelOutcome> Students, IReadOnlyList<ModelOutcome> Scratch)> Points(ExperimentResult result)
     {
-        var teachers = new[] { result.Teacher }.Concat(result.Members.Where(m => m.Role == ModelRole.SweepTeacher));
+        var teachers = new[] { result.ComparedTeacher }.Concat(result.Members.Where(m => m.Role == ModelRole.SweepTeacher));
         return teachers.Select(t =>
         {
             var runs = result.Runs.Select(r => (Run: r, Student: new[] { r.Distilled }.Concat(r.Others).FirstOrDefault(s => s.DistilledFrom == t.Label)))

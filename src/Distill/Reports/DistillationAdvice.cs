@@ -32,22 +32,17 @@ public static class DistillationAdvice
         return Tuned(tune);
     }
 
-    /// <summary>The suggestion for a study's result, reading the distilled student's tune.json when it has one.</summary>
-    public static string? For(StudyResult result) =>
-        result.Find(ModelRole.Teacher) is { } teacher && result.Find(ModelRole.Scratch) is { } scratch && result.Find(ModelRole.Distilled) is { } distilled
-            ? For(teacher, scratch, distilled, TuneOf(distilled, result.RunDirectory))
-            : null;
-
     /// <summary>
     /// The suggestion for an experiment whose distilled students saved no errors on average at its best
     /// point, from that point's first seed; <paramref name="folder"/> is the run folder its paths are relative to.
     /// </summary>
     public static string? For(Experiments.ExperimentResult result, string folder)
     {
+        if (!result.IsComparison) return null;
         var best = Experiments.PointSummary.Best(result);
         if (ExperimentTables.ErrorsSaved(result, best.Point).Mean > 0) return null;
         var shown = result.Runs.First(r => r.Point.Id == best.Point.Id);
-        return For(result.Teacher, shown.Scratch, shown.Distilled, TuneOf(shown.Distilled, folder));
+        return For(result.ComparedTeacher, shown.Scratch, shown.Distilled, TuneOf(shown.Distilled, folder));
     }
 
     /// <summary>The tune.json beside <paramref name="distilled"/>'s weights, or null when it was not tuned.</summary>

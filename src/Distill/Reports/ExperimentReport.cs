@@ -6,9 +6,10 @@ using Distill.Runs;
 namespace Distill.Reports;
 
 /// <summary>
-/// Writes an experiment's report into its run folder from its results alone (so `distill report`
-/// can rebuild it): summary.md, report.html (self-contained), the curves, the KD loss terms, the
-/// student's confusion matrix and, for a sweep, sweep.md, sweep.json, heatmap.png and best.json.
+/// The one report writer: writes a run's report into its run folder from its results alone (so
+/// `distill report` can rebuild it): summary.md, report.html (self-contained), the curves, the KD
+/// loss terms, the student's confusion matrix and, for a sweep, sweep.md, sweep.json, heatmap.png and
+/// best.json. A run that compares nothing (train, distill) gets its table and curves.
 /// </summary>
 public static class ExperimentReport
 {
@@ -18,13 +19,14 @@ public static class ExperimentReport
 
     public static void Write(ExperimentResult result, string folder)
     {
+        if (!result.IsComparison)
+        {
+            WriteModels(result, folder);
+            return;
+        }
         var best = PointSummary.Best(result);
         var shown = result.Runs.First(r => r.Point.Id == best.Point.Id);
-        var document = new ReportDocument($"{result.Name} on {result.Dataset}");
-        if (result.Description is { Length: > 0 } description) document.Paragraph(description);
-        document.Paragraph(string.Create(CultureInfo.InvariantCulture,
-            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples; validation split: {result.ValidationCount:N0} training rows (model selection only). " +
-            $"Seeds: {string.Join(", ", result.Seeds)}; tables show mean ± standard deviation over seeds. Run folder: {result.RunDirectory}."));
+        var document = Opening(result);
 
         document.Heading(result.IsSweep ? $"Comparison at the best sweep point ({best.Point.Label})" : "Comparison")
             .Table(ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point))
@@ -43,10 +45,10 @@ public static class ExperimentReport
                 .Image(CapacityReport.PlotFile, "Distilled student accuracy against teacher accuracy");
         }
 
-        var trained = result.Members.Append(result.Teacher).Append(shown.Scratch).Append(shown.Distilled).Concat(shown.Others)
+        var trained = result.Members.Append(result.ComparedTeacher).Append(shown.Scratch).Append(shown.Distilled).Concat(shown.Others)
             .Select(m => (m.Label, m.History)).Where(m => m.History.Count > 0).ToList();
         CurvePlotter.Accuracy(trained, Path.Combine(folder, "accuracy.png"));
-        CurvePlotter.CrossEntropy(trained, new HashSet<string> { result.Teacher.Label, shown.Scratch.Label }, Path.Combine(folder, "loss.png"));
+        CurvePlotter.CrossEntropy(trained, new HashSet<string> { result.ComparedTeacher.Label, shown.Scratch.Label }, Path.Combine(folder, "loss.png"));
         CurvePlotter.Objective(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-objective.png"));
         CurvePlotter.LossTerms(shown.Distilled.Label, shown.Distilled.History, Path.Combine(folder, "kd-loss-terms.png"));
         var unweighted = CurvePlotter.HasUnweightedTerms(shown.Distilled.History);
@@ -76,6 +78,56 @@ public static class ExperimentReport
             .Paragraph("The resolved configuration is config.json in the run folder; this command, or `distill run config.json`, repeats the run:")
             .Code(result.Command);
 
+        Save(document, folder);
+    }
+
+    /// <summary>The report of a run without a scratch and distilled pair: its table, the curves of its trained models and a distilled student's loss terms.</summary>
+    private static void WriteModels(ExperimentResult result, string folder)
+    {
+        var document = Opening(result)
+            .Heading("Models")
+            .Table(ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, null))
+            .Paragraph("Test numbers are for the epoch with the best validation accuracy; \"Last-epoch errors\" are the final epoch's.");
+        var models = result.Models;
+        var trained = models.Where(m => m.History.Count > 0).Select(m => (m.Label, m.History)).ToList();
+        if (trained.Count > 0)
+        {
+            CurvePlotter.Accuracy(trained, Path.Combine(folder, "accuracy.png"));
+            CurvePlotter.CrossEntropy(trained, models.Where(m => m.Role != Studies.ModelRole.Distilled).Select(m => m.Label).ToHashSet(), Path.Combine(folder, "loss.png"));
+            CurvePlotter.LearningRate(trained, Path.Combine(folder, "learning-rate.png"));
+            document.Heading("Training curves")
+                .Image("accuracy.png", "Train and validation accuracy per epoch")
+                .Image("loss.png", "Cross-entropy: validation of every model, train of the models trained on labels alone")
+                .Image("learning-rate.png", "Learning rate per epoch (the schedule each model trained with)");
+        }
+        if (models.FirstOrDefault(m => m.Role == Studies.ModelRole.Distilled) is { History.Count: > 0 } distilled)
+        {
+            CurvePlotter.Objective(distilled.Label, distilled.History, Path.Combine(folder, "kd-objective.png"));
+            CurvePlotter.LossTerms(distilled.Label, distilled.History, Path.Combine(folder, "kd-loss-terms.png"));
+            document.Heading("Distillation loss terms")
+                .Images(("kd-objective.png", "The distilled student's training objective, per epoch and within epochs"),
+                    ("kd-loss-terms.png", "Weighted terms of the distilled student per epoch: what the objective sums"));
+            if (CurvePlotter.HasUnweightedTerms(distilled.History))
+            {
+                CurvePlotter.LossTerms(distilled.Label, distilled.History, Path.Combine(folder, "kd-loss-terms-unweighted.png"), unweighted: true);
+                document.Image("kd-loss-terms-unweighted.png", "The same terms before their weights");
+            }
+        }
+        document.Heading("Repeat this run").Code(result.Command);
+        Save(document, folder);
+    }
+
+    private static ReportDocument Opening(ExperimentResult result)
+    {
+        var document = new ReportDocument($"{result.Name} on {result.Dataset}");
+        if (result.Description is { Length: > 0 } description) document.Paragraph(description);
+        return document.Paragraph(string.Create(CultureInfo.InvariantCulture,
+            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples; validation split: {result.ValidationCount:N0} training rows (model selection only). " +
+            $"Seeds: {string.Join(", ", result.Seeds)}; tables show mean ± standard deviation over seeds. Run folder: {result.RunDirectory}."));
+    }
+
+    private static void Save(ReportDocument document, string folder)
+    {
         AtomicFile.WriteAllText(Path.Combine(folder, MarkdownFile), document.ToMarkdown());
         AtomicFile.WriteAllText(Path.Combine(folder, HtmlFile), document.ToHtml(folder));
     }
@@ -150,7 +202,8 @@ public static class ExperimentReport
         return path;
     }
 
-    private static string Verdict(MeanStd saved) => saved.Mean > 0
+    /// <summary>What distillation gained over the scratch student, as the report and the terminal say it.</summary>
+    public static string Verdict(MeanStd saved) => saved.Mean > 0
         ? $"Distillation saved {saved.Format("0.#")} test errors over the same student trained from scratch."
         : $"Distillation did not beat the scratch student ({saved.Format("0.#")} errors saved).";
 }

@@ -5,8 +5,8 @@ using Distill.Studies;
 namespace Distill.Reports;
 
 /// <summary>
-/// An experiment's tables as rows of formatted cells, mean ± standard deviation over seeds; shared
-/// by the terminal, the Markdown summary and the HTML report so all show the same numbers.
+/// A run's tables as rows of formatted cells, mean ± standard deviation over seeds: the one table
+/// builder, shared by the terminal, the Markdown summary and the HTML report so all show the same numbers.
 /// </summary>
 public static class ExperimentTables
 {
@@ -17,18 +17,19 @@ public static class ExperimentTables
     ];
 
     /// <summary>
-    /// Teacher (after an ensemble's members), scratch and distilled students of one point (the best
-    /// of a sweep), then a chain's assistants and its student, each over all seeds.
+    /// Teacher (after an ensemble's members), the models outside any pair (train's, distill's student),
+    /// then the scratch and distilled students of <paramref name="point"/> (the best of a sweep; null for
+    /// a run that compares nothing) and a chain's assistants and its student, each over all seeds.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<string>> Comparison(ExperimentResult result, SweepPoint point)
+    public static IReadOnlyList<IReadOnlyList<string>> Comparison(ExperimentResult result, SweepPoint? point)
     {
-        var runs = result.Runs.Where(r => r.Point.Id == point.Id).ToList();
+        var runs = point is null ? [] : result.Runs.Where(r => r.Point.Id == point.Id).ToList();
         return
         [
             .. result.Members.Select(m => Row(m.Label, [m])),
-            Row(result.Teacher.Label, [result.Teacher]),
-            Row("Student (scratch)", runs.Select(r => r.Scratch).ToList()),
-            Row("Student (distilled)", runs.Select(r => r.Distilled).ToList()),
+            .. result.Teacher is { } teacher ? [Row(teacher.Label, [teacher])] : Array.Empty<IReadOnlyList<string>>(),
+            .. result.Unpaired.Select(m => Row(m.Label, [m])),
+            .. runs.Count == 0 ? [] : new[] { Row("Student (scratch)", runs.Select(r => r.Scratch).ToList()), Row("Student (distilled)", runs.Select(r => r.Distilled).ToList()) },
             .. runs.SelectMany(r => r.Others).GroupBy(o => o.Label).Select(g => Row(g.Key, g.ToList())),
         ];
     }
@@ -71,7 +72,7 @@ public static class ExperimentTables
             label,
             first.Spec,
             first.Parameters.ToString("N0", CultureInfo.InvariantCulture),
-            ComparisonTable.FormatBytes(first.SizeBytes),
+            FormatBytes(first.SizeBytes),
             first.Hyperparameters,
             outcomes.Count.ToString(CultureInfo.InvariantCulture),
             MeanStd.Of(outcomes.Select(o => o.TestAccuracy)).Format("F2", 100, "%"),
@@ -82,4 +83,11 @@ public static class ExperimentTables
             MeanStd.Of(outcomes.Select(o => o.LatencyMilliseconds)).Format("F3", unit: " ms"),
         ];
     }
+
+    public static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1 << 20 => (bytes / 1048576.0).ToString("F2", CultureInfo.InvariantCulture) + " MiB",
+        >= 1 << 10 => (bytes / 1024.0).ToString("F1", CultureInfo.InvariantCulture) + " KiB",
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+    };
 }

@@ -22,9 +22,9 @@ public static class PredictionSections
     {
         var runs = result.Runs.Where(r => r.Point.Id == point.Id).ToList();
         var seeds = runs.Count > 1 ? $" Mean ± standard deviation over {runs.Count} seeds." : "";
-        AddSizeAndSpeed(document, result.Teacher, shown.Distilled);
+        AddSizeAndSpeed(document, result.ComparedTeacher, shown.Distilled);
 
-        var teacher = Load(result.Teacher);
+        var teacher = Load(result.ComparedTeacher);
         var scratch = runs.Select(r => Load(r.Scratch)).ToList();
         var distilled = runs.Select(r => Load(r.Distilled)).ToList();
         if (teacher is null || scratch.Any(p => p is null) || distilled.Any(p => p is null))
@@ -50,14 +50,14 @@ public static class PredictionSections
         var distilledCalibration = distilled.Select(p => Calibration.Of(p!)).ToList();
         PredictionFigures.Reliability(
         [
-            (result.Teacher.Label, teacherCalibration),
+            (result.ComparedTeacher.Label, teacherCalibration),
             ("Student (scratch)", scratchCalibration[runs.IndexOf(shown)]),
             ("Student (distilled)", distilledCalibration[runs.IndexOf(shown)]),
         ], Path.Combine(folder, ReliabilityFile));
         document.Heading("Calibration")
             .Table(["Model", $"Expected calibration error ({Calibration.DefaultBins} bins)", "Mean top-1 confidence", "Test accuracy"],
             [
-                [result.Teacher.Label, Percent([teacherCalibration.ExpectedError]), Percent([MeanConfidence(teacherCalibration)]), Percent([result.Teacher.TestAccuracy])],
+                [result.ComparedTeacher.Label, Percent([teacherCalibration.ExpectedError]), Percent([MeanConfidence(teacherCalibration)]), Percent([result.ComparedTeacher.TestAccuracy])],
                 ["Student (scratch)", Percent(scratchCalibration.Select(c => c.ExpectedError)), Percent(scratchCalibration.Select(MeanConfidence)), Percent(runs.Select(r => r.Scratch.TestAccuracy))],
                 ["Student (distilled)", Percent(distilledCalibration.Select(c => c.ExpectedError)), Percent(distilledCalibration.Select(MeanConfidence)), Percent(runs.Select(r => r.Distilled.TestAccuracy))],
             ])
@@ -70,10 +70,10 @@ public static class PredictionSections
         var scratchPerClass = MeanPerClass(scratch!, classes);
         var distilledPerClass = MeanPerClass(distilled!, classes);
         var names = result.ClassNames?.Count == classes ? result.ClassNames : null;
-        PredictionFigures.PerClass([(result.Teacher.Label, teacherPerClass), ("Student (scratch)", scratchPerClass), ("Student (distilled)", distilledPerClass)],
+        PredictionFigures.PerClass([(result.ComparedTeacher.Label, teacherPerClass), ("Student (scratch)", scratchPerClass), ("Student (distilled)", distilledPerClass)],
             names, Path.Combine(folder, PerClassFile));
         document.Heading("Per-class accuracy")
-            .Table(["Class", result.Teacher.Label, "Student (scratch)", "Student (distilled)", "Distilled − scratch"],
+            .Table(["Class", result.ComparedTeacher.Label, "Student (scratch)", "Student (distilled)", "Distilled − scratch"],
                 Enumerable.Range(0, classes).Select(c => (IReadOnlyList<string>)
                 [
                     names?[c] ?? c.ToString(CultureInfo.InvariantCulture),
@@ -86,7 +86,7 @@ public static class PredictionSections
             .Image(PerClassFile, "Test accuracy per true class");
 
         ClassMetricsSection.Add(document, teacher, scratch!, distilled!, names);
-        TwoClassSection.Add(document, result.Teacher.Label, teacher, scratch!, distilled!, runs.IndexOf(shown), names, folder);
+        TwoClassSection.Add(document, result.ComparedTeacher.Label, teacher, scratch!, distilled!, runs.IndexOf(shown), names, folder);
         AddGallery(document, shown.Distilled, folder);
     }
 
@@ -98,7 +98,7 @@ public static class PredictionSections
             [
                 ["Parameters", teacher.Parameters.ToString("N0", CultureInfo.InvariantCulture), student.Parameters.ToString("N0", CultureInfo.InvariantCulture),
                     Ratio(teacher.Parameters, student.Parameters)],
-                ["Weights file", ComparisonTable.FormatBytes(teacher.SizeBytes), ComparisonTable.FormatBytes(student.SizeBytes), Ratio(teacher.SizeBytes, student.SizeBytes)],
+                ["Weights file", ExperimentTables.FormatBytes(teacher.SizeBytes), ExperimentTables.FormatBytes(student.SizeBytes), Ratio(teacher.SizeBytes, student.SizeBytes)],
                 ["Latency / sample", teacher.LatencyMilliseconds.ToString("F3", CultureInfo.InvariantCulture) + " ms",
                     student.LatencyMilliseconds.ToString("F3", CultureInfo.InvariantCulture) + " ms", Ratio(teacher.LatencyMilliseconds, student.LatencyMilliseconds)],
             ])

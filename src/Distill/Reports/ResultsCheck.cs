@@ -10,26 +10,31 @@ namespace Distill.Reports;
 /// </summary>
 public static class ResultsCheck
 {
-    public static void Check(StudyResult study, string file)
+    /// <summary>The flat list of models of an older results.json.</summary>
+    public static void Check(IReadOnlyList<ModelOutcome> models, string file)
     {
-        if (study.Models is null || study.Models.Any(m => m is null))
+        if (models is null || models.Any(m => m is null))
             throw new DistillException($"The results file '{file}' has no list of models.");
-        Count(study.TestCount, "testCount", file);
-        for (var i = 0; i < study.Models.Count; i++) Check(study.Models[i], $"models[{i}]", file);
+        for (var i = 0; i < models.Count; i++) Check(models[i], $"models[{i}]", file);
     }
 
     public static void Check(ExperimentResult result, string file)
     {
-        if (result.Teacher is null || result.Seeds is null || result.SweepKeys is null || result.Runs is null
-            || result.Runs.Any(r => r is null || r.Point is null || r.Scratch is null || r.Distilled is null))
+        if (result.Seeds is null || result.SweepKeys is null || result.Runs is null || result.Members is null || result.Unpaired is null
+            || result.Members.Any(m => m is null) || result.Unpaired.Any(m => m is null)
+            || (result.Teacher is null && result.Runs.Count > 0)
+            || result.Runs.Any(r => r is null || r.Point is null || r.Scratch is null || r.Distilled is null || r.Others is null || r.Others.Any(o => o is null)))
             throw new DistillException($"The results file '{file}' lacks its teacher, seeds, sweep keys or runs.");
         Count(result.TestCount, "testCount", file);
         Count(result.ValidationCount, "validationCount", file);
-        Check(result.Teacher, "teacher", file);
+        if (result.Teacher is { } teacher) Check(teacher, "teacher", file);
+        for (var i = 0; i < result.Members.Count; i++) Check(result.Members[i], $"members[{i}]", file);
+        for (var i = 0; i < result.Unpaired.Count; i++) Check(result.Unpaired[i], $"unpaired[{i}]", file);
         for (var i = 0; i < result.Runs.Count; i++)
         {
             Check(result.Runs[i].Scratch, $"runs[{i}].scratch", file);
             Check(result.Runs[i].Distilled, $"runs[{i}].distilled", file);
+            for (var o = 0; o < result.Runs[i].Others.Count; o++) Check(result.Runs[i].Others[o], $"runs[{i}].others[{o}]", file);
         }
     }
 

@@ -23,23 +23,12 @@ public static class RunPaths
     /// <summary>A stored path made usable again: relative ones are taken from <paramref name="runFolder"/>.</summary>
     public static string Resolve(string stored, string runFolder) => Path.GetFullPath(stored, Path.GetFullPath(runFolder));
 
-    public static StudyResult Stored(StudyResult result, string runFolder) => result with
-    {
-        RunDirectory = Stored(result.RunDirectory, runFolder),
-        Models = result.Models.Select(m => Stored(m, runFolder)).ToList(),
-    };
-
-    public static StudyResult Resolved(StudyResult result, string runFolder) => result with
-    {
-        RunDirectory = Resolve(result.RunDirectory, runFolder),
-        Models = result.Models.Select(m => Resolved(m, runFolder)).ToList(),
-    };
-
     public static ExperimentResult Stored(ExperimentResult result, string runFolder) => result with
     {
         RunDirectory = Stored(result.RunDirectory, runFolder),
-        Teacher = Stored(result.Teacher, runFolder),
+        Teacher = result.Teacher is null ? null : Stored(result.Teacher, runFolder),
         Members = result.Members.Select(m => Stored(m, runFolder)).ToList(),
+        Unpaired = result.Unpaired.Select(m => Stored(m, runFolder)).ToList(),
         Runs = result.Runs.Select(r => r with
         {
             RunDirectory = Stored(r.RunDirectory, runFolder), Scratch = Stored(r.Scratch, runFolder), Distilled = Stored(r.Distilled, runFolder),
@@ -50,8 +39,9 @@ public static class RunPaths
     public static ExperimentResult Resolved(ExperimentResult result, string runFolder) => result with
     {
         RunDirectory = Resolve(result.RunDirectory, runFolder),
-        Teacher = Resolved(result.Teacher, runFolder),
+        Teacher = result.Teacher is null ? null : Resolved(result.Teacher, runFolder),
         Members = result.Members.Select(m => Resolved(m, runFolder)).ToList(),
+        Unpaired = result.Unpaired.Select(m => Resolved(m, runFolder)).ToList(),
         Runs = result.Runs.Select(r => r with
         {
             RunDirectory = Resolve(r.RunDirectory, runFolder),

@@ -1,10 +1,6 @@
 using System.Globalization;
-using Distill.Data;
 using Distill.Methods;
-using Distill.Models;
-using Distill.Teachers;
 using Distill.Training;
-using static TorchSharp.torch;
 
 namespace Distill.Studies;
 
@@ -12,14 +8,16 @@ namespace Distill.Studies;
 /// Chooses Hinton KD's temperature and weights for a student by successive halving (Jamieson and
 /// Talwalkar 2016): every candidate trains a short budget, the best third by validation accuracy
 /// trains three times longer, and so on until one is left or the budget reaches the student's
-/// epochs. All candidates share the teacher's cached outputs. Only the training and validation
-/// splits are passed in, so the test set cannot take part in the choice.
+/// epochs. The search only chooses: each trial is trained by the study's runner
+/// (<see cref="ModelRunner.Trial"/>), which sees the training and validation splits alone, so the
+/// test set cannot take part in the choice.
 /// </summary>
 public static class DistillationTuner
 {
+    /// <param name="score">Trains the student with one candidate's options for the given training (its epochs) and returns its best validation accuracy.</param>
     public static TuneResult Search(
-        string studentSpec, TrainingOptions training, DistillationOptions baseOptions, TuneOptions tune, FrozenTeacher teacher,
-        LabeledDataset train, LabeledDataset validation, int classCount, IProgress<string>? messages = null, CancellationToken cancellation = default)
+        TrainingOptions training, DistillationOptions baseOptions, TuneOptions tune, Func<DistillationOptions, TrainingOptions, double> score,
+        IProgress<string>? messages = null)
     {
         tune.Validate();
         if (baseOptions.Method != "kd")
@@ -36,8 +34,7 @@ public static class DistillationTuner
         for (var round = 1; ; round++)
         {
             messages?.Report($"Tuning round {round}: {candidates.Count} candidate(s), {epochs} epoch(s) each, judged on validation");
-            var scored = candidates.Select(c => (Options: c, Accuracy: Score(c, studentSpec, training with { Epochs = epochs, EarlyStoppingPatience = 0 },
-                teacher, train, validation, classCount, cancellation))).ToList();
+            var scored = candidates.Select(c => (Options: c, Accuracy: score(c, training with { Epochs = epochs, EarlyStoppingPatience = 0 }))).ToList();
             trials.AddRange(scored.Select(s => new TuneTrial(round, s.Options.Temperature, s.Options.ResolvedHardLabelWeight(), s.Options.SoftTargetWeight, epochs, s.Accuracy)));
             // A stable sort keeps the grid's order among equals, so the choice is reproducible.
             var ranked = scored.OrderByDescending(s => s.Accuracy).ToList();
@@ -52,17 +49,6 @@ public static class DistillationTuner
             candidates = [.. ranked.Take(keep).Select(s => s.Options)];
             epochs = Math.Min(training.Epochs, epochs * tune.Reduction);
         }
-    }
-
-    private static double Score(DistillationOptions options, string spec, TrainingOptions training, FrozenTeacher teacher,
-        LabeledDataset train, LabeledDataset validation, int classCount, CancellationToken cancellation)
-    {
-        manual_seed(training.Seed);
-        using var student = ModelBuilder.Build(ModelSpec.Parse(spec), train.SampleShape, classCount);
-        using var objective = DistillationObjective.Create(student, teacher, options, train.SampleShape, classCount, train.Count, training.Seed,
-            augmented: training.Augments);
-        var result = new Trainer(training, progress: null, cancellation).Train("tuning", student, train, validation, objective);
-        return result.BestValidationAccuracy;
     }
 
     private static string Reason(DistillationOptions chosen, double accuracy, int epochs, int finalists, (DistillationOptions Options, double Accuracy) runnerUp)

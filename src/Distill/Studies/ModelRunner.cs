@@ -96,6 +96,26 @@ public sealed class ModelRunner
         }
     }
 
+    /// <summary>
+    /// Trains <paramref name="spec"/>, built from the seed as <see cref="Train"/> builds it, with the
+    /// objective and nothing else: no checkpoints, metrics or test; the model is released after. A
+    /// tuning trial, judged by the validation accuracy in the result it returns.
+    /// </summary>
+    public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor)
+    {
+        manual_seed(training.Seed);
+        using var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
+        var objective = objectiveFor(model);
+        try
+        {
+            return new Trainer(training, progress: null, _cancellation).Train(name, model, _data.Train, _data.Validation, objective);
+        }
+        finally
+        {
+            (objective as IDisposable)?.Dispose();
+        }
+    }
+
     /// <summary>A model an earlier, interrupted run finished: its best weights and its outcome, read back.</summary>
     private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Reload(ModelRole role, string name, string spec, string checkpoints, string outcomePath)
     {

@@ -116,8 +116,10 @@ public sealed class StudyRunner : IDisposable
     {
         var path = Path.Combine(_root.Subfolder(role.Folder), TuneResult.FileName);
         if (_resume && File.Exists(path)) return Json.Read<TuneResult>(path, "tuning result").Chosen;
-        var result = DistillationTuner.Search(role.Spec, role.Training, distillation, tune, teacher, _data.Train, _data.Validation,
-            _data.Info.ClassCount, _observer.Messages, _cancellation);
+        var result = DistillationTuner.Search(role.Training, distillation, tune,
+            (candidate, training) => runner.Trial("tuning", role.Spec, training, student => DistillationObjective.Create(student, teacher, candidate,
+                _data.Train.SampleShape, _data.Info.ClassCount, _data.Train.Count, training.Seed, augmented: training.Augments)).BestValidationAccuracy,
+            _observer.Messages);
         AtomicFile.WriteAllText(path, Json.Serialize(result));
         return result.Chosen;
     }

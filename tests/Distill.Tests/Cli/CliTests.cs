@@ -61,10 +61,13 @@ public sealed class CliTests : IDisposable
 
         Assert.True(code == 0, errors);
         using var document = JsonDocument.Parse(output);
-        var models = document.RootElement.GetProperty("models");
-        Assert.Equal(3, models.GetArrayLength());
-        Assert.Equal("distilled", models[2].GetProperty("role").GetString());
-        Assert.InRange(models[0].GetProperty("testAccuracy").GetDouble(), 0.8, 1.0);
+        var root = document.RootElement;
+        var run = Assert.Single(root.GetProperty("runs").EnumerateArray());
+        Assert.Equal("teacher", root.GetProperty("teacher").GetProperty("role").GetString());
+        Assert.Equal("scratch", run.GetProperty("scratch").GetProperty("role").GetString());
+        Assert.Equal("distilled", run.GetProperty("distilled").GetProperty("role").GetString());
+        Assert.Empty(run.GetProperty("others").EnumerateArray());
+        Assert.InRange(root.GetProperty("teacher").GetProperty("testAccuracy").GetDouble(), 0.8, 1.0);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class DataCliTests : IDisposable
     private static (int Code, string Output, string Errors) Run(params string[] args) => InProcessCli.Run(args);
 
     private static double Accuracy(string output) =>
-        JsonDocument.Parse(output).RootElement.GetProperty("models")[0].GetProperty("testAccuracy").GetDouble();
+        JsonDocument.Parse(output).RootElement.GetProperty("teacher").GetProperty("testAccuracy").GetDouble();
 
     [Fact]
     public void Train_on_an_image_folder_learns_and_eval_reads_it_back_the_same_way()

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Distill.Experiments;
 using Distill.Models;
 using Distill.Runs;
 using Distill.Tests.Support;
@@ -137,9 +138,6 @@ public sealed class KillAndResumeTests : IDisposable
 
     /// <summary>The test results of each model, without timings and paths.</summary>
     private static List<string> Outcomes(string run) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray().Select(model =>
-        {
-            var outcome = model!.AsObject();
-            return string.Join(",", new[] { "role", "testErrors", "lastEpochTestErrors", "bestEpoch", "epochsRun" }.Select(k => outcome[k]!.ToJsonString()));
-        }).ToList();
+        Json.Read<ExperimentResult>(Path.Combine(run, ExperimentResult.ResultsFileName), "results").Models
+            .Select(m => string.Join(",", m.Role, m.TestErrors, m.LastEpochTestErrors, m.BestEpoch, m.EpochsRun)).ToList();
 }

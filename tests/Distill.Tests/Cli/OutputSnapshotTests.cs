@@ -30,7 +30,7 @@ public sealed class OutputSnapshotTests(TinyComparison run) : IClassFixture<Tiny
     {
         using var folder = new TemporaryFolder();
 
-        ExperimentReport.Write(ExperimentResult.FromStudy(run.Masked(), seed: 1), folder.Path);
+        ExperimentReport.Write(run.Masked(), folder.Path);
 
         Snapshot.Match("summary.md", File.ReadAllText(Path.Combine(folder.Path, ExperimentReport.MarkdownFile)));
     }
@@ -38,6 +38,6 @@ public sealed class OutputSnapshotTests(TinyComparison run) : IClassFixture<Tiny
     [Fact]
     public void The_fields_of_results_json_match_their_snapshot()
     {
-        Snapshot.Match("results-schema.txt", JsonSchemaText.Of(File.ReadAllText(Path.Combine(run.RunFolder, StudyReport.ResultsFile))));
+        Snapshot.Match("results-schema.txt", JsonSchemaText.Of(File.ReadAllText(Path.Combine(run.RunFolder, ExperimentResult.ResultsFileName))));
     }
 }

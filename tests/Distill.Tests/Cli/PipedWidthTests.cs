@@ -42,7 +42,7 @@ public sealed class PipedWidthTests(TinyComparison run) : IClassFixture<TinyComp
         ResultView.Show(context, run.Masked(), json: false);
 
         var text = output.ToString();
-        foreach (var header in Distill.Reports.ComparisonTable.Headers) Assert.Contains(header, text);
+        foreach (var header in Distill.Reports.ExperimentTables.ComparisonHeaders) Assert.Contains(header, text);
         Assert.DoesNotContain("More with --wide", text);
         Assert.Contains(text.Split('\n'), line => line.Length > 80);
     }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Distill.Cli;
+using Distill.Experiments;
 using Distill.Models;
+using Distill.Runs;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
 using static Distill.Tests.Support.Refusal;
@@ -154,6 +156,6 @@ public sealed class TeacherChainCliTests : IDisposable
         }).ToList();
 
     private static List<string> Accuracies(string run) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray()
-            .Select(m => $"{m!["title"]} {m["testAccuracy"]} {m["testErrors"]}").ToList();
+        Json.Read<ExperimentResult>(Path.Combine(run, ExperimentResult.ResultsFileName), "results").Models
+            .Select(m => FormattableString.Invariant($"{m.Title} {m.TestAccuracy:R} {m.TestErrors}")).ToList();
 }

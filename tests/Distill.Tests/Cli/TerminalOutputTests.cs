@@ -1,7 +1,7 @@
 using Distill.Cli;
 using Distill.Cli.Rendering;
-using Distill.Runs;
-using Distill.Studies;
+using Distill.Experiments;
+using Distill.Reports;
 using Distill.Tests.Support;
 
 namespace Distill.Tests.Cli;
@@ -16,7 +16,7 @@ public sealed class TerminalOutputTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private StudyResult TinyStudy()
+    private ExperimentResult TinyStudy()
     {
         var data = Path.Combine(_folder.Path, "data");
         SyntheticIdx.WriteDataset(data, trainCount: 300, testCount: 100);
@@ -24,10 +24,10 @@ public sealed class TerminalOutputTests : IDisposable
         var (code, _, errors) = InProcessCli.Run("compare", "--data", data, "--validation", "50", "--teacher-spec", "mlp:16",
             "--student-spec", "mlp:8", "--teacher-epochs", "1", "--student-epochs", "1", "--out", run);
         Assert.True(code == 0, errors);
-        return Json.Read<StudyResult>(Path.Combine(run, "results.json"), "results");
+        return ResultsReader.Read(run);
     }
 
-    private static string Render(StudyResult result, int width)
+    private static string Render(ExperimentResult result, int width)
     {
         var output = new StringWriter();
         ResultView.Show(new CliContext(output, new StringWriter(), width), result, json: false);
@@ -56,7 +56,7 @@ public sealed class TerminalOutputTests : IDisposable
         Assert.Contains("More with --wide or in summary.md: ", narrow);
         var errors = result.Models.Select(m => m.TestErrors.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.All(errors, e => Assert.Contains(e, narrow));
-        foreach (var header in Distill.Reports.ComparisonTable.Headers.Where(h => h != "Hyperparameters"))
+        foreach (var header in ExperimentTables.ComparisonHeaders.Where(h => h != "Hyperparameters"))
             Assert.Contains(header, wide);
         Assert.Contains("Training time", wide);
     }

@@ -116,11 +116,11 @@ public sealed class LogitMseTests : IDisposable
         };
         var run = Path.Combine(tiny.RunsDirectory, "logit-mse");
 
-        StudyResult result;
+        ExperimentResult result;
         using (var folder = RunFolder.Create(run, replace: false))
-            result = new DistillationStudy(options).Run(folder);
+            result = new StudyPipeline().Run(StudyPlan.Study(options), folder);
 
-        var distilled = result.Find(ModelRole.Distilled)!;
+        var distilled = result.Runs[0].Distilled;
         Assert.All(distilled.History, e => Assert.True(e.LossTerms["logit_mse"] > 0, $"epoch {e.Epoch} logged no logit_mse"));
         Assert.True(distilled.History[^1].LossTerms["logit_mse"] < distilled.History[0].LossTerms["logit_mse"], "the logit MSE did not fall");
         Assert.True(distilled.TestAccuracy > 0.6, $"the student reached only {distilled.TestAccuracy:P1}");

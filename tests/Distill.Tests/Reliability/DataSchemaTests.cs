@@ -142,8 +142,8 @@ public sealed class DataSchemaTests : IDisposable
 
         Assert.True(code == 0, errors);
         Assert.Contains("re-ordered by name", errors);
-        var models = JsonDocument.Parse(output).RootElement.GetProperty("models");
-        Assert.Equal(EvalAccuracy(original), models[0].GetProperty("testAccuracy").GetDouble(), 6);
+        var loaded = JsonDocument.Parse(output).RootElement.GetProperty("teacher");
+        Assert.Equal(EvalAccuracy(original), loaded.GetProperty("testAccuracy").GetDouble(), 6);
         var card = JsonNode.Parse(File.ReadAllText(Path.Combine(student, "distilled", "best.json")))!;
         Assert.Equal("width", card["columns"]![0]!.GetValue<string>());
     }

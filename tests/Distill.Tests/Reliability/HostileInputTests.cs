@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Distill.Experiments;
 using Distill.Models;
+using Distill.Runs;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
 using static Distill.Tests.Support.Refusal;
@@ -136,16 +138,16 @@ public sealed class HostileInputTests : IDisposable
         var original = File.ReadAllText(results);
 
         var edited = JsonNode.Parse(original)!;
-        edited["models"]![0]!["parameters"] = -5;
+        edited["teacher"]!["parameters"] = -5;
         File.WriteAllText(results, edited.ToJsonString());
         var (code, _, errors) = InProcessCli.Run("report", run);
-        AssertOneSentence(code, errors, "models[0].parameters = -5");
+        AssertOneSentence(code, errors, "teacher.parameters = -5");
 
         edited = JsonNode.Parse(original)!;
-        edited["models"]![2]!["testAccuracy"] = 1e308;
+        edited["runs"]![0]!["distilled"]!["testAccuracy"] = 1e308;
         File.WriteAllText(results, edited.ToJsonString());
         (code, _, errors) = InProcessCli.Run("report", run);
-        AssertOneSentence(code, errors, "models[2].testAccuracy = 1E+308; an accuracy lies between 0 and 1");
+        AssertOneSentence(code, errors, "runs[0].distilled.testAccuracy = 1E+308; an accuracy lies between 0 and 1");
     }
 
     [Fact]
@@ -166,10 +168,11 @@ public sealed class HostileInputTests : IDisposable
         Assert.True(code == 0, errors);
         var text = File.ReadAllText(Path.Combine(copy, "results.json"));
         Assert.DoesNotContain(source, text);
-        using var results = JsonDocument.Parse(text);
-        foreach (var model in results.RootElement.GetProperty("models").EnumerateArray())
+        var results = Json.Read<ExperimentResult>(Path.Combine(copy, ExperimentResult.ResultsFileName), "results");
+        Assert.Equal(3, results.Models.Count);
+        foreach (var model in results.Models)
         {
-            var stored = model.GetProperty("weightsPath").GetString()!;
+            var stored = model.WeightsPath;
             Assert.False(Path.IsPathRooted(stored), stored);
             Assert.True(File.Exists(Path.Combine(copy, stored)), stored);
         }

@@ -29,8 +29,12 @@ public sealed class TuneTests : IDisposable
         using var teacher = new FrozenTeacher(teacherModel, data.Train.Features);
         var tune = new TuneOptions { Temperatures = [1, 4], SoftWeights = [0.2, 0.9], Reduction = 2 };
 
-        var result = DistillationTuner.Search("mlp:8", new TrainingOptions { Epochs = 2, BatchSize = 32 }, new DistillationOptions(), tune,
-            teacher, data.Train, data.Validation, data.Info.ClassCount);
+        using var folder = RunFolder.Create(Path.Combine(_folder.Path, "run"), replace: false);
+        var runner = new ModelRunner(data, folder);
+
+        var result = DistillationTuner.Search(new TrainingOptions { Epochs = 2, BatchSize = 32 }, new DistillationOptions(), tune,
+            (candidate, training) => runner.Trial("tuning", "mlp:8", training, student => DistillationObjective.Create(student, teacher, candidate,
+                data.Train.SampleShape, data.Info.ClassCount, data.Train.Count, training.Seed, augmented: false)).BestValidationAccuracy);
 
         var first = result.Trials.Where(t => t.Round == 1).ToList();
         var second = result.Trials.Where(t => t.Round == 2).ToList();

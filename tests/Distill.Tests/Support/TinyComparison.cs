@@ -1,4 +1,5 @@
-using Distill.Runs;
+using Distill.Experiments;
+using Distill.Reports;
 using Distill.Studies;
 
 namespace Distill.Tests.Support;
@@ -20,45 +21,49 @@ public sealed class TinyComparison : IDisposable
         var (code, _, errors) = InProcessCli.Run("compare", "--data", data, "--validation", "50", "--teacher-spec", "mlp:16",
             "--student-spec", "mlp:8", "--teacher-epochs", "1", "--student-epochs", "1", "--out", RunFolder);
         Assert.True(code == 0, errors);
-        Result = Json.Read<StudyResult>(Path.Combine(RunFolder, "results.json"), "results");
+        Result = ResultsReader.Read(RunFolder);
     }
 
     public string RunFolder { get; }
 
-    /// <summary>The results as results.json stores them.</summary>
-    public StudyResult Result { get; }
+    /// <summary>The results as results.json stores them, read back as `distill report` reads them.</summary>
+    public ExperimentResult Result { get; }
 
     /// <summary>
     /// <see cref="Result"/> with fixed numbers in which the distilled student loses to the scratch
-    /// student by 4 errors, a fixed finish time and run folder, and no prediction files.
+    /// student by 4 errors, a fixed finish time, run folder and command, and no prediction files.
     /// </summary>
-    public StudyResult Masked()
+    public ExperimentResult Masked()
     {
-        (double Accuracy, long Errors)[] fixedScores = [(0.97, 3), (0.91, 9), (0.87, 13)];
+        var run = Result.Runs.Single();
         return Result with
         {
             RunDirectory = "runs/compare-1",
+            Command = "distill compare (its flags are in config.json)",
             Finished = new DateTimeOffset(2026, 1, 2, 3, 4, 0, TimeSpan.Zero),
-            Models = Result.Models.Select((m, i) => m with
-            {
-                SizeBytes = m.Parameters * 4 + 1024,
-                TestAccuracy = fixedScores[i % 3].Accuracy,
-                TestErrors = fixedScores[i % 3].Errors,
-                LastEpochTestAccuracy = fixedScores[i % 3].Accuracy,
-                LastEpochTestErrors = fixedScores[i % 3].Errors,
-                TrainingSeconds = 12.5,
-                LatencyMilliseconds = 0.042,
-                PredictionsPath = null,
-                History = m.History.Select(h => h with
-                {
-                    LearningRate = 0.001, TrainLoss = 0.5, TrainAccuracy = 0.9, ValidationLoss = 0.6, ValidationAccuracy = 0.88, Seconds = 12.5,
-                    LossTerms = h.LossTerms.ToDictionary(t => t.Key, _ => 0.25),
-                    UnweightedLossTerms = h.UnweightedLossTerms?.ToDictionary(t => t.Key, _ => 0.5),
-                    StepLosses = h.StepLosses?.Select(_ => 0.5).ToList(),
-                }).ToList(),
-            }).ToList(),
+            Teacher = Fixed(Result.Teacher!, 0.97, 3),
+            Runs = [run with { RunDirectory = "runs/compare-1", Scratch = Fixed(run.Scratch, 0.91, 9), Distilled = Fixed(run.Distilled, 0.87, 13) }],
         };
     }
+
+    private static ModelOutcome Fixed(ModelOutcome m, double accuracy, long errors) => m with
+    {
+        SizeBytes = m.Parameters * 4 + 1024,
+        TestAccuracy = accuracy,
+        TestErrors = errors,
+        LastEpochTestAccuracy = accuracy,
+        LastEpochTestErrors = errors,
+        TrainingSeconds = 12.5,
+        LatencyMilliseconds = 0.042,
+        PredictionsPath = null,
+        History = m.History.Select(h => h with
+        {
+            LearningRate = 0.001, TrainLoss = 0.5, TrainAccuracy = 0.9, ValidationLoss = 0.6, ValidationAccuracy = 0.88, Seconds = 12.5,
+            LossTerms = h.LossTerms.ToDictionary(t => t.Key, _ => 0.25),
+            UnweightedLossTerms = h.UnweightedLossTerms?.ToDictionary(t => t.Key, _ => 0.5),
+            StepLosses = h.StepLosses?.Select(_ => 0.5).ToList(),
+        }).ToList(),
+    };
 
     public void Dispose() => _folder.Dispose();
 }

@@ -31,11 +31,11 @@ public sealed class CapacitySweepTests
         };
         using var folder = RunFolder.Create(Path.Combine(tiny.RunsDirectory, "run"), replace: false);
 
-        var result = new DistillationStudy(options).Run(folder);
+        var result = new StudyPipeline().Run(StudyPlan.Study(options), folder);
 
         var byLabel = result.Models.ToDictionary(m => m.Label);
         Assert.Equal(
-            ["Teacher", "Teacher mlp:4", "Teacher mlp:32 stopped at epoch 1", "Teacher mlp:4 stopped at epoch 1", "Student (scratch)", "Student (distilled)",
+            ["Teacher mlp:4", "Teacher mlp:32 stopped at epoch 1", "Teacher mlp:4 stopped at epoch 1", "Teacher", "Student (scratch)", "Student (distilled)",
              "Student from mlp:4", "Student from mlp:32 stopped at epoch 1", "Student from mlp:4 stopped at epoch 1"],
             result.Models.Select(m => m.Label));
         Assert.Equal("Teacher", byLabel["Student (distilled)"].DistilledFrom);
@@ -47,8 +47,7 @@ public sealed class CapacitySweepTests
         Assert.Equal(full.ValidationAccuracy, stopped.ValidationAccuracy);
         Assert.Single(byLabel["Teacher mlp:32 stopped at epoch 1"].History);
 
-        var experiment = ExperimentResult.FromStudy(result, 1, options.ValidationCount);
-        var rows = CapacityReport.Rows(experiment);
+        var rows = CapacityReport.Rows(result);
         Assert.True(rows.Count == 4, string.Join(" / ", rows.Select(r => string.Join(",", r))));
         var weak = rows.Single(r => r[0] == "Teacher mlp:4");
         Assert.Equal((byLabel["Teacher mlp:4"].TestAccuracy * 100).ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + "%", weak[3]);

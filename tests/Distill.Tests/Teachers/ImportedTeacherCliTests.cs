@@ -33,9 +33,9 @@ public sealed class ImportedTeacherCliTests : IDisposable
         var (code, output, errors) = InProcessCli.Run("compare", "--teacher", GoldenTeachers.File("mlp", "pt"), "--student-spec", "mlp:8",
             "--data-dir", _data, "--validation", "100", "--student-epochs", "2", "--student-batch-size", "32", "--out", _folder.File("run"), "--json");
         Assert.True(code == 0, errors);
-        var models = JsonDocument.Parse(output).RootElement.GetProperty("models");
-        Assert.Equal("torchscript:teacher_mlp.pt", models[0].GetProperty("spec").GetString());
-        Assert.True(models[0].GetProperty("testAccuracy").GetDouble() > 0.9);
+        var teacher = JsonDocument.Parse(output).RootElement.GetProperty("teacher");
+        Assert.Equal("torchscript:teacher_mlp.pt", teacher.GetProperty("spec").GetString());
+        Assert.True(teacher.GetProperty("testAccuracy").GetDouble() > 0.9);
     }
 
     [Fact]

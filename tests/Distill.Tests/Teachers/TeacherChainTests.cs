@@ -37,12 +37,12 @@ public sealed class TeacherChainTests
         var chainRun = Path.Combine(tiny.RunsDirectory, "chain");
         using (var folder = RunFolder.Create(chainRun, replace: false))
         {
-            var result = new DistillationStudy(options).Run(folder);
+            var result = new StudyPipeline().Run(StudyPlan.Study(options), folder);
             Assert.Equal(
-                ["Teacher", "Assistant 1 (mlp:24)", "Student (scratch)", "Student (distilled)", "Student (via mlp:24)"],
+                ["Teacher", "Student (scratch)", "Student (distilled)", "Assistant 1 (mlp:24)", "Student (via mlp:24)"],
                 result.Models.Select(m => m.Label));
             var teacher = result.Models[0];
-            var assistant = result.Models[1];
+            var assistant = result.Models[3];
             Assert.True(teacher.BestEpoch < teacher.EpochsRun && assistant.BestEpoch < assistant.EpochsRun,
                 $"the test needs best epochs before the last (teacher {teacher.BestEpoch}/{teacher.EpochsRun}, assistant {assistant.BestEpoch}/{assistant.EpochsRun})");
         }
@@ -72,9 +72,9 @@ public sealed class TeacherChainTests
         var options = Chain(tiny.DataDirectory) with { ChainMethods = ["dkd", "kd"], TeacherTraining = new TrainingOptions { Epochs = 1 }, StudentTraining = new TrainingOptions { Epochs = 1 } };
         using var folder = RunFolder.Create(Path.Combine(tiny.RunsDirectory, "run"), replace: false);
 
-        var result = new DistillationStudy(options).Run(folder);
+        var result = new StudyPipeline().Run(StudyPlan.Study(options), folder);
 
-        Assert.Contains("dkd", result.Models[1].Hyperparameters);
+        Assert.Contains("dkd", result.Models[3].Hyperparameters);
         Assert.DoesNotContain("dkd", result.Models[^1].Hyperparameters);
         Assert.Contains("T=4", result.Models[^1].Hyperparameters);
     }
@@ -95,7 +95,7 @@ public sealed class TeacherChainTests
         };
         using var folder = RunFolder.Create(Path.Combine(tiny.RunsDirectory, "run"), replace: false);
 
-        var result = new DistillationStudy(options).Run(folder);
+        var result = new StudyPipeline().Run(StudyPlan.Study(options), folder);
 
         Assert.Equal(["Teacher 1 of 3", "Teacher 2 of 3", "Teacher 3 of 3", "Teacher ensemble (probabilities, 3 teachers)", "Student (scratch)", "Student (distilled)"],
             result.Models.Select(m => m.Label));
@@ -125,14 +125,14 @@ public sealed class TeacherChainTests
         };
         using var folder = RunFolder.Create(Path.Combine(tiny.RunsDirectory, "run"), replace: false);
 
-        var result = new DistillationStudy(options).Run(folder);
+        var result = new StudyPipeline().Run(StudyPlan.Study(options), folder);
 
         var students = result.Models.Where(m => m.Title?.StartsWith("Student (via candidate", StringComparison.Ordinal) == true).ToList();
         Assert.Equal(3, students.Count);
         Assert.All(students, s => Assert.StartsWith("Assistant candidate mlp:", s.DistilledFrom));
         var best = students.MaxBy(s => s.History.Max(r => r.ValidationAccuracy))!;
         var expected = best.DistilledFrom!["Assistant candidate ".Length..];
-        var ranked = AssistantChoice.Rank(ExperimentResult.FromStudy(result, 1, options.ValidationCount));
+        var ranked = AssistantChoice.Rank(result);
         Assert.Equal(expected, ranked[0].Assistant);
         Assert.Contains($"Assistant chosen on the validation split: {expected}.", File.ReadAllText(Path.Combine(folder.Path, "summary.md")));
     }

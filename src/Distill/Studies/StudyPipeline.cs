@@ -1,0 +1,78 @@
+using Distill.Experiments;
+using Distill.Native;
+using Distill.Reports;
+using Distill.Runs;
+
+namespace Distill.Studies;
+
+/// <summary>
+/// The one path from a <see cref="StudyPlan"/> to a finished run folder: config.json, the data and
+/// its validation split, the roles run in order by <see cref="StudyRunner"/>, the result (results.json
+/// or experiment.json) and the report. Every command that trains (compare, quickstart, train, distill,
+/// run) describes its roles as a plan and calls <see cref="Run"/>.
+/// </summary>
+public sealed class StudyPipeline
+{
+    private readonly StudyObserver _observer;
+    private readonly CancellationToken _cancellation;
+    private readonly bool _resume;
+
+    /// <param name="resume">Continue an interrupted run in the folder given to <see cref="Run"/>: finished
+    /// models are reused, the interrupted one continues from its last whole epoch.</param>
+    public StudyPipeline(StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
+    {
+        _observer = observer ?? StudyObserver.None;
+        _cancellation = cancellation;
+        _resume = resume;
+    }
+
+    public ExperimentResult Run(StudyPlan plan, RunFolder folder)
+    {
+        if (plan.Config is { } config)
+        {
+            var configPath = folder.File("config.json");
+            if (_resume && File.Exists(configPath) && File.ReadAllText(configPath) != config)
+                throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
+            AtomicFile.WriteAllText(configPath, config);
+        }
+        ExperimentResult result;
+        using (var data = StudyData.Load(plan.Data, plan.ValidationCount, plan.Seed, _observer.Messages))
+        {
+            using var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume);
+            var outcomes = runner.Run(plan.Roles);
+            result = Result(plan, outcomes, folder) with { Dataset = data.Info.Name, TestCount = data.Test.Count, ValidationCount = (int)data.Validation.Count, ClassNames = data.Info.ClassNames };
+            // The one report figure that needs the test images: drawn per seed and point while they are still loaded.
+            if (result.Teacher is { } teacher)
+                foreach (var run in result.Runs) ComparisonGallery.Write(teacher, run.Scratch, run.Distilled, data, Path.Combine(run.RunDirectory, ComparisonGallery.FileName));
+        }
+        // The report reads the run folder, not the tensors: drawing it after the data and the models
+        // are freed keeps its buffers from adding to the training's peak memory.
+        FreedMemory.Release();
+        AtomicFile.WriteAllText(folder.File(plan.ResultsFile), Json.Serialize(RunPaths.Stored(result, folder.Path)));
+        ExperimentReport.Write(result, folder.Path);
+        return result;
+    }
+
+    /// <summary>The outcomes placed as the plan says: teacher, its members, each point's pair and others, and the rest unpaired.</summary>
+    private static ExperimentResult Result(StudyPlan plan, IReadOnlyList<ModelOutcome> outcomes, RunFolder folder)
+    {
+        var byFolder = plan.Roles.Select((role, i) => (role.Folder, Outcome: outcomes[i])).ToDictionary(r => r.Folder, r => r.Outcome, StringComparer.Ordinal);
+        var placed = new HashSet<string>(StringComparer.Ordinal) { plan.TeacherFolder };
+        var members = plan.Roles.Where(r => r.Role is ModelRole.Member or ModelRole.SweepTeacher).Select(r => r.Folder).ToList();
+        placed.UnionWith(members);
+        var runs = plan.Points.Select(p =>
+        {
+            placed.UnionWith([p.Scratch, p.Distilled, .. p.Others]);
+            return new PointRun(p.Point, p.Seed, byFolder[p.Scratch], byFolder[p.Distilled], p.Folder.Length == 0 ? folder.Path : folder.File(p.Folder))
+            {
+                Others = p.Others.Select(o => byFolder[o]).ToList(),
+            };
+        }).ToList();
+        return new ExperimentResult(plan.Name, plan.Description, folder.Path, "", 0, 0, plan.Seeds ?? [plan.Seed], plan.SweepKeys,
+            byFolder.GetValueOrDefault(plan.TeacherFolder), runs, plan.Command ?? RepeatCommand.Read(folder.Path) ?? "distill run config.json", DateTimeOffset.Now)
+        {
+            Members = members.Select(m => byFolder[m]).ToList(),
+            Unpaired = plan.Roles.Where(r => !placed.Contains(r.Folder)).Select(r => byFolder[r.Folder]).ToList(),
+        };
+    }
+}
