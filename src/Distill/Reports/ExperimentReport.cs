@@ -205,5 +205,5 @@ public static class ExperimentReport
     /// <summary>What distillation gained over the scratch student, as the report and the terminal say it.</summary>
     public static string Verdict(MeanStd saved) => saved.Mean > 0
         ? $"Distillation saved {saved.Format("0.#")} test errors over the same student trained from scratch."
-        : $"Distillation did not beat the scratch student ({saved.Format("0.#")} errors saved).";
+        : $"Distillation did not beat the scratch student ({(saved with { Mean = Math.Abs(saved.Mean) }).Format("0.#")} more test errors).";
 }
