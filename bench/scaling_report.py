@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from gnu_time import gnu_time
+from result_models import models
 
 
 def main() -> None:
@@ -20,7 +21,7 @@ def main() -> None:
     for record in sorted(work.glob("*.time")):
         name = record.stem
         result = json.loads((work / f"{name}.json").read_text())
-        model = result["models"][0]
+        model = models(result)[0]
         epochs = [json.loads(line) for line in (work / name / "metrics.jsonl").read_text().splitlines() if line.strip()]
         epoch_seconds = statistics.median(e["seconds"] for e in epochs)
         measured = gnu_time(record)

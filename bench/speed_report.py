@@ -7,6 +7,8 @@ so it slightly understates the training steps' rate. Peak = 2 cores x 32 FLOP/cy
 """
 import json, os, re, statistics, sys
 
+from result_models import models as flat_models
+
 work = sys.argv[1]
 distill = json.load(open(f"{work}/distill.json"))
 peer = json.load(open(f"{work}/peer.json"))
@@ -25,7 +27,7 @@ env_file = f"{work}/env.txt"
 env = open(env_file).read().strip() if os.path.exists(env_file) else "not recorded"
 clock_ghz = next(float(l.split(":")[1]) for l in open("/proc/cpuinfo") if l.startswith("cpu MHz")) / 1000
 peak = 2 * 32 * clock_ghz
-models = {m["role"]: m for m in distill["models"]}
+models = {m["role"]: m for m in flat_models(distill)}
 train_rows = 60000 - distill.get("validation", 5000)
 roles = ("teacher", "scratch", "distilled")
 params = {"teacher": models["teacher"]["parameters"], "scratch": models["scratch"]["parameters"],

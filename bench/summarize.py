@@ -6,8 +6,10 @@ Usage: summarize.py TITLE RUN_FOLDER...   (prints Markdown on stdout)
 """
 import json, statistics, sys
 
+from result_models import models
+
 title, folders = sys.argv[1], sys.argv[2:]
-runs = [json.load(open(f"{f}/results.json")) for f in folders]
+runs = [{"models": models(json.load(open(f"{f}/results.json")))} for f in folders]
 roles = [m["role"] for m in runs[0]["models"]]
 
 

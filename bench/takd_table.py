@@ -9,6 +9,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from result_models import models as flat_models
+
 takd = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/runs/takd")
 ensemble = Path(sys.argv[2] if len(sys.argv) > 2 else "bench/runs/ensemble")
 SEEDS = (1, 2, 3)
@@ -16,7 +18,7 @@ SEEDS = (1, 2, 3)
 
 def models(folder):
     path = folder / "results.json"
-    return json.loads(path.read_text())["models"] if path.exists() else None
+    return flat_models(json.loads(path.read_text())) if path.exists() else None
 
 
 def student(folder):

@@ -28,7 +28,7 @@ internal static class DeployCommand
             var report = ProgressView.Run(context.Diagnostics, observer => EdgeDeployment.Run(folder, options, observer.Messages, observer.Training));
             EdgeView.Show(context.Output, report);
             context.Output.WriteLine($"Written: {Path.Combine(folder, EdgeDeployment.FolderName, EdgeReport.MarkdownFile)}, {EdgeReport.HtmlFile} and {EdgeReport.JsonFile}.");
-            // The run's report gains the edge section; a run without a report (train, distill) keeps deploy.html alone.
+            // The run's report gains the edge section (runs from before train and distill wrote report.html keep deploy.html alone).
             if (File.Exists(Path.Combine(folder, ExperimentReport.HtmlFile)))
             {
                 ReportCommand.Rebuild(Path.TrimEndingDirectorySeparator(folder));

@@ -113,6 +113,7 @@ public static class ExperimentReport
                 document.Image("kd-loss-terms-unweighted.png", "The same terms before their weights");
             }
         }
+        DeploySection.Add(document, folder);
         document.Heading("Repeat this run").Code(result.Command);
         Save(document, folder);
     }
