@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Distill.Studies;
 
 /// <summary>
-/// The one path every command takes: runs a study's roles in order against one data split. A role
+/// Runs a study's roles in order against one data split, for <see cref="StudyPipeline"/>. A role
 /// that later roles distil from (or combine into an ensemble) stays in memory, as a
 /// <see cref="FrozenTeacher"/> once distilled from, whose cache of outputs every student that sees
 /// un-augmented inputs shares; every other model is released as
