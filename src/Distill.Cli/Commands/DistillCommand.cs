@@ -47,7 +47,7 @@ internal static class DistillCommand
             [
                 StudyRole.Loaded(ModelRole.Teacher, TeacherPlan.TeacherFolder, teacherPath),
                 StudyRole.Distilled("distilled", parse.GetValue(student)!, options, TeacherPlan.TeacherFolder, method) with { Tune = tune },
-            ]) { Config = Runs.Json.Serialize(studyOptions), Name = "Distillation run" };
+            ]) { Config = Runs.Json.Serialize(studyOptions), Name = "Distillation run", Command = "distill distill (its flags are in command-line.json)" };
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder),
                 work: observer => new StudyPipeline(observer, resume: resume).Run(plan, folder)));
             ResultView.Show(context, result, run.Json(parse));

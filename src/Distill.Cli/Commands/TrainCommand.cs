@@ -30,7 +30,7 @@ internal static class TrainCommand
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse));
             using var folder = run.OpenFolder(given, parse, command);
             var plan = new StudyPlan(run.Data(parse), run.ValidationCount(parse), options.Seed,
-                [StudyRole.Trained(modelRole, modelRole.ToString().ToLowerInvariant(), parse.GetValue(spec)!, options)]) { Name = "Training run" };
+                [StudyRole.Trained(modelRole, modelRole.ToString().ToLowerInvariant(), parse.GetValue(spec)!, options)]) { Name = "Training run", Command = "distill train (its flags are in command-line.json)" };
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder),
                 work: observer => new StudyPipeline(observer, resume: resume).Run(plan, folder)));
             ResultView.Show(context, result, run.Json(parse));

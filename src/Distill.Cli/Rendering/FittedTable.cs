@@ -9,11 +9,11 @@ namespace Distill.Cli.Rendering;
 /// </summary>
 internal static class FittedTable
 {
-    /// <summary>The columns of the comparison tables, most needed first.</summary>
+    /// <summary>The columns of the comparison tables, most needed first; the seed count is the first to go (the title says how many seeds).</summary>
     public static readonly IReadOnlyList<string> ComparisonPriority =
     [
-        "Model", "Test errors", "Test accuracy", "Parameters", "Training time", "Seeds", "Size", "Latency / sample", "Best epoch",
-        "Spec", "Last-epoch errors", "Hyperparameters",
+        "Model", "Test errors", "Test accuracy", "Parameters", "Training time", "Size", "Latency / sample", "Best epoch",
+        "Spec", "Last-epoch errors", "Hyperparameters", "Seeds",
     ];
 
     private static readonly Dictionary<string, string> ShortHeaders = new(StringComparer.Ordinal)

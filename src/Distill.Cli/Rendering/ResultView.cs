@@ -22,10 +22,7 @@ internal static class ResultView
         var best = result.IsComparison ? PointSummary.Best(result) : null;
         var seeds = result.Seeds.Count > 1 ? $", {result.Seeds.Count} seeds" : "";
         var title = $"{result.Name} on {result.Dataset} ({result.TestCount:N0} test examples{seeds})";
-        var (headers, rows) = (ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best?.Point));
-        // One seed: a column of 1s would take the place of a column worth reading.
-        if (result.Seeds.Count == 1) (headers, rows) = WithoutColumn(headers, rows, "Seeds");
-        context.Output.Write(FittedTable.Build(title, headers, rows, context.TableWidth));
+        context.Output.Write(FittedTable.Build(title, ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best?.Point), context.TableWidth));
         if (best is not null) context.Output.WriteLine(ExperimentReport.Verdict(ExperimentTables.ErrorsSaved(result, best.Point)));
         if (DistillationAdvice.For(result, result.RunDirectory) is { } advice) context.Output.WriteLine("Suggestion: " + advice);
         if (result.IsSweep && best is not null)
@@ -36,13 +33,6 @@ internal static class ResultView
         }
         var results = File.Exists(Path.Combine(result.RunDirectory, ExperimentResult.FileName)) ? ExperimentResult.FileName : ExperimentResult.ResultsFileName;
         context.Output.WriteLine($"Run folder: {result.RunDirectory} ({ExperimentReport.HtmlFile}, {ExperimentReport.MarkdownFile}, {results}, metrics.jsonl, curves, weights)");
-    }
-
-    private static (IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) WithoutColumn(
-        IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows, string header)
-    {
-        var skip = headers.ToList().IndexOf(header);
-        return (headers.Where((_, i) => i != skip).ToList(), rows.Select(r => (IReadOnlyList<string>)r.Where((_, i) => i != skip).ToList()).ToList());
     }
 
     private static Table Table(string title, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)

@@ -76,7 +76,7 @@ public static class ExperimentReport
         GallerySection.Add(document, folder, shown.RunDirectory);
         document.Heading("Repeat this run")
             .Paragraph("The resolved configuration is config.json in the run folder; this command, or `distill run config.json`, repeats the run:")
-            .Code(result.Command);
+            .Code(RepeatCommand.Read(folder) ?? result.Command);
 
         Save(document, folder);
     }
@@ -114,7 +114,7 @@ public static class ExperimentReport
             }
         }
         DeploySection.Add(document, folder);
-        document.Heading("Repeat this run").Code(result.Command);
+        document.Heading("Repeat this run").Code(RepeatCommand.Read(folder) ?? result.Command);
         Save(document, folder);
     }
 

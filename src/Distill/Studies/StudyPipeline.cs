@@ -69,7 +69,7 @@ public sealed class StudyPipeline
             };
         }).ToList();
         return new ExperimentResult(plan.Name, plan.Description, folder.Path, "", 0, 0, plan.Seeds ?? [plan.Seed], plan.SweepKeys,
-            byFolder.GetValueOrDefault(plan.TeacherFolder), runs, plan.Command ?? RepeatCommand.Read(folder.Path) ?? "distill run config.json", DateTimeOffset.Now)
+            byFolder.GetValueOrDefault(plan.TeacherFolder), runs, plan.Command, DateTimeOffset.Now)
         {
             Members = members.Select(m => byFolder[m]).ToList(),
             Unpaired = plan.Roles.Where(r => !placed.Contains(r.Folder)).Select(r => byFolder[r.Folder]).ToList(),

@@ -32,8 +32,11 @@ public sealed record StudyPlan(DataSelection Data, int? ValidationCount, int See
 
     public IReadOnlyList<string> SweepKeys { get; init; } = [];
 
-    /// <summary>The command that repeats the run; null reads the one the command line saved in the folder, else `distill run config.json`.</summary>
-    public string? Command { get; init; }
+    /// <summary>
+    /// How to repeat the run, kept in the results without paths (a copied run folder must not name
+    /// the one it came from); the report shows the command line saved in the folder where there is one.
+    /// </summary>
+    public string Command { get; init; } = "distill run config.json";
 
     /// <summary>The role whose model is the result's teacher; a plan without it has none.</summary>
     public string TeacherFolder { get; init; } = TeacherPlan.TeacherFolder;
