@@ -18,14 +18,18 @@ public static class CliProcess
     /// Runs to the end in <paramref name="workingDirectory"/> (null: this process's) with
     /// <paramref name="environment"/> added to the child's variables.
     /// </summary>
-    public static (int Code, string Errors) RunIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static (int Code, string Errors) RunIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        RunIn(workingDirectory, environment, Limit, args);
+
+    /// <summary>As <see cref="RunIn(string?, IReadOnlyDictionary{string, string}?, string[])"/>, for a command allowed <paramref name="limit"/>.</summary>
+    public static (int Code, string Errors) RunIn(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan limit, params string[] args)
     {
         using var process = Start(args, workingDirectory, environment);
         var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Limit))
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"distill {string.Join(' ', args)} ran past {Limit}.");
+            throw new TimeoutException($"distill {string.Join(' ', args)} ran past {limit}.");
         }
         return (process.ExitCode, errors.Result);
     }
