@@ -28,21 +28,10 @@ public sealed class DistillationStudy
 
     public StudyResult Run(RunFolder folder)
     {
-        var config = Json.Serialize(_options);
-        var configPath = folder.File("config.json");
-        if (_resume && File.Exists(configPath) && File.ReadAllText(configPath) != config)
-            throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
-        AtomicFile.WriteAllText(configPath, config);
+        StudyRun.WriteConfig(folder, Json.Serialize(_options), _resume);
         StudyResult result;
         using (var data = StudyData.Load(TeacherPlan.DataSelection(_options), _options.ValidationCount, _options.StudentTraining.Seed, _observer.Messages))
-        using (var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume))
-        {
-            var outcomes = runner.Run(Roles(_options));
-            result = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
-            // The one report figure that needs the test images: drawn while they are still loaded.
-            if (result.Find(ModelRole.Teacher) is { } teacher && result.Find(ModelRole.Scratch) is { } scratch && result.Find(ModelRole.Distilled) is { } distilled)
-                ComparisonGallery.Write(teacher, scratch, distilled, data, folder.File(ComparisonGallery.FileName));
-        }
+            result = StudyRun.Run(data, folder, Roles(_options), _observer, _cancellation, _resume);
         // The report reads the run folder, not the tensors: drawing it after the data and the models
         // are freed keeps its buffers from adding to the training's peak memory.
         FreedMemory.Release();
