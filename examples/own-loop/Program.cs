@@ -22,7 +22,7 @@ try
 
     using var student = new Student();
     var options = new DistillationOptions { Method = "kd+fitnets", Temperature = 4 }
-        .With(new FitNetsOptions { TeacherLayer = "features.relu2", StudentLayer = arguments.StudentLayer ?? "body.act2" });
+        .With(new FitNetsOptions { TeacherLayer = "features.relu2", StudentLayer = arguments.StudentLayer ?? "body.act2", HintWeight = 10 });
     using var loss = new DistillationLoss(student, teacher, options, data.Train.SampleShape, data.Info.ClassCount, data.Train.Count);
     // The regressor FitNets learns is trained with the student.
     var optimizer = optim.Adam(student.parameters().Concat(loss.Methods.parameters()), lr: 1e-3);
