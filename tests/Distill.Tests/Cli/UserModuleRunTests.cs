@@ -18,7 +18,7 @@ public sealed class UserModuleRunTests : IDisposable
     public UserModuleRunTests()
     {
         _data = Path.Combine(_folder.Path, "data");
-        SyntheticIdx.WriteDataset(_data, trainCount: 700, testCount: 100, side: 28);
+        SyntheticIdx.WriteDataset(_data, trainCount: 300, testCount: 50, side: 28);
     }
 
     public void Dispose() => _folder.Dispose();
