@@ -19,9 +19,11 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
         var model = new Argument<string>("model") { Description = "A run folder (its distilled student, else its only model), a weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data (which must answer its first batch within $DISTILL_TEACHER_TIMEOUT seconds, default 60)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var assembly = AssemblyOption.Create();
         command.Add(model);
         var data = new DataOptionSet(command, defaultDataset: null);
         command.Add(json);
+        command.Add(assembly);
 
         command.SetAction(parse =>
         {
@@ -50,7 +52,7 @@ internal static class EvalCommand
             {
                 foreach (var note in DataSchemaCheck.Check(card, "model", path, info, test.SampleShape))
                     context.Diagnostics.MarkupLine("[grey]" + Markup.Escape(note) + "[/]");
-                loaded = ModelStore.Load(path).Model;
+                loaded = ModelStore.Load(path, assembly: parse.GetValue(assembly)).Model;
             }
             using (loaded)
             {

@@ -32,6 +32,8 @@ internal static class ExportCommand
         command.Add(calibrationRows);
         command.Add(data);
         command.Add(force);
+        var assembly = AssemblyOption.Create();
+        command.Add(assembly);
 
         command.SetAction(parse =>
         {
@@ -40,7 +42,7 @@ internal static class ExportCommand
             // Checked before anything is read or written: the weights, their card, the run's config and the calibration data are inputs.
             string?[] inputs = [path, ModelStore.CardPath(path), Path.Combine(parse.GetValue(model)!, "config.json"), parse.GetValue(data)];
             OutputFile.Check(target, parse.GetValue(force), inputs.OfType<string>());
-            var (loaded, card) = ModelStore.Load(path);
+            var (loaded, card) = ModelStore.Load(path, assembly: parse.GetValue(assembly));
             if (parse.GetValue(int8))
             {
                 var options = new QuantizationOptions

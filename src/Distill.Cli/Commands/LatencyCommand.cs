@@ -22,11 +22,13 @@ internal static class LatencyCommand
         command.Add(seconds);
         command.Add(threads);
         command.Add(json);
+        var assembly = AssemblyOption.Create();
+        command.Add(assembly);
 
         command.SetAction(parse =>
         {
             var minimum = parse.GetValue(seconds);
-            var options = new LatencyOptions { BatchSizes = parse.GetValue(batchSizes)!, MinimumSeconds = minimum, MaximumSeconds = Math.Max(20, minimum), Threads = parse.GetValue(threads) };
+            var options = new LatencyOptions { BatchSizes = parse.GetValue(batchSizes)!, MinimumSeconds = minimum, MaximumSeconds = Math.Max(20, minimum), Threads = parse.GetValue(threads), Assembly = parse.GetValue(assembly) };
             options.Validate();
             var paths = parse.GetValue(models)!.Select(m => m.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? m : Export.ModelLocator.Resolve(m)).ToList();
             var results = paths.SelectMany(p => LatencyBenchmark.Measure(p, options, new SynchronousProgress(context.Diagnostics))).ToList();

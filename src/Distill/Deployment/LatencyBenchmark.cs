@@ -54,20 +54,39 @@ public static class LatencyBenchmark
             }
             return results;
         }
-        var (model, card) = ModelStore.Load(path);
+        var (model, card) = ModelStore.Load(path, assembly: options.Assembly);
         using (model)
         {
             model.eval();
+            var exported = Exported(model, card, messages);
             using var sessionOptions = new SessionOptions();
             if (options.Threads is { } count) sessionOptions.IntraOpNumThreads = count;
-            using var session = new InferenceSession(OnnxExporter.Export(model, card), sessionOptions);
+            using var session = exported is null ? null : new InferenceSession(exported, sessionOptions);
             foreach (var batch in options.BatchSizes)
             {
                 results.Add(TimeModule(path, model, card.InputShape, batch, options, messages));
-                results.Add(Time(path, OnnxRuntime, batch, OnnxRun(session, batch, card.InputShape), options, messages));
+                if (session is not null) results.Add(Time(path, OnnxRuntime, batch, OnnxRun(session, batch, card.InputShape), options, messages));
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// The model as ONNX for the ONNX Runtime rows; null for a user's own module whose forward pass the
+    /// exporter cannot follow, which is then timed under TorchSharp alone (a spec model always exports).
+    /// </summary>
+    private static byte[]? Exported(nn.Module<Tensor, Tensor> model, ModelCard card, IProgress<string>? messages)
+    {
+        if (card.ModuleType is null) return OnnxExporter.Export(model, card);
+        try
+        {
+            return OnnxExporter.Export(model, card);
+        }
+        catch (DistillException e)
+        {
+            messages?.Report($"Timing {card.Spec} under TorchSharp only: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Times a loaded model (a Distill model or an imported TorchScript teacher) under TorchSharp at each batch size.</summary>

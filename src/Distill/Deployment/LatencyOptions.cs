@@ -21,6 +21,9 @@ public sealed record LatencyOptions
     /// <summary>Threads both runtimes may use; null leaves each its default (TorchSharp: OMP_NUM_THREADS or all cores; ONNX Runtime: one per physical core).</summary>
     public int? Threads { get; init; }
 
+    /// <summary>The assembly holding the type of a model saved from a user's own module (<see cref="Models.ModelStore.Load"/>); null for spec models.</summary>
+    public string? Assembly { get; init; }
+
     public void Validate()
     {
         if (Threads is < 1 or > 1024) throw new DistillException($"The threads must be between 1 and 1024, not {Threads}.");

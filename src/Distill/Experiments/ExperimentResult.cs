@@ -47,6 +47,13 @@ public sealed record ExperimentResult(
     [JsonIgnore]
     public ModelOutcome ComparedTeacher => Teacher ?? throw new DistillException($"The results in '{RunDirectory}' have no teacher to compare with.");
 
+    /// <summary>The first model, in table order, that played <paramref name="role"/>; null if none did.</summary>
+    public ModelOutcome? Find(ModelRole role) => Models.FirstOrDefault(m => m.Role == role);
+
+    /// <summary>Test errors the first point's distilled student saves over its scratch twin (positive is better); null without a pair.</summary>
+    [JsonIgnore]
+    public long? ErrorsSavedByDistillation => Runs.Count > 0 ? Runs[0].Scratch.TestErrors - Runs[0].Distilled.TestErrors : null;
+
     /// <summary>
     /// Every model once, in table order: the members, the teacher, the unpaired models, then each
     /// point's scratch (once, where points share it), distilled student and a chain's others.

@@ -42,7 +42,9 @@ public static class OnnxExporter
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var walker = new OnnxModelWalker(graph);
-            var output = walker.Walk(model, "", new OnnxModelWalker.Value(InputName, zeros([1, .. card.InputShape])));
+            var output = card.ModuleType is null
+                ? walker.Walk(model, "", new OnnxModelWalker.Value(InputName, zeros([1, .. card.InputShape])))
+                : UserModule(walker, model, card);
             graph.Node("Identity", graph.Fresh(OutputName), [output.Name]);
         }
         finally
@@ -64,6 +66,22 @@ public static class OnnxExporter
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in Metadata(card)) proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return proto;
+    }
+
+    /// <summary>
+    /// A module of the user's own, whose forward pass the exporter cannot read: its children are
+    /// exported one after another, and that is accepted only when it computes what the module does
+    /// on a random input (a forward that does more than chain its children is refused in one sentence).
+    /// </summary>
+    private static OnnxModelWalker.Value UserModule(OnnxModelWalker walker, nn.Module<Tensor, Tensor> model, ModelCard card)
+    {
+        var probe = randn([1, .. card.InputShape], generator: new Generator(1));
+        using var expected = model.call(probe);
+        var output = walker.WalkChildren(model, new OnnxModelWalker.Value(InputName, probe));
+        if (!output.Probe.shape.SequenceEqual(expected.shape) || !output.Probe.allclose(expected, rtol: 1e-4, atol: 1e-5))
+            throw new DistillException(
+                $"ONNX export runs the children of {card.Spec} one after another, which does not compute what its forward does; export a module whose forward chains its children in the order it registers them.");
+        return output;
     }
 
     /// <summary>

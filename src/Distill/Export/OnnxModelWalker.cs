@@ -41,6 +41,14 @@ internal sealed class OnnxModelWalker(OnnxGraph graph)
         }
     }
 
+    /// <summary>The children of <paramref name="module"/> (the model itself), each fed the one before's output.</summary>
+    public Value WalkChildren(nn.Module module, Value input)
+    {
+        foreach (var (childName, child) in module.named_children())
+            input = Walk(child, childName, input);
+        return input;
+    }
+
     /// <summary>conv3x3-bn-relu-conv3x3-bn, plus the input or its shortcut, then ReLU (He et al. 2016).</summary>
     private Value Basic(nn.Module block, string path, Value input)
     {

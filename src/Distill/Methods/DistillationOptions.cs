@@ -37,11 +37,14 @@ public sealed record DistillationOptions
     public T Of<T>() where T : class, IValidatable => (T)MethodRegistry.ForOptions(typeof(T)).Options(this);
 
     /// <summary>A copy with <paramref name="options"/> as the options of the registered method that takes a <typeparamref name="T"/>.</summary>
-    public DistillationOptions With<T>(T options) where T : class, IValidatable
+    public DistillationOptions With<T>(T options) where T : class, IValidatable => WithBlock(options);
+
+    /// <summary>A copy with <paramref name="options"/> as the options of the registered method that takes its type.</summary>
+    internal DistillationOptions WithBlock(IValidatable options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var copy = this with { };
-        copy._blocks = new Dictionary<string, object>(_blocks) { [MethodRegistry.ForOptions(typeof(T)).Name] = options };
+        copy._blocks = new Dictionary<string, object>(_blocks) { [MethodRegistry.ForOptions(options.GetType()).Name] = options };
         return copy;
     }
 

@@ -41,6 +41,18 @@ public sealed record ModelCard(
     /// </summary>
     public IReadOnlyList<string>? Columns { get; init; }
 
+    /// <summary>
+    /// The assembly-qualified type of a user's own module (<see cref="ModelSource"/>);
+    /// null for models built from a spec. Such a model is rebuilt from this type, not from <see cref="Spec"/>.
+    /// </summary>
+    public string? ModuleType { get; init; }
+
+    /// <summary>The file the user's module type was loaded from, so a command line that does not reference it can load it; null for spec models.</summary>
+    public string? ModuleAssembly { get; init; }
+
+    /// <summary>The module paths of a user's own module (<c>named_modules()</c>), the names feature methods read; null for spec models.</summary>
+    public IReadOnlyList<string>? Layers { get; init; }
+
     /// <summary>The card of a model trained on <paramref name="data"/>: its standardisation, classes and split.</summary>
     public ModelCard WithData(DataDescription data) => this with
     {

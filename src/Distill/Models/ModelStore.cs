@@ -53,14 +53,22 @@ public static class ModelStore
             throw new DistillException($"The model metadata '{cardPath}' has an invalid normalisation: means and positive standard deviations, one per channel.");
         if (card.ClassNames is { } names && (names.Count != card.ClassCount || names.Any(n => n is null)))
             throw new DistillException($"The model metadata '{cardPath}' names {card.ClassNames.Count} classes but claims {card.ClassCount}.");
+        if (card.ModuleType is not null && (!UserModules.IsModuleSpec(card.Spec) || card.Layers is null || card.Layers.Any(l => l is null)))
+            throw new DistillException($"The model metadata '{cardPath}' names a module type but not its spec 'module:TYPE' and its layers.");
         if (card.Columns is { } columns && (columns.Count != card.InputShape.Aggregate(1L, (a, d) => a * d) || columns.Any(c => c is null)))
             throw new DistillException($"The model metadata '{cardPath}' names {columns.Count} columns but its input shape is {string.Join("x", card.InputShape)}.");
         return card;
     }
 
-    public static (nn.Module<Tensor, Tensor> Model, ModelCard Card) Load(string weightsPath, Device? device = null)
+    /// <summary>
+    /// Builds the model the card describes and loads its weights. A user's own module (the card names
+    /// its type) is rebuilt from a loaded assembly or from <paramref name="assembly"/>, never from a path
+    /// the card records; see <see cref="ModelSource"/>.
+    /// </summary>
+    public static (nn.Module<Tensor, Tensor> Model, ModelCard Card) Load(string weightsPath, Device? device = null, string? assembly = null)
     {
         var card = ReadCard(weightsPath);
+        if (card.ModuleType is not null) return (Into(UserModules.Create(card, weightsPath, assembly), weightsPath, card.Spec, device), card);
         var spec = ModelSpec.Parse(card.Spec);
         // A card describing a huge model next to a small weights file must not make us build it.
         var (parameters, _) = ModelSize.Estimate(spec, card.InputShape, card.ClassCount);
@@ -68,17 +76,22 @@ public static class ModelStore
         if (parameters * sizeof(float) > length)
             throw new DistillException(
                 $"Model file '{weightsPath}' does not hold valid weights for '{card.Spec}': it has {length:N0} bytes, too few for the {parameters:N0} parameters its metadata describes.");
-        var model = ModelBuilder.Build(spec, card.InputShape, card.ClassCount);
+        return (Into(ModelBuilder.Build(spec, card.InputShape, card.ClassCount), weightsPath, card.Spec, device), card);
+    }
+
+    /// <summary><paramref name="model"/> holding the weights in <paramref name="weightsPath"/>; disposed when they do not fit.</summary>
+    public static nn.Module<Tensor, Tensor> Into(nn.Module<Tensor, Tensor> model, string weightsPath, string spec, Device? device = null)
+    {
         try
         {
-            LoadWeights(model, weightsPath, card.Spec);
+            LoadWeights(model, weightsPath, spec);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        return (device is null ? model : model.to(device), card);
+        return device is null ? model : model.to(device);
     }
 
     /// <summary>

@@ -43,17 +43,19 @@ public sealed class ModelRunner
     /// </summary>
     /// <param name="name">The model's subfolder and its name in metrics and progress.</param>
     /// <param name="objectiveFor">The objective for the freshly built model (distillation methods probe its layers).</param>
+    /// <param name="source">The user's module to train instead of building <paramref name="spec"/> ("module:TYPE").</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Train(
-        ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
+        ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor,
+        string? extraHyperparameters = null, ModelSource? source = null)
     {
         var checkpoints = _folder.Subfolder(name);
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
-        if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath);
+        if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath, source);
         _observer.Messages?.Report($"Training {name}: {spec}, {training}");
-        MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
+        if (source is null) MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
         manual_seed(training.Seed);
-        var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
-        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info);
+        var model = source?.Build() ?? ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
+        var card = Card(model, spec, name, source);
         var clock = Stopwatch.StartNew();
         ITrainingObjective? objective = null;
         try
@@ -87,7 +89,8 @@ public sealed class ModelRunner
         }
         catch
         {
-            model.Dispose();
+            if (source is null) model.Dispose();
+            else source.Release(model);
             throw;
         }
         finally
@@ -116,17 +119,48 @@ public sealed class ModelRunner
         }
     }
 
+    /// <summary>
+    /// A module the user hands over as it is (a teacher they trained): its weights saved with a card
+    /// naming its type, then measured on the test set like a loaded model. When resuming, the weights
+    /// saved then are loaded back into it, so the rest of the run learns from the same teacher.
+    /// </summary>
+    public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Given(ModelRole role, string name, ModelSource source)
+    {
+        var checkpoints = _folder.Subfolder(name);
+        var outcomePath = Path.Combine(checkpoints, OutcomeFile);
+        if (_resume && File.Exists(outcomePath)) return Reload(role, name, source.Description, checkpoints, outcomePath, source);
+        var model = source.Build();
+        _observer.Messages?.Report($"Testing {name} ({source.Description}) on {_data.Test.Count:N0} test examples");
+        var card = Card(model, source.Description, name, source);
+        var weights = Path.Combine(checkpoints, "best.bin");
+        ModelStore.Save(model, card, weights);
+        var evaluation = Evaluator.EvaluateWithPredictions(model, _data.Test);
+        var outcome = Describe(role, model, card, weights, checkpoints, "given as a module", evaluation, true, [], 0, 0);
+        AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
+        return (model, outcome);
+    }
+
+    /// <summary>The card of a model trained or given here; a user's module's names its type and layers.</summary>
+    private ModelCard Card(nn.Module<Tensor, Tensor> model, string spec, string name, ModelSource? source)
+    {
+        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info);
+        return source is null ? card : UserModules.Describe(card, model);
+    }
+
     /// <summary>A model an earlier, interrupted run finished: its best weights and its outcome, read back.</summary>
-    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Reload(ModelRole role, string name, string spec, string checkpoints, string outcomePath)
+    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Reload(ModelRole role, string name, string spec, string checkpoints, string outcomePath, ModelSource? source)
     {
         _observer.Messages?.Report($"Reusing {name}: finished before the run was interrupted");
         var outcome = Json.Read<ModelOutcome>(outcomePath, "model outcome");
         if (outcome.Role != role || outcome.Spec != spec || outcome.History is null || outcome.History.Any(r => r is null))
             throw new DistillException($"The model outcome '{outcomePath}' does not describe the {role.ToString().ToLowerInvariant()} '{spec}' of this run.");
-        var (model, card) = ModelStore.Load(Path.Combine(checkpoints, "best.bin"));
+        var best = Path.Combine(checkpoints, "best.bin");
+        var card = ModelStore.ReadCard(best);
+        var model = source is null ? ModelStore.Load(best).Model : source.Load(best);
         if (card.ClassCount != _data.Info.ClassCount || !card.InputShape.SequenceEqual(_data.Train.SampleShape))
         {
-            model.Dispose();
+            if (source is null) model.Dispose();
+            else source.Release(model);
             throw new DistillException($"The saved {role.ToString().ToLowerInvariant()} in '{checkpoints}' does not fit {_data.Info.Name}.");
         }
         // Runs written before the gallery came before outcome.json may have lost it to a kill: draw it again.

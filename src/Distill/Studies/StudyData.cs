@@ -6,12 +6,39 @@ namespace Distill.Studies;
 /// <summary>A data set split three ways: train, validation (for model selection) and test.</summary>
 public sealed class StudyData : IDisposable
 {
-    private StudyData(DataDescription info, LabeledDataset train, LabeledDataset validation, LabeledDataset test)
+    private readonly bool _owned;
+
+    private StudyData(DataDescription info, LabeledDataset train, LabeledDataset validation, LabeledDataset test, bool owned = true)
     {
         Info = info;
         Train = train;
         Validation = validation;
         Test = test;
+        _owned = owned;
+    }
+
+    /// <summary>
+    /// The user's own tensors as a study's data, used as given (no standardisation is measured or
+    /// applied; the card records the identity). The caller keeps the data sets: disposing this leaves them alone.
+    /// </summary>
+    public static StudyData Of(LabeledDataset train, LabeledDataset validation, LabeledDataset test)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(test);
+        foreach (var (part, name) in new[] { (validation, "validation"), (test, "test") })
+        {
+            if (!part.SampleShape.SequenceEqual(train.SampleShape) || part.ClassCount != train.ClassCount)
+                throw new DistillException($"The {name} set holds samples of shape {string.Join("x", part.SampleShape)} in {part.ClassCount} classes, the training set {string.Join("x", train.SampleShape)} in {train.ClassCount}.");
+        }
+        if (train.Count == 0 || validation.Count == 0 || test.Count == 0)
+            throw new DistillException("The training, validation and test sets must each hold at least one sample.");
+        // Dimension 1 of the features is the channel: an image's colour, a table's column.
+        var channels = (int)train.SampleShape[0];
+        var identity = new ChannelNormalization(new double[channels], Enumerable.Repeat(1.0, channels).ToArray());
+        var classes = Enumerable.Range(0, train.ClassCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var info = new DataDescription(train.Name, DataFormat.Idx, classes, train.SampleShape, identity);
+        return new StudyData(info, train, validation, test, owned: false);
     }
 
     /// <summary>Name, format, classes, input shape and the standardisation applied to every part.</summary>
@@ -61,6 +88,7 @@ public sealed class StudyData : IDisposable
 
     public void Dispose()
     {
+        if (!_owned) return;
         Train.Dispose();
         Validation.Dispose();
         Test.Dispose();

@@ -26,25 +26,47 @@ public sealed class StudyPipeline
         _resume = resume;
     }
 
+    /// <summary>Loads the plan's data (and its validation split) and runs the plan on it.</summary>
     public ExperimentResult Run(StudyPlan plan, RunFolder folder)
     {
-        if (plan.Config is { } config)
-        {
-            var configPath = folder.File("config.json");
-            if (_resume && File.Exists(configPath) && File.ReadAllText(configPath) != config)
-                throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
-            AtomicFile.WriteAllText(configPath, config);
-        }
+        if (plan.Data is null) throw new DistillException("The study plan names no data: run it with the data already loaded.");
+        WriteConfig(plan, folder);
         ExperimentResult result;
         using (var data = StudyData.Load(plan.Data, plan.ValidationCount, plan.Seed, _observer.Messages))
-        {
-            using var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume);
-            var outcomes = runner.Run(plan.Roles);
-            result = Result(plan, outcomes, folder) with { Dataset = data.Info.Name, TestCount = data.Test.Count, ValidationCount = (int)data.Validation.Count, ClassNames = data.Info.ClassNames };
-            // The one report figure that needs the test images: drawn per seed and point while they are still loaded.
-            if (result.Teacher is { } teacher)
-                foreach (var run in result.Runs) ComparisonGallery.Write(teacher, run.Scratch, run.Distilled, data, Path.Combine(run.RunDirectory, ComparisonGallery.FileName));
-        }
+            result = Train(plan, data, folder);
+        return Finish(plan, result, folder);
+    }
+
+    /// <summary>Runs the plan on data the caller loaded or built (a library user's own tensors); the caller keeps the data.</summary>
+    public ExperimentResult Run(StudyPlan plan, StudyData data, RunFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        WriteConfig(plan, folder);
+        return Finish(plan, Train(plan, data, folder), folder);
+    }
+
+    private void WriteConfig(StudyPlan plan, RunFolder folder)
+    {
+        if (plan.Config is not { } config) return;
+        var configPath = folder.File("config.json");
+        if (_resume && File.Exists(configPath) && File.ReadAllText(configPath) != config)
+            throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
+        AtomicFile.WriteAllText(configPath, config);
+    }
+
+    private ExperimentResult Train(StudyPlan plan, StudyData data, RunFolder folder)
+    {
+        using var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume);
+        var outcomes = runner.Run(plan.Roles);
+        var result = Result(plan, outcomes, folder) with { Dataset = data.Info.Name, TestCount = data.Test.Count, ValidationCount = (int)data.Validation.Count, ClassNames = data.Info.ClassNames };
+        // The one report figure that needs the test images: drawn per seed and point while they are still loaded.
+        if (result.Teacher is { } teacher)
+            foreach (var run in result.Runs) ComparisonGallery.Write(teacher, run.Scratch, run.Distilled, data, Path.Combine(run.RunDirectory, ComparisonGallery.FileName));
+        return result;
+    }
+
+    private static ExperimentResult Finish(StudyPlan plan, ExperimentResult result, RunFolder folder)
+    {
         // The report reads the run folder, not the tensors: drawing it after the data and the models
         // are freed keeps its buffers from adding to the training's peak memory.
         FreedMemory.Release();

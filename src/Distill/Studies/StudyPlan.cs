@@ -10,11 +10,11 @@ namespace Distill.Studies;
 /// the teacher, which make each point's scratch and distilled pair). Commands and experiments only
 /// build one of these; the pipeline does the rest.
 /// </summary>
-/// <param name="Data">The data set and how to read it.</param>
+/// <param name="Data">The data set and how to read it; null for a plan run on data the caller loaded.</param>
 /// <param name="ValidationCount">Training rows carved out for model selection (null: the <see cref="ValidationSplit"/> default).</param>
 /// <param name="Seed">Seeds the validation split.</param>
 /// <param name="Roles">The models, in the order they run.</param>
-public sealed record StudyPlan(DataSelection Data, int? ValidationCount, int Seed, IReadOnlyList<StudyRole> Roles)
+public sealed record StudyPlan(DataSelection? Data, int? ValidationCount, int Seed, IReadOnlyList<StudyRole> Roles)
 {
     /// <summary>The resolved configuration saved as config.json (deploy, prune and report read it back); null saves none.</summary>
     public string? Config { get; init; }

@@ -18,6 +18,9 @@ namespace Distill.Studies;
 /// <param name="Ensemble">How the members are combined, and at which temperature.</param>
 /// <param name="Title">The row's name in tables, where the role alone does not say it.</param>
 /// <param name="Tune">When set, the temperature and weights are chosen on the validation split first (<see cref="DistillationTuner"/>).</param>
+/// <param name="Source">The user's own module that makes this model (<see cref="Models.ModelSource.Module(TorchSharp.torch.nn.Module{TorchSharp.torch.Tensor, TorchSharp.torch.Tensor})"/>),
+/// built in place of <see cref="Spec"/> ("module:TYPE"). An instance in a role that learns from no teacher
+/// and has no <see cref="TeacherFolder"/> is used as it is: saved and evaluated, never trained.</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -29,7 +32,8 @@ public sealed record StudyRole(
     IReadOnlyList<string>? Members = null,
     (Teachers.EnsembleMode Mode, double Temperature)? Ensemble = null,
     string? Title = null,
-    TuneOptions? Tune = null)
+    TuneOptions? Tune = null,
+    Models.ModelSource? Source = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

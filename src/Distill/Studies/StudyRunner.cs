@@ -23,6 +23,8 @@ public sealed class StudyRunner : IDisposable
     private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome)> _models = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FrozenTeacher> _teachers = new(StringComparer.Ordinal);
+    // The user's own instances: theirs to dispose, never the runner's.
+    private readonly HashSet<nn.Module<Tensor, Tensor>> _borrowed = new(ReferenceEqualityComparer.Instance);
 
     public StudyRunner(StudyData data, RunFolder root, StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
     {
@@ -53,8 +55,9 @@ public sealed class StudyRunner : IDisposable
                 DistilledFrom = role.TeacherFolder is { } teacher ? _models[teacher].Outcome.Label : null,
             };
             outcomes.Add(titled);
+            if (role.Source is { IsInstance: true }) _borrowed.Add(model);
             if (kept.Contains(role.Folder)) _models[role.Folder] = (model, titled);
-            else model.Dispose();
+            else if (!_borrowed.Contains(model)) model.Dispose();
         }
         return outcomes;
     }
@@ -62,7 +65,8 @@ public sealed class StudyRunner : IDisposable
     /// <summary>
     /// Checks every trained role's options against the data (memory for its batch size, augmentation
     /// against the image size) before the first role runs: a refusal must not come after hours spent
-    /// on a teacher, nor leave a folder holding that teacher in the way of the corrected retry.
+    /// on a teacher, nor leave a folder holding that teacher in the way of the corrected retry. A user's
+    /// module has no spec to size it by, so only its augmentation is checked.
     /// </summary>
     private void Preflight(IReadOnlyList<StudyRole> roles)
     {
@@ -70,7 +74,7 @@ public sealed class StudyRunner : IDisposable
         foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
         {
             Data.Augmentation.AugmentationPipeline.Check(role.Training.Transforms(), shape);
-            Models.MemoryBudget.Check(Models.ModelSpec.Parse(role.Spec), shape, _data.Info.ClassCount, role.Training.BatchSize);
+            if (role.Source is null) Models.MemoryBudget.Check(Models.ModelSpec.Parse(role.Spec), shape, _data.Info.ClassCount, role.Training.BatchSize);
         }
     }
 
@@ -84,8 +88,9 @@ public sealed class StudyRunner : IDisposable
             var (mode, temperature) = role.Ensemble ?? (EnsembleMode.Logits, 1.0);
             return runner.Ensemble(name, members.Select(m => _models[m]).ToList(), mode, temperature);
         }
+        if (role.Source is { IsInstance: true } given && role.TeacherFolder is null) return runner.Given(role.Role, name, given);
         if (role.TeacherFolder is null)
-            return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective());
+            return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective(), source: role.Source);
         var teacher = TeacherOf(role.TeacherFolder);
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
         if (role.Tune is { } tune) distillation = Tuned(role, tune, distillation, teacher, runner);
@@ -97,7 +102,7 @@ public sealed class StudyRunner : IDisposable
                 return DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
                     _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments);
             },
-            distillation.ToString());
+            distillation.ToString(), role.Source);
     }
 
     /// <summary>The frozen teacher (and its shared cache) of the model in <paramref name="folder"/>, made when a role first distils from it.</summary>
@@ -145,7 +150,8 @@ public sealed class StudyRunner : IDisposable
         foreach (var teacher in _teachers.Values) teacher.Dispose();
         _teachers.Clear();
         // Ensembles first: they only refer to their members, which are disposed after them.
-        foreach (var (model, _) in _models.Values.OrderBy(m => m.Model is TeacherEnsemble ? 0 : 1)) model.Dispose();
+        foreach (var (model, _) in _models.Values.OrderBy(m => m.Model is TeacherEnsemble ? 0 : 1).Where(m => !_borrowed.Contains(m.Model))) model.Dispose();
         _models.Clear();
+        _borrowed.Clear();
     }
 }

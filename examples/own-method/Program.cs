@@ -1,0 +1,15 @@
+// A distillation method of your own (ReverseKl.cs, with its options record), registered at the start
+// of the program and then used like Distill's own: here with Hinton KD, between two models given as
+// spec strings, into the same run folder and report as any study.
+using Distill.Methods;
+using Distill.Studies;
+using Distill.Training;
+using Examples;
+
+MethodRegistry.Register<ReverseKl>();
+var arguments = ExampleArguments.Parse(args, "own-method");
+var training = new TrainingOptions { Epochs = arguments.Epochs, BatchSize = 64 };
+return ExampleStudy.Run(() =>
+    new Distiller("mlp:256", "mlp:32")
+        .With(new KdOptions { Temperature = 4, SoftTargetWeight = 0.45 }, new ReverseKlOptions { Temperature = 4, ReverseKlWeight = 0.45 })
+        .Fit(arguments.Data, new FitOptions { Out = arguments.Out, Resume = arguments.Resume, Teacher = training, Student = training, Observer = ConsoleProgress.Observer }));
