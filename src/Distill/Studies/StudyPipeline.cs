@@ -9,7 +9,7 @@ namespace Distill.Studies;
 /// The one path from a <see cref="StudyPlan"/> to a finished run folder: config.json, the data and
 /// its validation split, the roles run in order by <see cref="StudyRunner"/>, the result (results.json
 /// or experiment.json) and the report. Every command that trains (compare, quickstart, train, distill,
-/// run) describes its roles as a plan and calls <see cref="Run"/>.
+/// run) describes its roles as a plan and calls <see cref="Run(StudyPlan, RunFolder)"/>.
 /// </summary>
 public sealed class StudyPipeline
 {
@@ -17,7 +17,7 @@ public sealed class StudyPipeline
     private readonly CancellationToken _cancellation;
     private readonly bool _resume;
 
-    /// <param name="resume">Continue an interrupted run in the folder given to <see cref="Run"/>: finished
+    /// <param name="resume">Continue an interrupted run in the folder given to <see cref="Run(StudyPlan, RunFolder)"/>: finished
     /// models are reused, the interrupted one continues from its last whole epoch.</param>
     public StudyPipeline(StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
     {
