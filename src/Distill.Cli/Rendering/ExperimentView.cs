@@ -19,6 +19,8 @@ internal static class ExperimentView
         var best = PointSummary.Best(result);
         var title = $"{result.Name} on {result.Dataset} ({result.TestCount:N0} test examples, {result.Seeds.Count} seed(s))";
         context.Output.Write(FittedTable.Build(title, ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point), context.TableWidth));
+        if (PairedComparisons.Rows(result) is { Count: > 0 } paired)
+            context.Output.Write(Table("Paired differences over seeds (95% interval, Student's t)", PairedComparisons.Headers, paired));
         if (DistillationAdvice.For(result, result.RunDirectory) is { } advice) context.Output.WriteLine("Suggestion: " + advice);
         if (result.IsSweep)
         {
