@@ -18,6 +18,8 @@ internal static class DistillCommand
         var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
         command.Add(student);
+        var exclude = ExcludeClassesOption.Create();
+        command.Add(exclude);
         run.RequireUnlessResuming(command, teacher, student);
         var training = new TrainingOptionSet(command, "", "the student", new TrainingOptions());
         var distillation = new DistillationOptionSet(command, new DistillationOptions());
@@ -29,6 +31,7 @@ internal static class DistillCommand
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             var tune = distillation.Tune(parse, context);
+            var excluded = ExcludeClassesOption.Read(parse, exclude);
             if (tune is not null && method.Method != "kd")
                 throw new DistillException($"--tune searches kd's temperature and weights, so it needs --method kd, not '{method.Method}'.");
             Models.ModelSpec.Parse(parse.GetValue(student)!);
@@ -41,7 +44,7 @@ internal static class DistillCommand
             {
                 Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
                 Channels = selection.Channels, LabelColumn = selection.LabelColumn, HasHeader = selection.HasHeader, MaxImagePixels = selection.MaxImagePixels, ValidationCount = run.ValidationCount(parse),
-                TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!,
+                TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!, ExcludeClasses = excluded,
                 StudentTraining = options, Distillation = method, Tune = tune,
             };
             Runs.AtomicFile.WriteAllText(folder.File("config.json"), Runs.Json.Serialize(studyOptions));
@@ -52,7 +55,7 @@ internal static class DistillCommand
                 var outcomes = runner.Run(
                 [
                     StudyRole.Loaded(ModelRole.Teacher, "teacher", teacherPath),
-                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method) with { Tune = tune },
+                    StudyRole.Distilled("distilled", parse.GetValue(student)!, options, "teacher", method) with { Tune = tune, ExcludeClasses = studyOptions.ExcludeClasses },
                 ]);
                 var study = new StudyResult(folder.Path, data.Info.Name, data.Test.Count, outcomes, DateTimeOffset.Now) { ClassNames = data.Info.ClassNames, ValidationCount = data.Validation.Count };
                 StudyReport.Write(study, folder);

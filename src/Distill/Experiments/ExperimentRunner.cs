@@ -79,17 +79,17 @@ public sealed class ExperimentRunner
                 var training = pointStudy.StudentTraining with { Seed = seed };
                 var pointFolder = _experiment.IsSweep ? $"{seedFolder}/points/{point.Id}" : seedFolder;
                 var student = TeacherPlan.StudentSpec(pointStudy);
-                var studentKey = student + "|" + Json.Serialize(training, indented: false);
+                var studentKey = student + "|" + Json.Serialize(training, indented: false) + "|" + string.Join(",", pointStudy.ExcludeClasses ?? []);
                 if (!scratches.TryGetValue(studentKey, out var scratch))
                 {
                     var scratchFolder = scratches.Count == 0 ? seedFolder : pointFolder;
-                    roles.Add(StudyRole.Trained(ModelRole.Scratch, $"{scratchFolder}/scratch", student, training));
+                    roles.Add(DistillationStudy.ForStudents(StudyRole.Trained(ModelRole.Scratch, $"{scratchFolder}/scratch", student, training), pointStudy));
                     scratches[studentKey] = scratch = roles.Count - 1;
                 }
-                roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation) with { Tune = pointStudy.Tune });
+                roles.Add(DistillationStudy.ForStudents(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation) with { Tune = pointStudy.Tune }, pointStudy));
                 var distilled = roles.Count - 1;
                 var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0]))
-                    .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder)).ToList();
+                    .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder)).Select(r => DistillationStudy.ForStudents(r, pointStudy)).ToList();
                 roles.AddRange(chain);
                 points.Add((point, seed, scratch, distilled, pointFolder, Enumerable.Range(distilled + 1, chain.Count).ToList()));
             }

@@ -41,6 +41,15 @@ public sealed record ModelCard(
     /// </summary>
     public IReadOnlyList<string>? Columns { get; init; }
 
+    /// <summary>Classes whose rows were left out of the model's training and validation data (--exclude-classes); null when none were.</summary>
+    public IReadOnlyList<string>? ExcludedClasses { get; init; }
+
+    /// <summary>
+    /// Per-class logit offsets chosen after training (<c>distill eval --class-bias</c>) and how they were
+    /// chosen; stored for export to apply on request, never applied to the weights themselves.
+    /// </summary>
+    public Evaluation.ClassBias? ClassBias { get; init; }
+
     /// <summary>The card of a model trained on <paramref name="data"/>: its standardisation, classes and split.</summary>
     public ModelCard WithData(DataDescription data) => this with
     {

@@ -59,7 +59,7 @@ public sealed class DistillationStudy
         var student = TeacherPlan.StudentSpec(options);
         var chain = TeacherPlan.ChainRoles(options, options.StudentTraining, "");
         // Assistants right after the teacher, the chain's student after the direct one, as the table reads.
-        return
+        IReadOnlyList<StudyRole> roles =
         [
             .. TeacherPlan.TeacherRoles(options, options.TeacherTraining.Seed),
             .. TeacherPlan.SweepTeacherRoles(options, options.TeacherTraining.Seed),
@@ -70,5 +70,15 @@ public sealed class DistillationStudy
             .. TeacherPlan.SweepStudentRoles(options, options.StudentTraining, "", options.TeacherTraining.Seed),
             .. TeacherPlan.CandidateRoles(options, options.StudentTraining, ""),
         ];
+        return [.. roles.Select(r => ForStudents(r, options))];
     }
+
+    /// <summary>
+    /// <paramref name="role"/> with the study's excluded classes when it is a student (scratch, distilled,
+    /// assistant): only students learn on the reduced transfer set, teachers are unchanged.
+    /// </summary>
+    public static StudyRole ForStudents(StudyRole role, StudyOptions options) =>
+        options.ExcludeClasses is { Count: > 0 } excluded && role.Role is not (ModelRole.Teacher or ModelRole.Member or ModelRole.SweepTeacher)
+            ? role with { ExcludeClasses = excluded }
+            : role;
 }

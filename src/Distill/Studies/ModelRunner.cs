@@ -44,8 +44,11 @@ public sealed class ModelRunner
     /// <param name="name">The model's subfolder and its name in metrics and progress.</param>
     /// <param name="objectiveFor">The objective for the freshly built model (distillation methods probe its layers).</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Train(
-        ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
+        ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, string? extraHyperparameters = null,
+        StudyData? trainingData = null)
     {
+        // A student trained without some classes (StudyData.WithoutClasses) learns and selects its epoch on its own parts, and is tested on the whole test set.
+        var data = trainingData ?? _data;
         var checkpoints = _folder.Subfolder(name);
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
         if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath);
@@ -53,7 +56,8 @@ public sealed class ModelRunner
         MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
         manual_seed(training.Seed);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
-        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info);
+        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info)
+            with { ExcludedClasses = data.ExcludedClasses.Count == 0 ? null : [.. data.ExcludedClasses.Select(c => _data.Info.ClassNames[c])] };
         var clock = Stopwatch.StartNew();
         ITrainingObjective? objective = null;
         try
@@ -67,7 +71,7 @@ public sealed class ModelRunner
             }
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             (EvaluationResult Result, TestPredictions Predictions)? last = null;
-            var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
+            var result = trainer.Train(name, model, data.Train, data.Validation, objective, card, checkpoints,
                 lastEpochWeights: m =>
                 {
                     _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");

@@ -6,12 +6,48 @@ namespace Distill.Studies;
 /// <summary>A data set split three ways: train, validation (for model selection) and test.</summary>
 public sealed class StudyData : IDisposable
 {
+    /// <summary>False for a view made by <see cref="WithoutClasses"/>, which shares the test part.</summary>
+    private bool OwnsTest { get; init; } = true;
+
     private StudyData(DataDescription info, LabeledDataset train, LabeledDataset validation, LabeledDataset test)
     {
         Info = info;
         Train = train;
         Validation = validation;
         Test = test;
+    }
+
+    /// <summary>The labels of the classes left out of <see cref="Train"/> and <see cref="Validation"/>; empty for the whole data.</summary>
+    public IReadOnlyList<int> ExcludedClasses { get; private init; } = [];
+
+    /// <summary>
+    /// The same data with every row of <paramref name="classes"/> left out of the training and
+    /// validation parts (Hinton et al. 2015 §3: a transfer set without a class); the test part is
+    /// shared and keeps every class. Disposing the result frees only the parts it made.
+    /// </summary>
+    public StudyData WithoutClasses(IReadOnlyList<int> classes)
+    {
+        var train = Keep(Train, classes);
+        try
+        {
+            return new StudyData(Info, train, Keep(Validation, classes), Test) { ExcludedClasses = classes, OwnsTest = false };
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    private static LabeledDataset Keep(LabeledDataset part, IReadOnlyList<int> excluded)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var mask = TorchSharp.torch.ones_like(part.Labels, dtype: TorchSharp.torch.ScalarType.Bool);
+        foreach (var label in excluded) mask = mask.logical_and(part.Labels.ne(label));
+        var rows = mask.nonzero().flatten();
+        if (rows.shape[0] == 0)
+            throw new DistillException($"Leaving out the excluded classes leaves no rows in {part.Name}.");
+        return part.Subset(rows);
     }
 
     /// <summary>Name, format, classes, input shape and the standardisation applied to every part.</summary>
@@ -63,6 +99,6 @@ public sealed class StudyData : IDisposable
     {
         Train.Dispose();
         Validation.Dispose();
-        Test.Dispose();
+        if (OwnsTest) Test.Dispose();
     }
 }

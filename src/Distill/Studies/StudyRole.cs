@@ -18,6 +18,7 @@ namespace Distill.Studies;
 /// <param name="Ensemble">How the members are combined, and at which temperature.</param>
 /// <param name="Title">The row's name in tables, where the role alone does not say it.</param>
 /// <param name="Tune">When set, the temperature and weights are chosen on the validation split first (<see cref="DistillationTuner"/>).</param>
+/// <param name="ExcludeClasses">Classes (names or label numbers) whose rows this trained role never sees, in training or validation; null sees all.</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -29,7 +30,8 @@ public sealed record StudyRole(
     IReadOnlyList<string>? Members = null,
     (Teachers.EnsembleMode Mode, double Temperature)? Ensemble = null,
     string? Title = null,
-    TuneOptions? Tune = null)
+    TuneOptions? Tune = null,
+    IReadOnlyList<string>? ExcludeClasses = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 
