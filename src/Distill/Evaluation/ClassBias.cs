@@ -73,6 +73,21 @@ public sealed record ClassBias(IReadOnlyList<double> Values, string Source)
         return new ClassBias([.. bias.Select(b => b - centre)], AutoText);
     }
 
+    /// <summary>The share of each class among <paramref name="labels"/> (int64 labels below <paramref name="classCount"/>).</summary>
+    public static double[] Frequencies(TorchSharp.torch.Tensor labels, int classCount)
+    {
+        using var counts = TorchSharp.torch.bincount(labels.to(TorchSharp.torch.ScalarType.Int64), minlength: classCount);
+        var total = Math.Max(1, labels.shape[0]);
+        return [.. counts.data<long>().ToArray().Take(classCount).Select(n => (double)n / total)];
+    }
+
+    /// <summary>Refuses a bias whose length is not <paramref name="classCount"/> or that holds a value that is not finite.</summary>
+    public void Check(int classCount, string where)
+    {
+        if (Values is null || Values.Count != classCount || Values.Any(v => !double.IsFinite(v)))
+            throw new DistillException($"The class bias in {where} must hold one finite number for each of the {classCount} classes.");
+    }
+
     /// <summary>Mean over the rows of softmax(z + <paramref name="bias"/>).</summary>
     public static double[] MeanProbabilities(float[] logits, IReadOnlyList<double> bias)
     {

@@ -53,6 +53,7 @@ public static class ModelStore
             throw new DistillException($"The model metadata '{cardPath}' has an invalid normalisation: means and positive standard deviations, one per channel.");
         if (card.ClassNames is { } names && (names.Count != card.ClassCount || names.Any(n => n is null)))
             throw new DistillException($"The model metadata '{cardPath}' names {card.ClassNames.Count} classes but claims {card.ClassCount}.");
+        card.ClassBias?.Check(card.ClassCount, $"the model metadata '{cardPath}'");
         if (card.Columns is { } columns && (columns.Count != card.InputShape.Aggregate(1L, (a, d) => a * d) || columns.Any(c => c is null)))
             throw new DistillException($"The model metadata '{cardPath}' names {columns.Count} columns but its input shape is {string.Join("x", card.InputShape)}.");
         return card;

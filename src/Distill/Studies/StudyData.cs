@@ -41,13 +41,19 @@ public sealed class StudyData : IDisposable
 
     private static LabeledDataset Keep(LabeledDataset part, IReadOnlyList<int> excluded)
     {
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var mask = TorchSharp.torch.ones_like(part.Labels, dtype: TorchSharp.torch.ScalarType.Bool);
-        foreach (var label in excluded) mask = mask.logical_and(part.Labels.ne(label));
-        var rows = mask.nonzero().flatten();
-        if (rows.shape[0] == 0)
-            throw new DistillException($"Leaving out the excluded classes leaves no rows in {part.Name}.");
-        return part.Subset(rows);
+        TorchSharp.torch.Tensor rows;
+        using (TorchSharp.torch.NewDisposeScope())
+        {
+            var mask = TorchSharp.torch.ones_like(part.Labels, dtype: TorchSharp.torch.ScalarType.Bool);
+            foreach (var label in excluded) mask = mask.logical_and(part.Labels.ne(label));
+            rows = mask.nonzero().flatten().MoveToOuterDisposeScope();
+        }
+        using (rows)
+        {
+            if (rows.shape[0] == 0)
+                throw new DistillException($"Leaving out the excluded classes leaves no rows in {part.Name}.");
+            return part.Subset(rows);
+        }
     }
 
     /// <summary>Name, format, classes, input shape and the standardisation applied to every part.</summary>
