@@ -108,7 +108,7 @@ internal static class EvalCommand
         AtomicFile.WriteAllText(ModelStore.CardPath(path), Json.Serialize(card with { ClassBias = corrected.Bias }));
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         corrected.Write(folder, path, classNames);
-        context.Diagnostics.MarkupLine("[grey]" + Markup.Escape($"Recorded the class bias in {ModelStore.CardPath(path)} and {Path.Combine(folder, ClassBiasReport.MarkdownFile)}.") + "[/]");
+        context.Diagnostics.MarkupLine("[grey]" + Markup.Escape($"Recorded the class bias in {ModelStore.CardPath(path)} and {Path.Combine(folder, ClassBiasReport.MarkdownFile)}; `distill report` adds it to the run's report.") + "[/]");
     }
 
     private static void Show(IAnsiConsole console, EvalReport r, IReadOnlyList<string> classNames)

@@ -55,5 +55,19 @@ public sealed record ClassBiasReport(
         AtomicFile.WriteAllText(Path.Combine(folder, MarkdownFile), document.ToMarkdown());
     }
 
+    /// <summary>The class bias recorded beside <paramref name="weightsPath"/> by `distill eval --class-bias`, as a report section; nothing when none was.</summary>
+    public static void AddSection(ReportDocument document, string weightsPath, IReadOnlyList<string>? classNames)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weightsPath)) ?? ".", JsonFile);
+        if (!File.Exists(path)) return;
+        var report = Json.Read<ClassBiasReport>(path, "class bias results");
+        var names = classNames ?? [.. report.Before.Select(b => b.Class)];
+        if (report.Before is null || report.After is null || report.Bias?.Values is null || report.Before.Count != names.Count || report.After.Count != names.Count || report.Bias.Values.Count != names.Count)
+            throw new DistillException($"The class bias results '{path}' do not hold one row per class.");
+        document.Heading("Class bias of the distilled student")
+            .Paragraph($"Chosen by `distill eval --class-bias {report.Bias.Source}`: {report.Bias.Describe(names)}. Per-class test accuracy before and after:")
+            .Table(Headers, report.Rows(names));
+    }
+
     private static string Percent(double value) => double.IsNaN(value) ? "-" : (value * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
 }

@@ -74,6 +74,7 @@ public static class ExperimentReport
             .Image("learning-rate.png", "Learning rate per epoch (the schedule each model trained with)")
             .Heading("Confusion matrix of the distilled student")
             .Image("confusion.png", "Test set, each row normalised by its true class: the diagonal is the per-class accuracy");
+        ClassBiasReport.AddSection(document, shown.Distilled.WeightsPath, result.ClassNames);
         PredictionSections.Add(document, result, best.Point, shown, folder);
         DeploySection.Add(document, folder);
         GallerySection.Add(document, folder, shown.RunDirectory);

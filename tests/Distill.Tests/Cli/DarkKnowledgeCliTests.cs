@@ -70,6 +70,9 @@ public sealed class DarkKnowledgeCliTests : IDisposable
         var card = ModelStore.ReadCard(Path.Combine(run, "distilled", "best.bin"));
         Assert.Equal("auto", card.ClassBias!.Source);
         Assert.Contains("Test accuracy after", File.ReadAllText(Path.Combine(run, "distilled", "class-bias.md")));
+        (code, _, errors) = Run("report", run);
+        Assert.True(code == 0, errors);
+        Assert.Contains("Class bias of the distilled student", File.ReadAllText(Path.Combine(run, "summary.md")));
         var plainOnnx = _folder.File("plain.onnx");
         var biasedOnnx = _folder.File("biased.onnx");
         Assert.Equal(0, Run("export", run, "-o", plainOnnx).Code);
