@@ -23,6 +23,8 @@ internal static class CompareCommand
         var teacherSweep = new Option<string?>("--teacher-sweep") { Description = "A capacity sweep: more teachers (specs trained here or saved models, comma-separated), each distilled into the same student beside the main teacher; plots student against teacher accuracy (capacity.png)." };
         var earlyStop = new Option<string?>("--early-stop-epochs") { Description = "Also distil from early-stopped versions of every teacher trained here: each retrained for only these epochs (comma-separated, below --teacher-epochs)." };
         var assistants = new Option<string?>("--assistant-candidates") { Description = "Assistant sizes to choose among for a chain (comma-separated specs): each distils its own student; the one whose student is best on the validation split is reported as the choice." };
+        var exclude = ExcludeClassesOption.Create();
+        command.Add(exclude);
         command.Add(assistants);
         command.Add(teacherSweep);
         command.Add(earlyStop);
@@ -40,7 +42,7 @@ internal static class CompareCommand
             ("Distillation", distillation.Options),
             ("Data", run.DataOptions),
             ("Teacher", [teacherPath, teacherSpec, .. teacherTraining.Options]),
-            ("Student", [studentSpec, .. studentTraining.Options]),
+            ("Student", [studentSpec, exclude, .. studentTraining.Options]),
             ("Output and runs", run.RunOptions));
 
         command.SetAction(given =>
@@ -64,6 +66,7 @@ internal static class CompareCommand
                 TeacherSpec = parse.GetValue(teacherSpec)!,
                 TeacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacherPath)),
                 StudentSpec = parse.GetValue(studentSpec)!,
+                ExcludeClasses = ExcludeClassesOption.Read(parse, exclude),
                 TeacherTraining = teacherTraining.Read(parse, seed),
                 StudentTraining = studentTraining.Read(parse, seed),
                 Distillation = distillation.Read(parse),

@@ -17,6 +17,8 @@ internal static class DistillCommand
         var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
         command.Add(student);
+        var exclude = ExcludeClassesOption.Create();
+        command.Add(exclude);
         run.RequireUnlessResuming(command, teacher, student);
         var training = new TrainingOptionSet(command, "", "the student", new TrainingOptions());
         var distillation = new DistillationOptionSet(command, new DistillationOptions());
@@ -28,6 +30,7 @@ internal static class DistillCommand
             var options = training.Read(parse, run.Seed(parse));
             var method = distillation.Read(parse);
             var tune = distillation.Tune(parse, context);
+            var excluded = ExcludeClassesOption.Read(parse, exclude);
             if (tune is not null && method.Method != "kd")
                 throw new DistillException($"--tune searches kd's temperature and weights, so it needs --method kd, not '{method.Method}'.");
             Models.ModelSpec.Parse(parse.GetValue(student)!);
@@ -39,14 +42,14 @@ internal static class DistillCommand
             {
                 Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
                 Channels = selection.Channels, LabelColumn = selection.LabelColumn, HasHeader = selection.HasHeader, MaxImagePixels = selection.MaxImagePixels, ValidationCount = run.ValidationCount(parse),
-                TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!,
+                TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!, ExcludeClasses = excluded,
                 StudentTraining = options, Distillation = method, Tune = tune,
             };
             // The study's options, kept as config.json as compare and quickstart keep theirs: deploy, prune and report read them back.
             var plan = new StudyPlan(TeacherPlan.DataSelection(studyOptions, selection), run.ValidationCount(parse), options.Seed,
             [
                 StudyRole.Loaded(ModelRole.Teacher, TeacherPlan.TeacherFolder, teacherPath),
-                StudyRole.Distilled("distilled", parse.GetValue(student)!, options, TeacherPlan.TeacherFolder, method) with { Tune = tune },
+                StudyRole.Distilled("distilled", parse.GetValue(student)!, options, TeacherPlan.TeacherFolder, method) with { Tune = tune, ExcludeClasses = studyOptions.ExcludeClasses },
             ]) { Config = Runs.Json.Serialize(studyOptions), Name = "Distillation run", Command = "distill distill (its flags are in command-line.json)" };
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder),
                 work: observer => new StudyPipeline(observer, resume: resume).Run(plan, folder)));

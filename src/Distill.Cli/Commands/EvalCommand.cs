@@ -19,10 +19,18 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
         var model = new Argument<string>("model") { Description = "A run folder (its distilled student, else its only model), a weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data (which must answer its first batch within $DISTILL_TEACHER_TIMEOUT seconds, default 60)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var classBias = new Option<string?>("--class-bias")
+        {
+            Description = "Add a bias to class logits and show per-class accuracy before and after: CLASS=VALUE pairs (names or label numbers, e.g. 3=+3.5), or auto (the mean predicted probability of each class on the validation split matches its share of the training labels). A Distill model records it in its card and folder (class-bias.md), for `export --class-bias`.",
+            HelpName = "CLASS=VALUE,...|auto",
+        };
+        var validation = new Option<int?>("--validation") { Description = "With --class-bias auto: the validation rows held out of the training data, as the model's run held them (default: the run's config.json, else " + Studies.ValidationSplit.DefaultText + ")." };
         var assembly = AssemblyOption.Create();
         command.Add(model);
         var data = new DataOptionSet(command, defaultDataset: null);
         command.Add(json);
+        command.Add(classBias);
+        command.Add(validation);
         command.Add(assembly);
 
         command.SetAction(parse =>
@@ -56,19 +64,56 @@ internal static class EvalCommand
             }
             using (loaded)
             {
-                var result = Evaluator.Evaluate(loaded, test);
+                var bias = parse.GetValue(classBias) is { } text ? ChooseBias(text, loaded, evaluated, given, card, parse.GetValue(validation)) : null;
+                var (result, predictions) = Evaluator.EvaluateWithPredictions(loaded, test);
                 var latency = LatencyMeter.MedianMilliseconds(loaded, test.SampleShape);
+                var corrected = bias is null ? null : ClassBiasReport.Of(bias, predictions, info.ClassNames);
                 var report = new EvalReport(path, card.Spec, info.Name, card.Parameters, new FileInfo(path).Length,
-                    result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix);
+                    result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix, ClassRecall.Of(predictions, info.ClassNames), corrected);
+                if (corrected is not null && !imported) Record(context, path, card, corrected, info.ClassNames);
                 if (parse.GetValue(json)) context.RawOutput.WriteLine(Json.Serialize(report));
-                else Show(context.Output, report);
+                else Show(context.Output, report, info.ClassNames);
             }
             return 0;
         });
         return command;
     }
 
-    private static void Show(IAnsiConsole console, EvalReport r)
+    /// <summary>
+    /// The bias --class-bias asks for. Auto reads the model's validation split: the rows its run held out
+    /// of the training data (the run's seed and count, from config.json beside a run folder, else the card's
+    /// data seed and --validation), and matches the shares of the training rows' labels.
+    /// </summary>
+    private static ClassBias ChooseBias(string text, nn.Module<Tensor, Tensor> model, LoadedData data, string given, ModelCard card, int? validationCount)
+    {
+        if (!string.Equals(text.Trim(), ClassBias.AutoText, StringComparison.OrdinalIgnoreCase)) return ClassBias.Parse(text, data.Info.ClassNames);
+        var config = Path.Combine(given, "config.json");
+        var run = Directory.Exists(given) && File.Exists(config) ? Json.Read<Studies.StudyOptions>(config, "run configuration") : null;
+        var seed = run?.StudentTraining?.Seed ?? card.DataSeed ?? 1;
+        if (data.Validation is { } own) return Auto(model, own, data.Train, data.Info.ClassNames);
+        var rows = Studies.ValidationSplit.Rows(validationCount ?? run?.ValidationCount, data.Train.Count);
+        var (train, held) = data.Train.SplitValidation(rows, seed);
+        using (train)
+        using (held)
+            return Auto(model, held, train, data.Info.ClassNames);
+    }
+
+    private static ClassBias Auto(nn.Module<Tensor, Tensor> model, LabeledDataset validation, LabeledDataset train, IReadOnlyList<string> classNames)
+    {
+        var (_, predictions) = Evaluator.EvaluateWithPredictions(model, validation);
+        return ClassBias.Auto(predictions.Logits, ClassBias.Frequencies(train.Labels, classNames.Count), classNames);
+    }
+
+    /// <summary>A Distill model keeps the bias in its card (for export) and the before/after table in its folder (for the run's report).</summary>
+    private static void Record(CliContext context, string path, ModelCard card, ClassBiasReport corrected, IReadOnlyList<string> classNames)
+    {
+        AtomicFile.WriteAllText(ModelStore.CardPath(path), Json.Serialize(card with { ClassBias = corrected.Bias }));
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        corrected.Write(folder, path, classNames);
+        context.Diagnostics.MarkupLine("[grey]" + Markup.Escape($"Recorded the class bias in {ModelStore.CardPath(path)} and {Path.Combine(folder, ClassBiasReport.MarkdownFile)}; `distill report` adds it to the run's report.") + "[/]");
+    }
+
+    private static void Show(IAnsiConsole console, EvalReport r, IReadOnlyList<string> classNames)
     {
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string name, string value) => grid.AddRow(new Text(name), new Text(value));
@@ -81,9 +126,18 @@ internal static class EvalCommand
         Row("Size", ExperimentTables.FormatBytes(r.SizeBytes));
         Row("Latency / sample", r.LatencyMilliseconds.ToString("F3", CultureInfo.InvariantCulture) + " ms");
         console.Write(grid);
+        if (r.ClassBias is not { } corrected) return;
+        console.WriteLine($"Class bias ({corrected.Bias.Source}): {corrected.Bias.Describe(classNames)}");
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var header in ClassBiasReport.Headers) table.AddColumn(new TableColumn(Markup.Escape(header)));
+        foreach (var row in corrected.Rows(classNames)) table.AddRow(row.Select(c => new Text(c)).ToArray());
+        console.Write(table);
     }
 
+    /// <param name="PerClassRecall">Each class's test accuracy (recall), without any bias.</param>
+    /// <param name="ClassBias">With --class-bias: the bias and the results before and after it.</param>
     private sealed record EvalReport(
         string Model, string Spec, string Dataset, long Parameters, long SizeBytes, long Count,
-        double Accuracy, long Errors, double Loss, double LatencyMilliseconds, long[][] ConfusionMatrix);
+        double Accuracy, long Errors, double Loss, double LatencyMilliseconds, long[][] ConfusionMatrix,
+        IReadOnlyList<ClassRecall> PerClassRecall, ClassBiasReport? ClassBias);
 }

@@ -23,6 +23,7 @@ internal static class ExportCommand
         calibration.AcceptOnlyFromAmong("minmax", "percentile");
         var calibrationRows = new Option<int>("--calibration-rows") { Description = "With --int8: training rows to calibrate on.", DefaultValueFactory = _ => 1000 };
         var data = new Option<string?>("--data") { Description = "With --int8 and a weights file: the data to calibrate on, when the model's data set is not a built-in one." };
+        var classBias = new Option<bool>("--class-bias") { Description = "Add the class bias recorded by `distill eval --class-bias` to the model's output layer before exporting." };
         var force = new Option<bool>("--force") { Description = "Replace the output file if it already exists (never a file the export reads)." };
         command.Add(model);
         command.Add(format);
@@ -31,6 +32,7 @@ internal static class ExportCommand
         command.Add(calibration);
         command.Add(calibrationRows);
         command.Add(data);
+        command.Add(classBias);
         command.Add(force);
         var assembly = AssemblyOption.Create();
         command.Add(assembly);
@@ -42,7 +44,14 @@ internal static class ExportCommand
             // Checked before anything is read or written: the weights, their card, the run's config and the calibration data are inputs.
             string?[] inputs = [path, ModelStore.CardPath(path), Path.Combine(parse.GetValue(model)!, "config.json"), parse.GetValue(data)];
             OutputFile.Check(target, parse.GetValue(force), inputs.OfType<string>());
+            if (parse.GetValue(classBias) && ModelStore.ReadCard(path).ClassBias is null)
+                throw new DistillException($"The model '{path}' has no recorded class bias; choose one with `distill eval {parse.GetValue(model)} --class-bias ...` first.");
             var (loaded, card) = ModelStore.Load(path, assembly: parse.GetValue(assembly));
+            if (parse.GetValue(classBias))
+            {
+                try { ClassBiasFolding.Apply(loaded, card.ClassBias!, card.ClassCount); }
+                catch { loaded.Dispose(); throw; }
+            }
             if (parse.GetValue(int8))
             {
                 var options = new QuantizationOptions
@@ -62,7 +71,8 @@ internal static class ExportCommand
             }
             using (loaded)
                 OnnxExporter.Save(loaded, card, target);
-            context.Output.WriteLine($"Exported {path} ({card.Spec}, input {string.Join("x", card.InputShape)}, {card.ClassCount} classes) to {target} (ONNX opset {OnnxExporter.Opset}).");
+            var biasNote = parse.GetValue(classBias) ? $", class bias {card.ClassBias!.Describe(card.ClassNames ?? [.. Enumerable.Range(0, card.ClassCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))])} added" : "";
+            context.Output.WriteLine($"Exported {path} ({card.Spec}, input {string.Join("x", card.InputShape)}, {card.ClassCount} classes{biasNote}) to {target} (ONNX opset {OnnxExporter.Opset}).");
             return 0;
         });
         return command;

@@ -23,7 +23,9 @@ internal static class ResultView
         var seeds = result.Seeds.Count > 1 ? $", {result.Seeds.Count} seeds" : "";
         var title = $"{result.Name} on {result.Dataset} ({result.TestCount:N0} test examples{seeds})";
         context.Output.Write(FittedTable.Build(title, ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best?.Point), context.TableWidth));
-        if (best is not null) context.Output.WriteLine(ExperimentReport.Verdict(ExperimentTables.ErrorsSaved(result, best.Point)));
+        if (best is not null) context.Output.WriteLine(ExperimentReport.Verdict(ExperimentTables.ErrorsSaved(result, best.Point), PairedComparisons.DistilledOverScratch(result, best.Point)));
+        if (PairedComparisons.Rows(result) is { Count: > 0 } paired)
+            context.Output.Write(Table("Paired differences over seeds (95% interval, Student's t)", PairedComparisons.Headers, paired));
         if (DistillationAdvice.For(result, result.RunDirectory) is { } advice) context.Output.WriteLine("Suggestion: " + advice);
         if (result.IsSweep && best is not null)
         {

@@ -31,17 +31,17 @@ public static class ExperimentPlan
                 var training = pointStudy.StudentTraining with { Seed = seed };
                 var pointFolder = experiment.IsSweep ? $"{seedFolder}/points/{point.Id}" : seedFolder;
                 var student = TeacherPlan.StudentSpec(pointStudy);
-                var studentKey = student + "|" + Json.Serialize(training, indented: false);
+                var studentKey = student + "|" + Json.Serialize(training, indented: false) + "|" + string.Join(",", pointStudy.ExcludeClasses ?? []);
                 if (!scratches.TryGetValue(studentKey, out var scratch))
                 {
                     scratch = $"{(scratches.Count == 0 ? seedFolder : pointFolder)}/scratch";
-                    roles.Add(StudyRole.Trained(ModelRole.Scratch, scratch, student, training));
+                    roles.Add(StudyPlan.ForStudents(StudyRole.Trained(ModelRole.Scratch, scratch, student, training), pointStudy));
                     scratches[studentKey] = scratch;
                 }
-                var distilled = StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation) with { Tune = pointStudy.Tune };
+                var distilled = StudyPlan.ForStudents(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation) with { Tune = pointStudy.Tune }, pointStudy);
                 roles.Add(distilled);
                 var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0]))
-                    .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder)).ToList();
+                    .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder)).Select(r => StudyPlan.ForStudents(r, pointStudy)).ToList();
                 roles.AddRange(chain);
                 points.Add(new PlannedPoint(point, seed, scratch, distilled.Folder, pointFolder, chain.Select(r => r.Folder).ToList()));
             }

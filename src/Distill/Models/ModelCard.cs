@@ -52,6 +52,14 @@ public sealed record ModelCard(
 
     /// <summary>The module paths of a user's own module (<c>named_modules()</c>), the names feature methods read; null for spec models.</summary>
     public IReadOnlyList<string>? Layers { get; init; }
+    /// <summary>Classes whose rows were left out of the model's training and validation data (--exclude-classes); null when none were.</summary>
+    public IReadOnlyList<string>? ExcludedClasses { get; init; }
+
+    /// <summary>
+    /// Per-class logit offsets chosen after training (<c>distill eval --class-bias</c>) and how they were
+    /// chosen; stored for export to apply on request, never applied to the weights themselves.
+    /// </summary>
+    public Evaluation.ClassBias? ClassBias { get; init; }
 
     /// <summary>The card of a model trained on <paramref name="data"/>: its standardisation, classes and split.</summary>
     public ModelCard WithData(DataDescription data) => this with

@@ -55,6 +55,7 @@ public static class ModelStore
             throw new DistillException($"The model metadata '{cardPath}' names {card.ClassNames.Count} classes but claims {card.ClassCount}.");
         if (card.ModuleType is not null && (!UserModules.IsModuleSpec(card.Spec) || card.Layers is null || card.Layers.Any(l => l is null)))
             throw new DistillException($"The model metadata '{cardPath}' names a module type but not its spec 'module:TYPE' and its layers.");
+        card.ClassBias?.Check(card.ClassCount, $"the model metadata '{cardPath}'");
         if (card.Columns is { } columns && (columns.Count != card.InputShape.Aggregate(1L, (a, d) => a * d) || columns.Any(c => c is null)))
             throw new DistillException($"The model metadata '{cardPath}' names {columns.Count} columns but its input shape is {string.Join("x", card.InputShape)}.");
         return card;

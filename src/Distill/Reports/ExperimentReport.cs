@@ -30,8 +30,13 @@ public static class ExperimentReport
 
         document.Heading(result.IsSweep ? $"Comparison at the best sweep point ({best.Point.Label})" : "Comparison")
             .Table(ExperimentTables.ComparisonHeaders, ExperimentTables.Comparison(result, best.Point))
-            .Paragraph(Verdict(ExperimentTables.ErrorsSaved(result, best.Point)) +
+            .Paragraph(Verdict(ExperimentTables.ErrorsSaved(result, best.Point), PairedComparisons.DistilledOverScratch(result, best.Point)) +
                        " Test numbers are for the epoch with the best validation accuracy; sizes are the saved weights, latency is one sample on this machine's CPU.");
+        if (PairedComparisons.Rows(result) is { Count: > 0 } paired)
+            document.Heading("Paired differences over seeds")
+                .Paragraph("Each model against its comparison trained on the same seed: mean of the per-seed differences and its 95 % interval " +
+                           "(Student's t, n − 1 degrees of freedom), and the seeds on which the first was better. An interval that excludes zero is a gain (or a loss) beyond the seed spread.")
+                .Table(PairedComparisons.Headers, paired);
         if (DistillationAdvice.For(result, folder) is { } advice) document.Paragraph("Suggestion: " + advice);
 
         if (result.IsSweep) WriteSweep(result, best, folder, document);
@@ -71,6 +76,7 @@ public static class ExperimentReport
             .Image("learning-rate.png", "Learning rate per epoch (the schedule each model trained with)")
             .Heading("Confusion matrix of the distilled student")
             .Image("confusion.png", "Test set, each row normalised by its true class: the diagonal is the per-class accuracy");
+        ClassBiasReport.AddSection(document, shown.Distilled.WeightsPath, result.ClassNames);
         PredictionSections.Add(document, result, best.Point, shown, folder);
         DeploySection.Add(document, folder);
         GallerySection.Add(document, folder, shown.RunDirectory);
@@ -157,6 +163,7 @@ public static class ExperimentReport
                 TestErrors = p.DistilledErrors,
                 ScratchTestAccuracy = p.ScratchAccuracy,
                 ErrorsSaved = ExperimentTables.ErrorsSaved(result, p.Point),
+                AccuracyDifference = PairedComparisons.DistilledOverScratch(result, p.Point),
             }),
         }));
 
@@ -203,8 +210,19 @@ public static class ExperimentReport
         return path;
     }
 
-    /// <summary>What distillation gained over the scratch student, as the report and the terminal say it.</summary>
-    public static string Verdict(MeanStd saved) => saved.Mean > 0
-        ? $"Distillation saved {saved.Format("0.#")} test errors over the same student trained from scratch."
-        : $"Distillation did not beat the scratch student ({(saved with { Mean = Math.Abs(saved.Mean) }).Format("0.#")} more test errors).";
+    /// <summary>
+    /// What distillation gained over the scratch student, as the report and the terminal say it; with
+    /// several seeds, the paired accuracy difference, its 95 % interval and the seeds won.
+    /// </summary>
+    public static string Verdict(MeanStd saved, Evaluation.PairedDifference? accuracy = null)
+    {
+        var verdict = saved.Mean > 0
+            ? $"Distillation saved {saved.Format("0.#")} test errors over the same student trained from scratch."
+            : $"Distillation did not beat the scratch student ({(saved with { Mean = Math.Abs(saved.Mean) }).Format("0.#")} more test errors).";
+        if (accuracy is null) return verdict;
+        var evidence = accuracy.ExcludesZero
+            ? (accuracy.Mean > 0 ? "a gain beyond the seed spread" : "a loss beyond the seed spread")
+            : "the interval includes zero, so no gain is shown";
+        return $"{verdict} Paired accuracy difference {accuracy.FormatInterval("F2", 100, " pp")}, {accuracy.FormatWins()} seeds: {evidence}.";
+    }
 }

@@ -44,10 +44,13 @@ public sealed class ModelRunner
     /// <param name="name">The model's subfolder and its name in metrics and progress.</param>
     /// <param name="objectiveFor">The objective for the freshly built model (distillation methods probe its layers).</param>
     /// <param name="source">The user's module to train instead of building <paramref name="spec"/> ("module:TYPE").</param>
+    /// <param name="trainingData">The training and validation parts the model learns on, when not the whole split (classes left out).</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Train(
         ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor,
-        string? extraHyperparameters = null, ModelSource? source = null)
+        string? extraHyperparameters = null, ModelSource? source = null, StudyData? trainingData = null)
     {
+        // A student trained without some classes (StudyData.WithoutClasses) learns and selects its epoch on its own parts, and is tested on the whole test set.
+        var data = trainingData ?? _data;
         var checkpoints = _folder.Subfolder(name);
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
         if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath, source);
@@ -55,7 +58,8 @@ public sealed class ModelRunner
         if (source is null) MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
         manual_seed(training.Seed);
         var model = source?.Build() ?? ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
-        var card = Card(model, spec, name, source);
+        var card = Card(model, spec, name, source)
+            with { ExcludedClasses = data.ExcludedClasses.Count == 0 ? null : [.. data.ExcludedClasses.Select(c => _data.Info.ClassNames[c])] };
         var clock = Stopwatch.StartNew();
         ITrainingObjective? objective = null;
         try
@@ -69,7 +73,7 @@ public sealed class ModelRunner
             }
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             (EvaluationResult Result, TestPredictions Predictions)? last = null;
-            var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
+            var result = trainer.Train(name, model, data.Train, data.Validation, objective, card, checkpoints,
                 lastEpochWeights: m =>
                 {
                     _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
@@ -104,14 +108,15 @@ public sealed class ModelRunner
     /// objective and nothing else: no checkpoints, metrics or test; the model is released after. A
     /// tuning trial, judged by the validation accuracy in the result it returns.
     /// </summary>
-    public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor)
+    public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, StudyData? trainingData = null)
     {
+        var data = trainingData ?? _data;
         manual_seed(training.Seed);
         using var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
         var objective = objectiveFor(model);
         try
         {
-            return new Trainer(training, progress: null, _cancellation).Train(name, model, _data.Train, _data.Validation, objective);
+            return new Trainer(training, progress: null, _cancellation).Train(name, model, data.Train, data.Validation, objective);
         }
         finally
         {

@@ -8,6 +8,9 @@ public sealed class StudyData : IDisposable
 {
     private readonly bool _owned;
 
+    /// <summary>False for a view made by <see cref="WithoutClasses"/>, which shares the test part.</summary>
+    private bool OwnsTest { get; init; } = true;
+
     private StudyData(DataDescription info, LabeledDataset train, LabeledDataset validation, LabeledDataset test, bool owned = true)
     {
         Info = info;
@@ -39,6 +42,45 @@ public sealed class StudyData : IDisposable
         var classes = Enumerable.Range(0, train.ClassCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var info = new DataDescription(train.Name, DataFormat.Idx, classes, train.SampleShape, identity);
         return new StudyData(info, train, validation, test, owned: false);
+    }
+
+    /// <summary>The labels of the classes left out of <see cref="Train"/> and <see cref="Validation"/>; empty for the whole data.</summary>
+    public IReadOnlyList<int> ExcludedClasses { get; private init; } = [];
+
+    /// <summary>
+    /// The same data with every row of <paramref name="classes"/> left out of the training and
+    /// validation parts (Hinton et al. 2015 §3: a transfer set without a class); the test part is
+    /// shared and keeps every class. Disposing the result frees only the parts it made.
+    /// </summary>
+    public StudyData WithoutClasses(IReadOnlyList<int> classes)
+    {
+        var train = Keep(Train, classes);
+        try
+        {
+            return new StudyData(Info, train, Keep(Validation, classes), Test) { ExcludedClasses = classes, OwnsTest = false };
+        }
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
+    }
+
+    private static LabeledDataset Keep(LabeledDataset part, IReadOnlyList<int> excluded)
+    {
+        TorchSharp.torch.Tensor rows;
+        using (TorchSharp.torch.NewDisposeScope())
+        {
+            var mask = TorchSharp.torch.ones_like(part.Labels, dtype: TorchSharp.torch.ScalarType.Bool);
+            foreach (var label in excluded) mask = mask.logical_and(part.Labels.ne(label));
+            rows = mask.nonzero().flatten().MoveToOuterDisposeScope();
+        }
+        using (rows)
+        {
+            if (rows.shape[0] == 0)
+                throw new DistillException($"Leaving out the excluded classes leaves no rows in {part.Name}.");
+            return part.Subset(rows);
+        }
     }
 
     /// <summary>Name, format, classes, input shape and the standardisation applied to every part.</summary>
@@ -91,6 +133,6 @@ public sealed class StudyData : IDisposable
         if (!_owned) return;
         Train.Dispose();
         Validation.Dispose();
-        Test.Dispose();
+        if (OwnsTest) Test.Dispose();
     }
 }

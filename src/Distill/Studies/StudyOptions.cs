@@ -118,6 +118,14 @@ public sealed record StudyOptions
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
     public string StudentSpec { get; init; } = "mlp:128-32";
 
+    /// <summary>
+    /// Classes (names or label numbers) whose rows the students never see, in training or validation:
+    /// the transfer set of Hinton et al. 2015 §3 without the 3s. Teachers train on (or were trained on)
+    /// every class; the test set keeps every class. Null or empty: the students see all.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ExcludeClasses { get; init; }
+
     public TrainingOptions TeacherTraining { get; init; } = new() { Epochs = 3 };
 
     /// <summary>Training of both students: the baseline and the distilled one differ only in their loss.</summary>
@@ -134,6 +142,8 @@ public sealed record StudyOptions
         if (Dataset is null || TeacherSpec is null || StudentSpec is null || TeacherTraining is null || StudentTraining is null || Distillation is null)
             throw new DistillException("The study options lack a data set, a model spec, training options or distillation options.");
         ToDataSelection().Validate();
+        if (ExcludeClasses is { } excluded && excluded.Any(string.IsNullOrWhiteSpace))
+            throw new DistillException("The classes to exclude (--exclude-classes) include an empty name.");
         if (ValidationCount is <= 0) throw new DistillException($"The validation split must hold at least 1 row, not {ValidationCount}.");
         if (TeacherPath is null) ModelSpec.Parse(TeacherSpec);
         else if (!File.Exists(TeacherPath)) throw Export.ModelLocator.Missing("teacher", TeacherPath);

@@ -66,6 +66,7 @@ public sealed record StudyPlan(DataSelection? Data, int? ValidationCount, int Se
             .. TeacherPlan.SweepStudentRoles(options, options.StudentTraining, "", options.TeacherTraining.Seed),
             .. TeacherPlan.CandidateRoles(options, options.StudentTraining, ""),
         ];
+        roles = [.. roles.Select(r => ForStudents(r, options))];
         var others = roles.Where(r => r.Folder != "distilled" && r.Role is ModelRole.Assistant or ModelRole.Distilled).Select(r => r.Folder).ToList();
         var seed = options.StudentTraining.Seed;
         return new StudyPlan(TeacherPlan.DataSelection(options), options.ValidationCount, seed, roles)
@@ -74,4 +75,13 @@ public sealed record StudyPlan(DataSelection? Data, int? ValidationCount, int Se
             Points = [new PlannedPoint(SweepPoint.Base, seed, "scratch", "distilled", "", others)],
         };
     }
+
+    /// <summary>
+    /// <paramref name="role"/> with the study's excluded classes when it is a student (scratch, distilled,
+    /// assistant): only students learn on the reduced transfer set, teachers are unchanged.
+    /// </summary>
+    public static StudyRole ForStudents(StudyRole role, StudyOptions options) =>
+        options.ExcludeClasses is { Count: > 0 } excluded && role.Role is not (ModelRole.Teacher or ModelRole.Member or ModelRole.SweepTeacher)
+            ? role with { ExcludeClasses = excluded }
+            : role;
 }

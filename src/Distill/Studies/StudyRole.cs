@@ -21,6 +21,7 @@ namespace Distill.Studies;
 /// <param name="Source">The user's own module that makes this model (<see cref="Models.ModelSource.Module(TorchSharp.torch.nn.Module{TorchSharp.torch.Tensor, TorchSharp.torch.Tensor})"/>),
 /// built in place of <see cref="Spec"/> ("module:TYPE"). An instance in a role that learns from no teacher
 /// and has no <see cref="TeacherFolder"/> is used as it is: saved and evaluated, never trained.</param>
+/// <param name="ExcludeClasses">Classes (names or label numbers) whose rows this trained role never sees, in training or validation; null sees all.</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -33,7 +34,8 @@ public sealed record StudyRole(
     (Teachers.EnsembleMode Mode, double Temperature)? Ensemble = null,
     string? Title = null,
     TuneOptions? Tune = null,
-    Models.ModelSource? Source = null)
+    Models.ModelSource? Source = null,
+    IReadOnlyList<string>? ExcludeClasses = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

@@ -25,6 +25,7 @@ public sealed class StudyRunner : IDisposable
     private readonly Dictionary<string, FrozenTeacher> _teachers = new(StringComparer.Ordinal);
     // The user's own instances: theirs to dispose, never the runner's.
     private readonly HashSet<nn.Module<Tensor, Tensor>> _borrowed = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, StudyData> _reduced = new(StringComparer.Ordinal);
 
     public StudyRunner(StudyData data, RunFolder root, StudyObserver? observer = null, CancellationToken cancellation = default, bool resume = false)
     {
@@ -71,6 +72,7 @@ public sealed class StudyRunner : IDisposable
     private void Preflight(IReadOnlyList<StudyRole> roles)
     {
         var shape = _data.Train.SampleShape;
+        foreach (var role in roles.Where(r => r.ExcludeClasses is { Count: > 0 })) Data.ClassList.Excluded(role.ExcludeClasses!, _data.Info.ClassNames);
         foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
         {
             Data.Augmentation.AugmentationPipeline.Check(role.Training.Transforms(), shape);
@@ -89,27 +91,49 @@ public sealed class StudyRunner : IDisposable
             return runner.Ensemble(name, members.Select(m => _models[m]).ToList(), mode, temperature);
         }
         if (role.Source is { IsInstance: true } given && role.TeacherFolder is null) return runner.Given(role.Role, name, given);
+        var data = DataFor(role);
         if (role.TeacherFolder is null)
-            return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective(), source: role.Source);
-        var teacher = TeacherOf(role.TeacherFolder);
+            return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective(), source: role.Source, trainingData: data);
+        var teacher = TeacherOf(role.TeacherFolder, data);
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
-        if (role.Tune is { } tune) distillation = Tuned(role, tune, distillation, teacher, runner);
+        if (role.Tune is { } tune) distillation = Tuned(role, tune, distillation, teacher, runner, data);
         return runner.Train(role.Role, name, role.Spec, role.Training,
             student =>
             {
                 // Computing the teacher's outputs (once per teacher, then shared) takes a while on a CPU: say so.
                 _observer.Messages?.Report($"Preparing {role.TeacherFolder}'s outputs for {name}");
-                return DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
-                    _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments);
+                return DistillationObjective.Create(student, teacher, distillation, data.Train.SampleShape, data.Info.ClassCount,
+                    data.Train.Count, role.Training.Seed, augmented: role.Training.Augments);
             },
-            distillation.ToString(), role.Source);
+            distillation.ToString(), role.Source, data);
     }
 
-    /// <summary>The frozen teacher (and its shared cache) of the model in <paramref name="folder"/>, made when a role first distils from it.</summary>
-    private FrozenTeacher TeacherOf(string folder)
+    /// <summary>
+    /// The data a trained role learns from: the whole split, or without the role's excluded classes
+    /// (made once per set of classes and shared by the roles that leave out the same ones).
+    /// </summary>
+    private StudyData DataFor(StudyRole role)
     {
-        if (!_teachers.TryGetValue(folder, out var teacher))
-            _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.Train);
+        if (role.ExcludeClasses is not { Count: > 0 } names) return _data;
+        var labels = Data.ClassList.Excluded(names, _data.Info.ClassNames);
+        var key = string.Join(",", labels);
+        if (!_reduced.TryGetValue(key, out var reduced))
+        {
+            _reduced[key] = reduced = _data.WithoutClasses(labels);
+            _observer.Messages?.Report($"Leaving out the classes {string.Join(", ", labels.Select(l => _data.Info.ClassNames[l]))}: {reduced.Train.Count:N0} training and {reduced.Validation.Count:N0} validation rows remain for the students");
+        }
+        return reduced;
+    }
+
+    /// <summary>
+    /// The frozen teacher (and its shared cache) of the model in <paramref name="folder"/> over the training
+    /// rows of <paramref name="data"/>, made when a role first distils from it on those rows.
+    /// </summary>
+    private FrozenTeacher TeacherOf(string folder, StudyData data)
+    {
+        var key = data == _data ? folder : folder + "\n" + string.Join(",", data.ExcludedClasses);
+        if (!_teachers.TryGetValue(key, out var teacher))
+            _teachers[key] = teacher = new FrozenTeacher(_models[folder].Model, data.Train);
         return teacher;
     }
 
@@ -117,13 +141,13 @@ public sealed class StudyRunner : IDisposable
     /// The options the search chooses for <paramref name="role"/>, saved as tune.json in its folder;
     /// a resumed run reads the choice back instead of searching again.
     /// </summary>
-    private DistillationOptions Tuned(StudyRole role, TuneOptions tune, DistillationOptions distillation, FrozenTeacher teacher, ModelRunner runner)
+    private DistillationOptions Tuned(StudyRole role, TuneOptions tune, DistillationOptions distillation, FrozenTeacher teacher, ModelRunner runner, StudyData data)
     {
         var path = Path.Combine(_root.Subfolder(role.Folder), TuneResult.FileName);
         if (_resume && File.Exists(path)) return Json.Read<TuneResult>(path, "tuning result").Chosen;
         var result = DistillationTuner.Search(role.Training, distillation, tune,
             (candidate, training) => runner.Trial("tuning", role.Spec, training, student => DistillationObjective.Create(student, teacher, candidate,
-                _data.Train.SampleShape, _data.Info.ClassCount, _data.Train.Count, training.Seed, augmented: training.Augments)).BestValidationAccuracy,
+                data.Train.SampleShape, data.Info.ClassCount, data.Train.Count, training.Seed, augmented: training.Augments), data).BestValidationAccuracy,
             _observer.Messages);
         AtomicFile.WriteAllText(path, Json.Serialize(result));
         return result.Chosen;
@@ -149,6 +173,8 @@ public sealed class StudyRunner : IDisposable
     {
         foreach (var teacher in _teachers.Values) teacher.Dispose();
         _teachers.Clear();
+        foreach (var reduced in _reduced.Values) reduced.Dispose();
+        _reduced.Clear();
         // Ensembles first: they only refer to their members, which are disposed after them.
         foreach (var (model, _) in _models.Values.OrderBy(m => m.Model is TeacherEnsemble ? 0 : 1).Where(m => !_borrowed.Contains(m.Model))) model.Dispose();
         _models.Clear();

@@ -127,7 +127,7 @@ public sealed class DistillerTests : IDisposable
         }
 
         Assert.True(totals.TakeLast(5).Average() < totals.Take(5).Average() / 2, $"the loss did not halve: {totals[0]:F3} -> {totals[^1]:F3}");
-        Assert.True(Evaluation.Evaluator.Evaluate(student, data.Test).Accuracy > 0.6);
+        Assert.True(Distill.Evaluation.Evaluator.Evaluate(student, data.Test).Accuracy > 0.6);
         Assert.Equal(["body.act2"], loss.StudentLayers);
         using var logits = student.call(data.Test.Features[..4]);
         using var teacherLogits = teacher.call(data.Test.Features[..4]);

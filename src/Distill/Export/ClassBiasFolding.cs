@@ -1,0 +1,25 @@
+using Distill.Evaluation;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Export;
+
+/// <summary>
+/// Puts a <see cref="ClassBias"/> into a model: added to the bias of its output layer (the last linear
+/// layer, whose outputs are the logits), which is what Hinton et al. (2015, §3) did by hand for class 3.
+/// The exported graph then predicts the corrected classes with no extra operation.
+/// </summary>
+public static class ClassBiasFolding
+{
+    public static void Apply(nn.Module model, ClassBias bias, int classCount)
+    {
+        bias.Check(classCount, "the model's card");
+        var output = model.modules().OfType<Linear>().LastOrDefault()
+            ?? throw new DistillException("The model has no linear output layer to add the class bias to.");
+        if (output.out_features != classCount || output.bias is null)
+            throw new DistillException($"The model's last linear layer gives {output.out_features} outputs{(output.bias is null ? " without a bias" : "")}, so the class bias of {classCount} classes cannot be added to it.");
+        using var _ = no_grad();
+        using var values = tensor(bias.Values.Select(v => (float)v).ToArray(), dtype: output.bias.dtype);
+        output.bias.add_(values);
+    }
+}
