@@ -27,6 +27,9 @@ public sealed class ExperimentRunner
         _cancellation = cancellation;
     }
 
+    /// <summary>Reloads every model an earlier run of this folder finished and resumes the others (used to merge shards).</summary>
+    public bool Resume { get; init; }
+
     public ExperimentResult Run(RunFolder folder)
     {
         AtomicFile.WriteAllText(folder.File("config.json"), _experiment.ResolvedJson);
@@ -36,7 +39,7 @@ public sealed class ExperimentRunner
         using (var data = StudyData.Load(TeacherPlan.DataSelection(study), study.ValidationCount, seeds[0], _observer.Messages))
         {
             var (roles, points, teacherRoles) = Plan();
-            using var runner = new StudyRunner(data, folder, _observer, _cancellation);
+            using var runner = new StudyRunner(data, folder, _observer, _cancellation, Resume);
             var outcomes = runner.Run(roles);
             var runs = points.Select(p => new PointRun(p.Point, p.Seed, outcomes[p.Scratch], outcomes[p.Distilled], folder.File(p.Folder))
             {
@@ -62,7 +65,7 @@ public sealed class ExperimentRunner
     /// assistants and student beside it; where each point's students are in that list; and how many
     /// roles make the teacher (an ensemble's members come before it).
     /// </summary>
-    private (List<StudyRole> Roles, List<(SweepPoint Point, int Seed, int Scratch, int Distilled, string Folder, List<int> Others)> Points, int TeacherRoles) Plan()
+    internal (List<StudyRole> Roles, List<(SweepPoint Point, int Seed, int Scratch, int Distilled, string Folder, List<int> Others)> Points, int TeacherRoles) Plan()
     {
         var study = _experiment.Study;
         var seeds = _experiment.Settings.Seeds;

@@ -33,6 +33,12 @@ public sealed class StudyRunner : IDisposable
         _resume = resume;
     }
 
+    /// <summary>
+    /// Keeps each teacher's training-set logits in a <see cref="LogitsCache"/> file under the run folder,
+    /// for the other processes of a sharded experiment; off, they are computed in memory only.
+    /// </summary>
+    public bool ShareLogits { get; init; }
+
     /// <summary>Runs <paramref name="roles"/> in order; returns their outcomes in the same order.</summary>
     public IReadOnlyList<ModelOutcome> Run(IReadOnlyList<StudyRole> roles)
     {
@@ -104,7 +110,12 @@ public sealed class StudyRunner : IDisposable
     private FrozenTeacher TeacherOf(string folder)
     {
         if (!_teachers.TryGetValue(folder, out var teacher))
-            _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.Train);
+        {
+            var (model, outcome) = _models[folder];
+            // An ensemble's file names its members' specs, not their weights, so it cannot name a cache.
+            var logits = model is TeacherEnsemble || !ShareLogits ? null : LogitsCache.For(_root.Path, outcome.WeightsPath, _data.Train);
+            _teachers[folder] = teacher = new FrozenTeacher(model, _data.Train) { LogitsFile = logits };
+        }
         return teacher;
     }
 
