@@ -42,7 +42,7 @@ say "cluster up: $(sinfo -h -o '%P %t %N')"
 
 start=$(date +%s)
 read -r teacher points merge < <(THREADS=1 bash "$repo/deploy/slurm/submit.sh" "$work/experiment.json" "$work/sharded" 3 2)
-say "submitted teacher $teacher, array $points (0-2%2, afterok:$teacher), merge $merge (afterok:$points)"
+say "submitted teacher $teacher, array $points (0-2%2, afterok:$teacher), merge $merge (afterany:$points)"
 
 state_of() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -1 | cut -d= -f2; }
 # Kill array task 1 inside its first point (unit 1 of 3 shards: seed-1/points/p2), once that
@@ -58,12 +58,13 @@ scancel "$victim"
 for _ in $(seq 60); do [ "$(state_of "$victim")" = CANCELLED ] && break; sleep 0.5; done
 say "killed $victim with scancel inside seed-1/points/p2 (epochs done: $(grep -c . "$work/sharded/seed-1/points/p2/metrics.jsonl" || true)): $(state_of "$victim")"
 scontrol requeue "$victim"
+# Slurm holds a requeued job back for a while (Reason=BeginTime); the test lets it start at once.
+scontrol update JobId="$victim" StartTime=now
 say "requeued $victim: $(state_of "$victim")"
 
 for _ in $(seq 1200); do
   s=$(state_of "$merge")
   case "$s" in COMPLETED) break ;; FAILED|CANCELLED|TIMEOUT|NODE_FAIL) say "FAIL: the merge job ended $s"; cat "$work"/distill-merge-*.out; exit 1 ;; esac
-  if scontrol show job "$merge" | grep -q 'Reason=DependencyNeverSatisfied'; then say "FAIL: the merge job's dependency failed"; exit 1; fi
   sleep 1
 done
 [ "$(state_of "$merge")" = COMPLETED ] || { say "FAIL: the merge job did not finish in 20 minutes"; exit 1; }
