@@ -30,7 +30,7 @@ wait "$first"
 sharded=$(echo "$(now) - $start" | bc)
 
 same=$(python3 "$repo/tests/slurm/compare_runs.py" "$work/one" "$work/sharded" && echo true || echo false)
-ratio=$(echo "scale=3; $sharded / $one" | bc)
+ratio=$(printf "%.3f" "$(echo "scale=6; $sharded / $one" | bc)")
 cat > "$repo/bench/runs/shards-2way/timing.json" <<JSON
 {
   "command": "bash bench/shards.sh",
@@ -40,7 +40,7 @@ cat > "$repo/bench/runs/shards-2way/timing.json" <<JSON
   "twoShardsSeconds": $sharded,
   "ratio": $ratio,
   "sameResults": ${same##*$'\n'},
-  "machine": "$(nproc) cores shared with other work; load average (1, 5, 15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)",
+  "machine": "$(nproc --all) cores shared with other work; load average (1, 5, 15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)",
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 JSON
