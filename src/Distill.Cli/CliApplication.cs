@@ -32,6 +32,7 @@ public static class CliApplication
             if (parsed.Errors.Count > 0 && args.Length > 0 && !args.Contains("--help") && !args.Contains("-h"))
                 return context.Fail(Suggestions.ForUnmatched(parsed) ?? OneSentence(parsed.Errors[0].Message, OptionOf(parsed.Errors[0])));
             context.Wide = parsed.GetValue(wide);
+            DeviceOption.Apply(parsed);
             return parsed.Invoke(configuration);
         }
         catch (DistillException e)
@@ -70,6 +71,7 @@ public static class CliApplication
             CompareCommand.Create(context, "compare", "Run a whole study: teacher, the student from scratch, the student distilled; compare all three."),
             CompareCommand.Create(context, "quickstart", "The built-in study on MNIST with defaults: fetches the data, trains, distills and compares (a few minutes)."),
             RunCommand.Create(context),
+            MergeCommand.Create(context),
             ReportCommand.Create(context),
             ExportCommand.Create(context),
             LatencyCommand.Create(context),
@@ -84,6 +86,7 @@ public static class CliApplication
             Recursive = true,
         };
         root.Options.Add(wide);
+        root.Options.Add(DeviceOption.Create());
         return (root, wide);
     }
 

@@ -34,7 +34,7 @@ internal static class HelpGroups
             var command = parseResult.CommandResult.Command;
             IReadOnlyList<(string Title, IReadOnlyList<Option> Options)>? groups;
             lock (Groups) Groups.TryGetValue(command, out groups);
-            // The root's recursive options (--help, --wide) apply to every command, so every command lists them.
+            // The root's recursive options (--help, --wide, --device) apply to every command, so every command lists them.
             var inherited = command is RootCommand ? [] : parseResult.RootCommandResult.Command.Options.Where(o => o.Recursive).ToList();
             parseResult.InvocationConfiguration.Output.Write(
                 HelpText.Write(command, Suggestions.Path(parseResult), groups ?? [], inherited, width));

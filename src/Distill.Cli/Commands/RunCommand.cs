@@ -2,6 +2,7 @@ using System.CommandLine;
 using Distill.Cli.Rendering;
 using Distill.Experiments;
 using Distill.Runs;
+using Distill.Training;
 
 namespace Distill.Cli.Commands;
 
@@ -21,11 +22,14 @@ internal static class RunCommand
         command.Add(output);
         command.Add(force);
         command.Add(json);
+        var shards = new ShardOptionSet(command);
 
         command.SetAction(parse =>
         {
             var experiment = ExperimentFile.Load(parse.GetValue(file)!, parse.GetValue(sets) ?? []);
             var path = parse.GetValue(output) ?? experiment.Settings.Output ?? RunFolder.DefaultPath(experiment.Settings.Name);
+            if (!DeviceOption.IsGiven(parse)) ComputeDevice.Use(experiment.Settings.Device);
+            if (shards.Applies(parse)) return shards.Run(context, parse, experiment, path, parse.GetValue(json));
             var study = experiment.Study;
             Studies.RunPreflight.Check(study.ToDataSelection(), study.ValidationCount, study.TeacherPath, "validationCount");
             using var folder = RunFolder.Claim(path, parse.GetValue(force));

@@ -63,6 +63,7 @@ public static partial class ExperimentFile
         if (settings.Seeds.Count == 0) throw new DistillException($"The key 'seeds' in {source} needs at least one seed.");
         if (settings.Seeds.Distinct().Count() != settings.Seeds.Count) throw new DistillException($"The key 'seeds' in {source} lists a seed twice.");
         Check(() => RunFolder.CheckName(settings.Name), "name", source);
+        Check(() => Training.ComputeDevice.Parse(settings.Device), "device", source);
         var study = ReadStudy(studyNode, source);
         IReadOnlyList<SweepPoint> planned = settings.Sweep is null ? [SweepPoint.Base] : Check(() => SweepPlanner.Points(settings.Sweep), "sweep", source);
         // Every point trains a student per seed: the limit is on those runs, checked before any point is read.

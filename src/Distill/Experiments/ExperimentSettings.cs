@@ -25,6 +25,9 @@ public sealed record ExperimentSettings
     /// <summary>Values to try for student-side keys, with one teacher; null runs the study once per seed.</summary>
     public SweepOptions? Sweep { get; init; }
 
+    /// <summary>Where tensors live: cpu, cuda or cuda:N (the CUDA build only); --device wins. See docs/scale.md.</summary>
+    public string Device { get; init; } = "cpu";
+
     public static IReadOnlySet<string> Keys { get; } =
-        new HashSet<string>(["name", "description", "seeds", "output", "sweep"], StringComparer.Ordinal);
+        new HashSet<string>(["name", "description", "seeds", "output", "sweep", "device"], StringComparer.Ordinal);
 }

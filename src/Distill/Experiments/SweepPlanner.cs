@@ -17,7 +17,7 @@ public static class SweepPlanner
 
     // Keys a sweep may not vary: they would change the teacher, the data or the experiment itself,
     // which every point shares.
-    private static readonly string[] SharedPrefixes = ["teacher", "dataset", "dataDirectory", "validationCount", "name", "description", "seeds", "output", "sweep"];
+    private static readonly string[] SharedPrefixes = ["teacher", "dataset", "dataDirectory", "validationCount", "name", "description", "seeds", "output", "sweep", "device"];
 
     public static IReadOnlyList<SweepPoint> Points(SweepOptions sweep)
     {

@@ -89,6 +89,43 @@ public sealed class RunFolder : IDisposable
         return new RunFolder(full, held, owned: createdDirectory || replaced is not null, replaced);
     }
 
+    /// <summary>
+    /// The folder that the shards of one experiment share (on storage every shard sees): created when
+    /// missing, never cleared or moved, and held with a shared lock, so shards run side by side while
+    /// a whole-run claim (<see cref="Claim"/>, <see cref="Open"/>: a one-process run, a merge) waits for
+    /// them all. Each shard claims the points it runs itself.
+    /// </summary>
+    public static RunFolder Shared(string path)
+    {
+        var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
+        if (System.IO.File.Exists(full)) throw new DistillException($"Run folder '{path}' is a file; choose another output folder.");
+        var marker = System.IO.Path.Combine(full, MarkerFile);
+        if (Directory.Exists(full) && !System.IO.File.Exists(marker) && Directory.EnumerateFileSystemEntries(full).Any())
+            throw new DistillException($"Run folder '{path}' holds files Distill did not write; choose another --out.");
+        var created = !Directory.Exists(full);
+        Directory.CreateDirectory(full);
+        FileStream held;
+        try
+        {
+            // Read access with sharing takes flock's shared lock; Claim and Open take the exclusive one.
+            held = new FileStream(marker, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw WriteRefusal.For(e, path) ?? new DistillException($"Run folder '{path}' is in use by a run of the whole experiment or a merge; wait for it.");
+        }
+        try
+        {
+            // The first shard starts the manifest; the others add to it.
+            new FileStream(System.IO.Path.Combine(full, RunManifest.FileName), FileMode.CreateNew).Dispose();
+        }
+        catch (IOException) when (System.IO.File.Exists(System.IO.Path.Combine(full, RunManifest.FileName)))
+        {
+        }
+        // The shard that made the folder removes it when it fails before any result, as a whole run does.
+        return new RunFolder(full, held, owned: created);
+    }
+
     /// <summary>An existing run folder, to resume the run it holds, cleared of a killed run's temporary files.</summary>
     public static RunFolder Open(string path)
     {

@@ -36,6 +36,12 @@ public sealed class StudyRunner : IDisposable
         _resume = resume;
     }
 
+    /// <summary>
+    /// Keeps each teacher's training-set logits in a <see cref="LogitsCache"/> file under the run folder,
+    /// for the other processes of a sharded experiment; off, they are computed in memory only.
+    /// </summary>
+    public bool ShareLogits { get; init; }
+
     /// <summary>Runs <paramref name="roles"/> in order; returns their outcomes in the same order.</summary>
     public IReadOnlyList<ModelOutcome> Run(IReadOnlyList<StudyRole> roles)
     {
@@ -133,7 +139,12 @@ public sealed class StudyRunner : IDisposable
     {
         var key = data == _data ? folder : folder + "\n" + string.Join(",", data.ExcludedClasses);
         if (!_teachers.TryGetValue(key, out var teacher))
-            _teachers[key] = teacher = new FrozenTeacher(_models[folder].Model, data.Train);
+        {
+            var (model, outcome) = _models[folder];
+            // An ensemble's file names its members' specs, not their weights, so it cannot name a cache.
+            var logits = model is TeacherEnsemble || !ShareLogits ? null : LogitsCache.For(_root.Path, outcome.WeightsPath, data.Train);
+            _teachers[key] = teacher = new FrozenTeacher(model, data.Train) { LogitsFile = logits };
+        }
         return teacher;
     }
 

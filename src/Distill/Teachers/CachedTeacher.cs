@@ -74,6 +74,17 @@ public sealed class CachedTeacher : ITeacherSource, IDisposable
         }
     }
 
+    /// <summary>A cache of logits computed earlier (<see cref="LogitsCache"/>), with no feature maps.</summary>
+    public static CachedTeacher FromLogits(Tensor logits) => new(logits, [], []);
+
+    /// <summary>The logits, handed to the caller, who disposes them; the feature maps are freed.</summary>
+    public Tensor TakeLogits()
+    {
+        foreach (var feature in _features.Values) feature.Dispose();
+        _features.Clear();
+        return _logits;
+    }
+
     /// <summary>The teacher's logits for every training row (row order).</summary>
     public Tensor Logits => _logits;
 

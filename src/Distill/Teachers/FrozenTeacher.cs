@@ -44,6 +44,9 @@ public sealed class FrozenTeacher : IDisposable
 
     public nn.Module<Tensor, Tensor> Module { get; }
 
+    /// <summary>Where the logits of the un-augmented training set are kept between processes; null computes them in each.</summary>
+    public LogitsCache? LogitsFile { get; init; }
+
     /// <summary>The teacher's layers with their output shapes; an imported teacher or an ensemble has none to offer, and says so.</summary>
     public IReadOnlyList<LayerShape> Layers => _layers ??= Module switch
     {
@@ -65,9 +68,14 @@ public sealed class FrozenTeacher : IDisposable
         if (CachedTeacher.FeatureBytes(shapes, Count) > _maxFeatureBytes) return new LiveTeacher(Module, layers);
         var key = string.Join("|", layers);
         if (!_caches.TryGetValue(key, out var cache))
-            _caches[key] = cache = _train is null ? CachedTeacher.Compute(Module, _trainFeatures!, layers) : CachedTeacher.Compute(Module, _train, layers);
+            _caches[key] = cache = layers.Count == 0 && LogitsFile is { } file
+                ? CachedTeacher.FromLogits(file.GetOrCompute(() => Compute(layers).TakeLogits()))
+                : Compute(layers);
         return cache;
     }
+
+    private CachedTeacher Compute(IReadOnlyList<string> layers) =>
+        _train is null ? CachedTeacher.Compute(Module, _trainFeatures!, layers) : CachedTeacher.Compute(Module, _train, layers);
 
     public void Dispose()
     {
