@@ -89,7 +89,9 @@ public sealed class ExperimentRunner
                 roles.Add(StudyRole.Distilled($"{pointFolder}/distilled", student, training, TeacherPlan.TeacherFolder, pointStudy.Distillation) with { Tune = pointStudy.Tune });
                 var distilled = roles.Count - 1;
                 var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0]))
-                    .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder)).ToList();
+                    .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder))
+                    .Concat(GenerationPlan.Roles(pointStudy, seed, pointFolder))
+                    .Concat(MutualPlan.Roles(pointStudy, training, pointFolder)).ToList();
                 roles.AddRange(chain);
                 points.Add((point, seed, scratch, distilled, pointFolder, Enumerable.Range(distilled + 1, chain.Count).ToList()));
             }

@@ -52,7 +52,8 @@ public sealed class DistillationStudy
 
     /// <summary>
     /// The study as roles: the teacher (trained, loaded, or an ensemble with its members), the scratch
-    /// student, the distilled student, and for a chain its assistants (after the teacher) and the student at its end (last).
+    /// student, the distilled student, for a chain its assistants (after the teacher) and the student at its end,
+    /// then born-again generations and mutual-learning peers.
     /// </summary>
     public static IReadOnlyList<StudyRole> Roles(StudyOptions options)
     {
@@ -69,6 +70,8 @@ public sealed class DistillationStudy
             .. chain.TakeLast(1),
             .. TeacherPlan.SweepStudentRoles(options, options.StudentTraining, "", options.TeacherTraining.Seed),
             .. TeacherPlan.CandidateRoles(options, options.StudentTraining, ""),
+            .. GenerationPlan.Roles(options, options.TeacherTraining.Seed, ""),
+            .. MutualPlan.Roles(options, options.StudentTraining, ""),
         ];
     }
 }

@@ -18,6 +18,8 @@ namespace Distill.Studies;
 /// <param name="Ensemble">How the members are combined, and at which temperature.</param>
 /// <param name="Title">The row's name in tables, where the role alone does not say it.</param>
 /// <param name="Tune">When set, the temperature and weights are chosen on the validation split first (<see cref="DistillationTuner"/>).</param>
+/// <param name="Mutual">When set, the role is a deep-mutual-learning cohort whose peers train together (<see cref="MutualPlan"/>).</param>
+/// <param name="Cohort">The <see cref="Folder"/> of an earlier cohort role and the index of the peer this role takes out of it.</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -29,7 +31,9 @@ public sealed record StudyRole(
     IReadOnlyList<string>? Members = null,
     (Teachers.EnsembleMode Mode, double Temperature)? Ensemble = null,
     string? Title = null,
-    TuneOptions? Tune = null)
+    TuneOptions? Tune = null,
+    MutualOptions? Mutual = null,
+    (string Folder, int Index)? Cohort = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

@@ -1,0 +1,30 @@
+using Distill.Losses;
+
+namespace Distill.Methods;
+
+/// <summary>
+/// Logit MSE (Kim, Oh, Kim, Cho, Yun 2021, "Comparing Kullback-Leibler Divergence and Mean Squared Error
+/// Loss in Knowledge Distillation"): logit_mse = LogitWeight * mean((z_s - z_t)^2), no temperature. The
+/// paper shows KD tends to it as T grows and finds it the better loss; its code trains on it alone, so
+/// the hard-label weight defaults to 0.
+/// </summary>
+public sealed class MeanSquaredLogits : DistillationMethod, IDescribedMethod
+{
+    private readonly MeanSquaredLogitsOptions _options;
+
+    public MeanSquaredLogits(MeanSquaredLogitsOptions options) : base(nameof(MeanSquaredLogits))
+    {
+        _options = options;
+        RegisterComponents();
+    }
+
+    public static MethodDescriptor Descriptor { get; } = MethodDescriptor.For<MeanSquaredLogitsOptions>(
+        "mse",
+        "Regress the teacher's logits directly (mean squared error, no temperature).",
+        "Kim, Oh, Kim, Cho, Yun 2021, Comparing Kullback-Leibler Divergence and Mean Squared Error Loss in Knowledge Distillation",
+        defaultHardLabelWeight: 0,
+        create: (o, _) => new MeanSquaredLogits(o));
+
+    public override LossTerms forward(DistillationStep step) =>
+        new LossTerms().Add("logit_mse", LogitDivergences.MeanSquaredError(step.StudentLogits, step.TeacherLogits), _options.LogitWeight);
+}
