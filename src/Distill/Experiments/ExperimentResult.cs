@@ -40,7 +40,7 @@ public sealed record ExperimentResult(
         var teacher = study.Find(ModelRole.Teacher) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no teacher.");
         var scratch = study.Find(ModelRole.Scratch) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no scratch student.");
         var distilled = study.Find(ModelRole.Distilled) ?? throw new DistillException($"The results in '{study.RunDirectory}' have no distilled student.");
-        var others = study.Models.Where(m => m != distilled && m.Role is ModelRole.Assistant or ModelRole.Distilled).ToList();
+        var others = study.Models.Where(m => m != distilled && m.Role is ModelRole.Assistant or ModelRole.Distilled or ModelRole.Peer).ToList();
         return new ExperimentResult("Distillation study", null, study.RunDirectory, study.Dataset, study.TestCount, (int)(study.ValidationCount ?? validationCount ?? 0), [seed], [], teacher,
             [new PointRun(SweepPoint.Base, seed, scratch, distilled, study.RunDirectory) { Others = others }], RepeatCommand.Read(study.RunDirectory) ?? "distill compare (its flags are in config.json)", study.Finished)
         {

@@ -87,7 +87,7 @@ public sealed class LogitLossGoldenTests
     }
 
     [Theory]
-    [InlineData("mse", "logitWeight", -1, "The weight 'mse.logitWeight' must be a number from 0 to 1e+06, not -1.")]
+    [InlineData("mse", "logitWeight", -1, "The weight 'mse.logitWeight' must be a number from 0 to 1000000, not -1.")]
     [InlineData("reverse-kl", "temperature", 0, "The option 'reverse-kl.temperature' must be a number above 0 and at most 1000, not 0.")]
     [InlineData("jsd", "beta", 1.5, "The option 'jsd.beta' must be a number from 0 to 1, not 1.5.")]
     public void A_bad_option_is_refused_in_one_sentence_naming_it(string method, string key, double value, string message)
