@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Distill.Models;
 using Distill.Tests.Support;
 using static Distill.Tests.Support.Refusal;
+using static Distill.Tests.Support.RunRecords;
 
 namespace Distill.Tests.Cli;
 
@@ -116,17 +117,4 @@ public sealed class MutualLearningCliTests : IDisposable
         AssertOneSentence(result, message);
         Assert.False(Directory.Exists(run));
     }
-
-    /// <summary>metrics.jsonl without the wall-clock field.</summary>
-    private static List<string> Metrics(string run) =>
-        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(line =>
-        {
-            var record = JsonNode.Parse(line)!.AsObject();
-            record.Remove("seconds");
-            return record.ToJsonString();
-        }).ToList();
-
-    private static List<string> Accuracies(string run) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray()
-            .Select(m => $"{m!["title"]} {m["testAccuracy"]} {m["testErrors"]} {m["lastEpochTestAccuracy"]}").ToList();
 }

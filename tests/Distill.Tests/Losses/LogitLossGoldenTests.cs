@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Distill.Losses;
 using Distill.Methods;
+using Distill.Tests.Support;
 using static TorchSharp.torch;
 
 namespace Distill.Tests.Losses;
@@ -39,11 +40,7 @@ public sealed class LogitLossGoldenTests
         var loss = Compute(golden, student, golden.Teacher.ToTensor());
         loss.backward();
 
-        Assert.True(Math.Abs(loss.item<double>() - golden.Value) <= Tolerance * golden.Value, $"{name}: the loss is {loss.item<double>():R}, PyTorch's {golden.Value:R}.");
-        var gradient = student.grad!.data<double>().ToArray();
-        var largest = golden.Gradient.Data.Max(Math.Abs);
-        for (var i = 0; i < gradient.Length; i++)
-            Assert.True(Math.Abs(gradient[i] - golden.Gradient.Data[i]) <= Tolerance * largest, $"{name}: d/dstudent element {i} is {gradient[i]:R}, PyTorch's {golden.Gradient.Data[i]:R}.");
+        golden.Gradient.AssertLossAndGradient(name, loss, student.grad!, golden.Value, Tolerance);
     }
 
     [Fact]
@@ -136,11 +133,5 @@ public sealed class LogitLossGoldenTests
     private sealed record GoldenCase(string Name, string Function, Dictionary<string, double> Parameters, GoldenTensor Student, GoldenTensor Teacher, double Value, GoldenTensor Gradient)
     {
         public long[]? Labels { get; init; }
-    }
-
-    /// <summary>A tensor of logit_losses.json: its shape and its entries flat in row-major order.</summary>
-    private sealed record GoldenTensor(long[] Shape, double[] Data)
-    {
-        public Tensor ToTensor() => tensor(Data, Shape, ScalarType.Float64);
     }
 }
