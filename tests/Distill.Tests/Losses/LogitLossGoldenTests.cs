@@ -80,7 +80,7 @@ public sealed class LogitLossGoldenTests
             using var terms = module.call(step);
             Assert.Equal(expected, terms.Terms.Single(t => t.Name == term).Value.item<double>(), 9);
         }
-        Assert.Equal(0, MethodRegistry.Find("mse").DefaultHardLabelWeight);
+        Assert.Equal(1, MethodRegistry.Find("mse").DefaultHardLabelWeight);
     }
 
     [Theory]
