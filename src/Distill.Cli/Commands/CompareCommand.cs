@@ -25,6 +25,10 @@ internal static class CompareCommand
         var assistants = new Option<string?>("--assistant-candidates") { Description = "Assistant sizes to choose among for a chain (comma-separated specs): each distils its own student; the one whose student is best on the validation split is reported as the choice." };
         var exclude = ExcludeClassesOption.Create();
         command.Add(exclude);
+        var generations = new Option<int?>("--generations") { Description = "Born-again networks: K generations of the teacher's architecture, each distilled from the one before (the first from the teacher), trained like the teacher, and their ensemble, beside the students." };
+        command.Add(generations);
+        var peers = new Option<string?>("--peers") { Description = "Deep mutual learning: peers trained together from scratch (comma-separated specs, at least 2, e.g. mlp:128-32,mlp:128-32), each on its labels plus the KL to the others' predictions, with the students' training options, beside the students." };
+        command.Add(peers);
         command.Add(assistants);
         command.Add(teacherSweep);
         command.Add(earlyStop);
@@ -77,6 +81,8 @@ internal static class CompareCommand
                 AssistantCandidates = parse.GetValue(assistants) is { } candidates ? TeacherPlan.SplitList(candidates) : null,
                 TeacherSweep = parse.GetValue(teacherSweep) is { } sweep ? TeacherPlan.SplitList(sweep) : null,
                 EarlyStopEpochs = parse.GetValue(earlyStop) is { } epochs ? TeacherPlan.ParseEpochs(epochs) : null,
+                Generations = parse.GetValue(generations),
+                Mutual = parse.GetValue(peers) is { } peerList ? new MutualOptions { Peers = TeacherPlan.SplitList(peerList) } : null,
                 Tune = distillation.Tune(parse, context),
             };
             if (options.TeacherPath is { } loaded)

@@ -100,6 +100,8 @@ public static partial class ExperimentFile
         if (study.Teachers is not null || study.Chain is not null || study.ChainMethods is not null || study.TeacherSweep is not null || study.EarlyStopEpochs is not null || study.AssistantCandidates is not null)
             Check(() => Studies.TeacherPlan.Validate(study),
                 study.Teachers is not null ? "teachers" : study.Chain is not null ? "chain" : study.TeacherSweep is not null ? "teacherSweep" : study.EarlyStopEpochs is not null ? "earlyStopEpochs" : study.AssistantCandidates is not null ? "assistantCandidates" : "chainMethods", source);
+        if (study.Generations is not null) Check(() => Studies.GenerationPlan.Validate(study), "generations", source);
+        if (study.Mutual is not null) Check(() => Studies.MutualPlan.Validate(study), "mutual", source);
         // Every part above passed, so what the whole check can still reject is the validation split or the teacher file.
         Check(study.Validate, study.TeacherPath is null ? "validationCount" : "teacherPath", source);
         return study;

@@ -31,6 +31,11 @@ public static partial class MethodRegistry
         Register<Contrastive>();
         Register<LogitStandardization>();
         BuiltIn.UnionWith(_all);
+        // Written only where given, like a user's method: config.json files of runs that do not use
+        // them keep the bytes they had, so those runs still resume.
+        Register<MeanSquaredLogits>();
+        Register<ReverseKl>();
+        Register<JensenShannon>();
     }
 
     /// <summary>Every registered method, the library's first, then in the order registered.</summary>
@@ -85,7 +90,7 @@ public static partial class MethodRegistry
     }
 
     /// <summary>
-    /// True for the library's own methods, whose blocks every config.json has listed since before
+    /// True for the library's first ten methods, whose blocks every config.json has listed since before
     /// methods could be registered: they are always written, so old run folders resume.
     /// </summary>
     internal static bool IsBuiltIn(MethodDescriptor method) => BuiltIn.Contains(method);

@@ -43,6 +43,7 @@ public sealed record ModelOutcome(
         ModelRole.Member => "Teacher (ensemble member)",
         ModelRole.Assistant => "Teacher assistant",
         ModelRole.SweepTeacher => "Teacher (capacity sweep)",
+        ModelRole.Peer => "Mutual-learning peer",
         _ => "Student (distilled)",
     };
 }

@@ -14,4 +14,7 @@ public enum ModelRole
 
     /// <summary>One more teacher of a capacity sweep, distilled into a student of its own beside the study's teacher.</summary>
     SweepTeacher,
+
+    /// <summary>A peer of deep mutual learning, trained from scratch together with the others, or their cohort.</summary>
+    Peer,
 }

@@ -16,7 +16,7 @@ namespace Distill.Studies;
 /// resuming, a model whose outcome.json exists is reloaded instead of trained, and an interrupted
 /// one continues from its training state; metrics.jsonl is rebuilt from both, in the same order.
 /// </summary>
-public sealed class ModelRunner
+public sealed partial class ModelRunner
 {
     private readonly StudyData _data;
     private readonly RunFolder _folder;

@@ -115,6 +115,20 @@ public sealed record StudyOptions
     /// retrained with only this many epochs and distilled into the student too (Cho and Hariharan's remedy).</summary>
     public IReadOnlyList<int>? EarlyStopEpochs { get; init; }
 
+    /// <summary>
+    /// Born-again networks (Furlanello et al. 2018): this many generations of the teacher's architecture,
+    /// each distilled from the one before, and their ensemble, beside the students (<see cref="GenerationPlan"/>); null for none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? Generations { get; init; }
+
+    /// <summary>
+    /// Deep mutual learning (Zhang et al. 2018): peers trained together from scratch, each learning from
+    /// the others and its labels, beside the students (<see cref="MutualPlan"/>); null for none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public MutualOptions? Mutual { get; init; }
+
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
     public string StudentSpec { get; init; } = "mlp:128-32";
 
@@ -149,6 +163,8 @@ public sealed record StudyOptions
         else if (!File.Exists(TeacherPath)) throw Export.ModelLocator.Missing("teacher", TeacherPath);
         ModelSpec.Parse(StudentSpec);
         TeacherPlan.Validate(this);
+        GenerationPlan.Validate(this);
+        MutualPlan.Validate(this);
         TeacherTraining.Validate();
         StudentTraining.Validate();
         Distillation.Validate();

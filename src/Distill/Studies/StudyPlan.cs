@@ -47,7 +47,8 @@ public sealed record StudyPlan(DataSelection? Data, int? ValidationCount, int Se
     /// <summary>
     /// A study (compare, quickstart): the teacher (trained, loaded, or an ensemble with its members),
     /// the scratch student, the distilled student, and for a chain its assistants (after the teacher)
-    /// and the student at its end; one seed, one point, in the run folder itself.
+    /// and the student at its end, then born-again generations and mutual-learning peers; one seed, one
+    /// point, in the run folder itself.
     /// </summary>
     public static StudyPlan Study(StudyOptions options)
     {
@@ -65,9 +66,11 @@ public sealed record StudyPlan(DataSelection? Data, int? ValidationCount, int Se
             .. chain.TakeLast(1),
             .. TeacherPlan.SweepStudentRoles(options, options.StudentTraining, "", options.TeacherTraining.Seed),
             .. TeacherPlan.CandidateRoles(options, options.StudentTraining, ""),
+            .. GenerationPlan.Roles(options, options.TeacherTraining.Seed, ""),
+            .. MutualPlan.Roles(options, options.StudentTraining, ""),
         ];
         roles = [.. roles.Select(r => ForStudents(r, options))];
-        var others = roles.Where(r => r.Folder != "distilled" && r.Role is ModelRole.Assistant or ModelRole.Distilled).Select(r => r.Folder).ToList();
+        var others = roles.Where(r => r.Folder != "distilled" && r.Role is ModelRole.Assistant or ModelRole.Distilled or ModelRole.Peer).Select(r => r.Folder).ToList();
         var seed = options.StudentTraining.Seed;
         return new StudyPlan(TeacherPlan.DataSelection(options), options.ValidationCount, seed, roles)
         {

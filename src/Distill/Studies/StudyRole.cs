@@ -22,6 +22,8 @@ namespace Distill.Studies;
 /// built in place of <see cref="Spec"/> ("module:TYPE"). An instance in a role that learns from no teacher
 /// and has no <see cref="TeacherFolder"/> is used as it is: saved and evaluated, never trained.</param>
 /// <param name="ExcludeClasses">Classes (names or label numbers) whose rows this trained role never sees, in training or validation; null sees all.</param>
+/// <param name="Mutual">When set, the role is a deep-mutual-learning cohort whose peers train together (<see cref="MutualPlan"/>).</param>
+/// <param name="Cohort">The <see cref="Folder"/> of an earlier cohort role and the index of the peer this role takes out of it.</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -35,7 +37,9 @@ public sealed record StudyRole(
     string? Title = null,
     TuneOptions? Tune = null,
     Models.ModelSource? Source = null,
-    IReadOnlyList<string>? ExcludeClasses = null)
+    IReadOnlyList<string>? ExcludeClasses = null,
+    MutualOptions? Mutual = null,
+    (string Folder, int Index)? Cohort = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

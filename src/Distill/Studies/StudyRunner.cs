@@ -45,13 +45,13 @@ public sealed class StudyRunner : IDisposable
     /// <summary>Runs <paramref name="roles"/> in order; returns their outcomes in the same order.</summary>
     public IReadOnlyList<ModelOutcome> Run(IReadOnlyList<StudyRole> roles)
     {
-        var kept = roles.SelectMany(r => (r.Members ?? []).Append(r.TeacherFolder)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var kept = roles.SelectMany(Sources).ToHashSet(StringComparer.Ordinal);
         Preflight(roles);
         var outcomes = new List<ModelOutcome>();
         for (var i = 0; i < roles.Count; i++)
         {
             var role = roles[i];
-            foreach (var from in (role.Members ?? []).Append(role.TeacherFolder).OfType<string>())
+            foreach (var from in Sources(role))
                 if (!_models.ContainsKey(from))
                     throw new DistillException($"The study takes '{role.Folder}' from '{from}', which no earlier role produced.");
             var (model, outcome) = RunRole(role);
@@ -69,6 +69,10 @@ public sealed class StudyRunner : IDisposable
         return outcomes;
     }
 
+    /// <summary>The folders of the earlier roles <paramref name="role"/> is made from.</summary>
+    private static IEnumerable<string> Sources(StudyRole role) =>
+        (role.Members ?? []).Append(role.TeacherFolder).Append(role.Cohort?.Folder).OfType<string>();
+
     /// <summary>
     /// Checks every trained role's options against the data (memory for its batch size, augmentation
     /// against the image size) before the first role runs: a refusal must not come after hours spent
@@ -79,7 +83,7 @@ public sealed class StudyRunner : IDisposable
     {
         var shape = _data.Train.SampleShape;
         foreach (var role in roles.Where(r => r.ExcludeClasses is { Count: > 0 })) Data.ClassList.Excluded(role.ExcludeClasses!, _data.Info.ClassNames);
-        foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
+        foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null && r.Mutual is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
         {
             Data.Augmentation.AugmentationPipeline.Check(role.Training.Transforms(), shape);
             if (role.Source is null) Models.MemoryBudget.Check(Models.ModelSpec.Parse(role.Spec), shape, _data.Info.ClassCount, role.Training.BatchSize);
@@ -97,6 +101,8 @@ public sealed class StudyRunner : IDisposable
             return runner.Ensemble(name, members.Select(m => _models[m]).ToList(), mode, temperature);
         }
         if (role.Source is { IsInstance: true } given && role.TeacherFolder is null) return runner.Given(role.Role, name, given);
+        if (role.Mutual is { } mutual) return runner.TrainCohort(name, mutual, role.Training);
+        if (role.Cohort is { } cohort) return runner.Peer(name, role.Spec, _models[cohort.Folder].Outcome);
         var data = DataFor(role);
         if (role.TeacherFolder is null)
             return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective(), source: role.Source, trainingData: data);

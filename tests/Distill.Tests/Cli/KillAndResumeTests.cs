@@ -4,6 +4,7 @@ using Distill.Models;
 using Distill.Runs;
 using Distill.Tests.Support;
 using Distill.Training;
+using static Distill.Tests.Support.RunRecords;
 
 namespace Distill.Tests.Cli;
 
@@ -126,15 +127,6 @@ public sealed class KillAndResumeTests : IDisposable
             Assert.Equal(System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)), bytes[^32..]);
         }
     }
-
-    /// <summary>metrics.jsonl without the wall-clock field.</summary>
-    private static List<string> Metrics(string run) =>
-        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(line =>
-        {
-            var record = JsonNode.Parse(line)!.AsObject();
-            record.Remove("seconds");
-            return record.ToJsonString();
-        }).ToList();
 
     /// <summary>The test results of each model, without timings and paths.</summary>
     private static List<string> Outcomes(string run) =>

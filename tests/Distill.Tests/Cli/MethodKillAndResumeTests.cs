@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using Distill.Tests.Support;
+using static Distill.Tests.Support.RunRecords;
 
 namespace Distill.Tests.Cli;
 
@@ -58,13 +58,4 @@ public sealed class MethodKillAndResumeTests : IDisposable
                 $"distilled/{file} differs after the kill under {method}");
         Assert.Equal(Metrics(reference), Metrics(run));
     }
-
-    /// <summary>metrics.jsonl without the wall-clock field.</summary>
-    private static List<string> Metrics(string run) =>
-        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(line =>
-        {
-            var record = JsonNode.Parse(line)!.AsObject();
-            record.Remove("seconds");
-            return record.ToJsonString();
-        }).ToList();
 }

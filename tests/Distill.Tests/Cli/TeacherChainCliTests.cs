@@ -6,6 +6,7 @@ using Distill.Runs;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
 using static Distill.Tests.Support.Refusal;
+using static Distill.Tests.Support.RunRecords;
 
 namespace Distill.Tests.Cli;
 
@@ -145,17 +146,4 @@ public sealed class TeacherChainCliTests : IDisposable
     }
 
     private static string Shorten(string record) => record.Length <= 700 ? record : record[..700] + "...";
-
-    /// <summary>metrics.jsonl without the wall-clock field.</summary>
-    private static List<string> Metrics(string run) =>
-        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(line =>
-        {
-            var record = JsonNode.Parse(line)!.AsObject();
-            record.Remove("seconds");
-            return record.ToJsonString();
-        }).ToList();
-
-    private static List<string> Accuracies(string run) =>
-        Json.Read<ExperimentResult>(Path.Combine(run, ExperimentResult.ResultsFileName), "results").Models
-            .Select(m => FormattableString.Invariant($"{m.Title} {m.TestAccuracy:R} {m.TestErrors}")).ToList();
 }

@@ -39,11 +39,7 @@ public sealed class LogitMseTests : IDisposable
         var loss = LogitMseLoss.Compute(student, golden.Teacher.ToTensor(), golden.Centered);
         loss.backward();
 
-        Assert.True(Math.Abs(loss.item<double>() - golden.Value) <= Tolerance * golden.Value, $"{name}: the loss is {loss.item<double>():R}, PyTorch's {golden.Value:R}.");
-        var gradient = student.grad!.data<double>().ToArray();
-        var largest = golden.Gradient.Data.Max(Math.Abs);
-        for (var i = 0; i < gradient.Length; i++)
-            Assert.True(Math.Abs(gradient[i] - golden.Gradient.Data[i]) <= Tolerance * largest, $"{name}: d/dstudent element {i} is {gradient[i]:R}, PyTorch's {golden.Gradient.Data[i]:R}.");
+        golden.Gradient.AssertLossAndGradient(name, loss, student.grad!, golden.Value, Tolerance);
     }
 
     [Fact]
@@ -195,12 +191,6 @@ public sealed class LogitMseTests : IDisposable
 
     /// <summary>One case of logit_mse.json: both models' logits, the loss and its gradient for the student's.</summary>
     private sealed record GoldenCase(string Name, bool Centered, GoldenTensor Student, GoldenTensor Teacher, double Value, GoldenTensor Gradient);
-
-    /// <summary>A tensor of logit_mse.json: its shape and its entries flat in row-major order.</summary>
-    private sealed record GoldenTensor(long[] Shape, double[] Data)
-    {
-        public Tensor ToTensor() => tensor(Data, Shape, ScalarType.Float64);
-    }
 
     /// <summary>Another class under the name <see cref="LogitMse"/> has taken.</summary>
     private sealed class Impostor() : DistillationMethod(nameof(Impostor)), IDescribedMethod
