@@ -19,13 +19,21 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate a saved model on the test split: accuracy, errors, parameters, size, latency.");
         var model = new Argument<string>("model") { Description = "A run folder (its distilled student, else its only model), a weights file (best.bin or last.bin) with its .json card beside it, or an ONNX (.onnx) or TorchScript (.pt) file with --dataset or --data (which must answer its first batch within $DISTILL_TEACHER_TIMEOUT seconds, default 60)." };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON." };
+        var spec = new Option<string?>("--model", "-m") { Description = "Instead of a saved model: an architecture (e.g. torchvision:resnet18) to build for the data and fill from --weights." };
+        var weights = new Option<string?>("--weights") { Description = "With --model: a PyTorch state_dict (.pt/.pth) or .safetensors file, loaded strictly by parameter name (no code in it runs)." };
+        model.Arity = ArgumentArity.ZeroOrOne;
         command.Add(model);
+        command.Add(spec);
+        command.Add(weights);
         var data = new DataOptionSet(command, defaultDataset: null);
         command.Add(json);
 
         command.SetAction(parse =>
         {
-            var given = parse.GetValue(model)!;
+            if (parse.GetValue(spec) is { } architecture)
+                return EvaluateWeights(context, architecture, parse.GetValue(weights), parse.GetValue(model), data.Read(parse), parse.GetValue(json));
+            if (parse.GetValue(weights) is not null) throw new DistillException("--weights needs --model SPEC, the architecture to load the weights into.");
+            var given = parse.GetValue(model) ?? throw new DistillException("Name the model to evaluate: a run folder or a weights file, or --model SPEC with --weights FILE.");
             var imported = ImportedTeacher.IsImported(given);
             if (imported && !File.Exists(given)) throw Export.ModelLocator.Missing("model", given);
             var path = imported ? given : Export.ModelLocator.Resolve(given);
@@ -52,18 +60,37 @@ internal static class EvalCommand
                     context.Diagnostics.MarkupLine("[grey]" + Markup.Escape(note) + "[/]");
                 loaded = ModelStore.Load(path).Model;
             }
-            using (loaded)
-            {
-                var result = Evaluator.Evaluate(loaded, test);
-                var latency = LatencyMeter.MedianMilliseconds(loaded, test.SampleShape);
-                var report = new EvalReport(path, card.Spec, info.Name, card.Parameters, new FileInfo(path).Length,
-                    result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix);
-                if (parse.GetValue(json)) context.RawOutput.WriteLine(Json.Serialize(report));
-                else Show(context.Output, report);
-            }
+            using (loaded) Report(context, loaded, path, card.Spec, info.Name, card.Parameters, test, parse.GetValue(json));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>eval -m SPEC --weights FILE: a PyTorch checkpoint checked on the data with no run folder.</summary>
+    private static int EvaluateWeights(CliContext context, string architecture, string? weights, string? stray, DataSelection selection, bool json)
+    {
+        if (stray is not null) throw new DistillException($"Give either a saved model ('{stray}') or --model with --weights, not both.");
+        if (weights is null) throw new DistillException($"--model {architecture} needs --weights FILE, the state_dict or .safetensors file to evaluate.");
+        var parsed = ModelSpec.Parse(architecture);
+        if (!File.Exists(weights)) throw new DistillException($"The weights file '{weights}' does not exist.");
+        if (selection.Path is null && !DatasetInfo.All.Any(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase)))
+            throw new DistillException($"Distill cannot fetch {selection.Dataset}; pass the data with --data PATH.");
+        using var evaluated = DataSources.Load(selection.ToRequest(selection.Resolve(), 1));
+        using var built = ModelBuilder.Build(parsed, evaluated.Test.SampleShape, evaluated.Info.ClassCount);
+        var loaded = Models.Weights.PretrainedWeights.Load(built, parsed, weights, newHead: false);
+        context.Diagnostics.MarkupLine("[grey]" + Markup.Escape(loaded.Describe()) + "[/]");
+        Report(context, built, weights, architecture, evaluated.Info.Name, ModelBuilder.CountParameters(built), evaluated.Test, json);
+        return 0;
+    }
+
+    private static void Report(CliContext context, nn.Module<Tensor, Tensor> model, string path, string spec, string dataset, long parameters, LabeledDataset test, bool json)
+    {
+        var result = Evaluator.Evaluate(model, test);
+        var latency = LatencyMeter.MedianMilliseconds(model, test.SampleShape);
+        var report = new EvalReport(path, spec, dataset, parameters, new FileInfo(path).Length,
+            result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix);
+        if (json) context.RawOutput.WriteLine(Json.Serialize(report));
+        else Show(context.Output, report);
     }
 
     private static void Show(IAnsiConsole console, EvalReport r)

@@ -53,11 +53,14 @@ public sealed class ModelRunner
         MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
         manual_seed(training.Seed);
         var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
-        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info);
+        var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info)
+            with { InitialWeights = training.Weights is null ? null : Path.GetFullPath(training.Weights) };
         var clock = Stopwatch.StartNew();
         ITrainingObjective? objective = null;
         try
         {
+            if (training.Weights is not null)
+                _observer.Messages?.Report(Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead).Describe());
             objective = objectiveFor(model);
             var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
             if (objective is DistillationObjective distillation)
