@@ -12,7 +12,7 @@ namespace Distill.Models.TorchVision;
 /// <c>features.0</c> .. <c>features.8</c> (stages are <c>Sequential</c>s of blocks), <c>avgpool</c>,
 /// <c>classifier.0</c> (dropout) and <c>classifier.1</c> (the head), as in torchvision.
 /// </summary>
-internal sealed class EfficientNetB0 : nn.Module<Tensor, Tensor>
+internal sealed class EfficientNetB0 : PooledClassifier
 {
     // expand ratio, kernel, stride, input, output, blocks (torchvision's _efficientnet_conf at width and depth 1).
     private static readonly (long Expand, long Kernel, long Stride, long In, long Out, int Blocks)[] Stages =
@@ -23,11 +23,10 @@ internal sealed class EfficientNetB0 : nn.Module<Tensor, Tensor>
 
     private const double StochasticDepth = 0.2;
 
-    private readonly nn.Module<Tensor, Tensor> features;
-    private readonly nn.Module<Tensor, Tensor> avgpool;
-    private readonly nn.Module<Tensor, Tensor> classifier;
+    public EfficientNetB0(int classCount) : base(nameof(EfficientNetB0), Features(), nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, classCount))) =>
+        TorchVisionInit.Apply(this, linearStd: null);
 
-    public EfficientNetB0(int classCount) : base(nameof(EfficientNetB0))
+    private static nn.Module<Tensor, Tensor> Features()
     {
         static nn.Module<Tensor, Tensor> Norm(long channels) => nn.BatchNorm2d(channels);
         static nn.Module<Tensor, Tensor> Silu(bool inplace) => nn.SiLU(inplace);
@@ -46,28 +45,6 @@ internal sealed class EfficientNetB0 : nn.Module<Tensor, Tensor>
             layers.Add(nn.Sequential(blocks));
         }
         layers.Add(torchvision.ops.Conv2dNormActivation(320, 1280, kernel_size: 1, norm_layer: Norm, activation_layer: Silu));
-        features = nn.Sequential(layers);
-        avgpool = nn.AdaptiveAvgPool2d(1);
-        classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, classCount));
-        RegisterComponents();
-        TorchVisionInit.Apply(this, linearStd: null);
-    }
-
-    public override Tensor forward(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        var pooled = avgpool.call(features.call(input)).flatten(1);
-        return classifier.call(pooled).MoveToOuterDisposeScope();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            features.Dispose();
-            avgpool.Dispose();
-            classifier.Dispose();
-        }
-        base.Dispose(disposing);
+        return nn.Sequential(layers);
     }
 }

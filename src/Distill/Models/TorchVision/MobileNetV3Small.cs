@@ -11,7 +11,7 @@ namespace Distill.Models.TorchVision;
 /// with 1000 classes only, hence this file. Submodules: <c>features.0</c> .. <c>features.12</c>,
 /// <c>avgpool</c>, <c>classifier.0</c> .. <c>classifier.3</c> (the head), as in torchvision.
 /// </summary>
-internal sealed class MobileNetV3Small : nn.Module<Tensor, Tensor>
+internal sealed class MobileNetV3Small : PooledClassifier
 {
     // input, kernel, expanded, output, squeeze-and-excitation, hard swish, stride (Table 2).
     private static readonly (long In, long Kernel, long Expanded, long Out, bool Squeeze, bool HardSwish, long Stride)[] Blocks =
@@ -22,11 +22,11 @@ internal sealed class MobileNetV3Small : nn.Module<Tensor, Tensor>
         (96, 5, 576, 96, true, true, 1), (96, 5, 576, 96, true, true, 1),
     ];
 
-    private readonly nn.Module<Tensor, Tensor> features;
-    private readonly nn.Module<Tensor, Tensor> avgpool;
-    private readonly nn.Module<Tensor, Tensor> classifier;
+    public MobileNetV3Small(int classCount)
+        : base(nameof(MobileNetV3Small), Features(), nn.Sequential(nn.Linear(576, 1024), nn.Hardswish(), nn.Dropout(0.2), nn.Linear(1024, classCount))) =>
+        TorchVisionInit.Apply(this, linearStd: 0.01);
 
-    public MobileNetV3Small(int classCount) : base(nameof(MobileNetV3Small))
+    private static nn.Module<Tensor, Tensor> Features()
     {
         static nn.Module<Tensor, Tensor> Norm(long channels) => nn.BatchNorm2d(channels, eps: 0.001, momentum: 0.01);
         static nn.Module<Tensor, Tensor> HardSwish(bool inplace) => nn.Hardswish(inplace);
@@ -36,11 +36,7 @@ internal sealed class MobileNetV3Small : nn.Module<Tensor, Tensor>
             layers.Add(new InvertedBottleneck(b.In, b.Expanded, b.Out, b.Kernel, b.Stride, b.Squeeze ? Divisible(b.Expanded / 4) : 0,
                 b.HardSwish ? HardSwish : Relu, (() => nn.ReLU(), () => nn.Hardsigmoid()), Norm, dropPath: 0));
         layers.Add(torchvision.ops.Conv2dNormActivation(96, 576, kernel_size: 1, norm_layer: Norm, activation_layer: HardSwish));
-        features = nn.Sequential(layers);
-        avgpool = nn.AdaptiveAvgPool2d(1);
-        classifier = nn.Sequential(nn.Linear(576, 1024), nn.Hardswish(), nn.Dropout(0.2), nn.Linear(1024, classCount));
-        RegisterComponents();
-        TorchVisionInit.Apply(this, linearStd: 0.01);
+        return nn.Sequential(layers);
     }
 
     /// <summary>torchvision's <c>_make_divisible(v, 8)</c>: the nearest multiple of 8, never more than 10 % below v.</summary>
@@ -48,23 +44,5 @@ internal sealed class MobileNetV3Small : nn.Module<Tensor, Tensor>
     {
         var rounded = Math.Max(8, (value + 4) / 8 * 8);
         return rounded < 0.9 * value ? rounded + 8 : rounded;
-    }
-
-    public override Tensor forward(Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        var pooled = avgpool.call(features.call(input)).flatten(1);
-        return classifier.call(pooled).MoveToOuterDisposeScope();
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            features.Dispose();
-            avgpool.Dispose();
-            classifier.Dispose();
-        }
-        base.Dispose(disposing);
     }
 }

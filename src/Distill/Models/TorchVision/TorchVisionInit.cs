@@ -13,19 +13,13 @@ internal static class TorchVisionInit
     /// <param name="linearStd">The dense layers' standard deviation; null for EfficientNet's uniform range.</param>
     public static void Apply(nn.Module model, double? linearStd)
     {
+        // torchvision's kaiming_normal_ keeps its default gain (leaky ReLU, slope 0): the ReLU gain the zoo uses.
+        Zoo.ZooInit.HeFanOut(model);
         using var noGrad = no_grad();
         foreach (var module in model.modules())
         {
             switch (module)
             {
-                case Conv2d conv:
-                    nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut);
-                    conv.bias?.zero_();
-                    break;
-                case BatchNorm2d norm:
-                    norm.weight?.fill_(1);
-                    norm.bias?.zero_();
-                    break;
                 case Linear linear when linearStd is { } std:
                     linear.weight!.normal_(0, std);
                     linear.bias?.zero_();
