@@ -66,6 +66,7 @@ internal static class CompareCommand
                 Stream = run.Data(parse).Stream,
                 Workers = run.Data(parse).Workers,
                 MaxImagePixels = run.Data(parse).MaxImagePixels,
+                Normalize = run.Data(parse).Normalize,
                 ValidationCount = run.ValidationCount(parse),
                 TeacherSpec = parse.GetValue(teacherSpec)!,
                 TeacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacherPath)),

@@ -32,6 +32,9 @@ internal sealed class DataOptionSet
         Arity = ArgumentArity.ZeroOrOne,
     };
     private readonly Option<int?> _workers = new("--workers") { Description = "Threads that decode a streamed image folder (default: one per core)." };
+    private readonly Option<string> _normalize = EnumOption.Create("--normalize",
+        "Standardise inputs with the training set's per-channel statistics (dataset), ImageNet's mean and std as torchvision's pretrained weights expect (imagenet), or not at all, pixels / 255 (none); recorded in the model card.",
+        InputNormalization.Dataset);
 
     /// <param name="defaultDataset">The data set when none is named; null leaves the choice to the caller (eval: the model's).</param>
     /// <param name="withPath">False when the command takes the path as an argument instead of --data.</param>
@@ -48,8 +51,8 @@ internal sealed class DataOptionSet
         _format.HelpName = string.Join('|', Enum.GetValues<DataFormat>().Select(DataFormats.Name));
         _channels.HelpName = "1|3";
         _channels.AcceptOnlyFromAmong("1", "3");
-        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels }.Where(o => withPath || o != _data)];
-        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels })
+        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels, _normalize }.Where(o => withPath || o != _data)];
+        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels, _normalize })
             if (withPath || option != _data) command.Add(option);
     }
 
@@ -76,5 +79,6 @@ internal sealed class DataOptionSet
         Stream = result.GetResult(_stream) is { } given ? given.Tokens.Count == 0 || result.GetValue(_stream) == true : null,
         Workers = result.GetValue(_workers),
         MaxImagePixels = result.GetValue(_maxImagePixels),
+        Normalize = result.GetResult(_normalize) is { Implicit: false } ? EnumOption.Read<InputNormalization>(result, _normalize) : null,
     };
 }

@@ -41,7 +41,7 @@ internal static class DistillCommand
             var studyOptions = new StudyOptions
             {
                 Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
-                Channels = selection.Channels, LabelColumn = selection.LabelColumn, HasHeader = selection.HasHeader, MaxImagePixels = selection.MaxImagePixels, ValidationCount = run.ValidationCount(parse),
+                Channels = selection.Channels, LabelColumn = selection.LabelColumn, HasHeader = selection.HasHeader, MaxImagePixels = selection.MaxImagePixels, Normalize = selection.Normalize, ValidationCount = run.ValidationCount(parse),
                 TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!, ExcludeClasses = excluded,
                 StudentTraining = options, Distillation = method, Tune = tune,
             };

@@ -26,7 +26,12 @@ internal static class EvalCommand
         };
         var validation = new Option<int?>("--validation") { Description = "With --class-bias auto: the validation rows held out of the training data, as the model's run held them (default: the run's config.json, else " + Studies.ValidationSplit.DefaultText + ")." };
         var assembly = AssemblyOption.Create();
+        var spec = new Option<string?>("--model", "-m") { Description = "Instead of a saved model: an architecture (e.g. torchvision:resnet18) to build for the data and fill from --weights." };
+        var weights = new Option<string?>("--weights") { Description = "With --model: a PyTorch state_dict (.pt/.pth) or .safetensors file, loaded strictly by parameter name (no code in it runs)." };
+        model.Arity = ArgumentArity.ZeroOrOne;
         command.Add(model);
+        command.Add(spec);
+        command.Add(weights);
         var data = new DataOptionSet(command, defaultDataset: null);
         command.Add(json);
         command.Add(classBias);
@@ -35,7 +40,13 @@ internal static class EvalCommand
 
         command.SetAction(parse =>
         {
-            var given = parse.GetValue(model)!;
+            if (parse.GetValue(spec) is { } architecture)
+            {
+                if (parse.GetValue(classBias) is not null) throw new DistillException("--class-bias needs a saved model (a run folder or a weights file), not --model with --weights.");
+                return EvaluateWeights(context, architecture, parse.GetValue(weights), parse.GetValue(model), data.Read(parse), parse.GetValue(json));
+            }
+            if (parse.GetValue(weights) is not null) throw new DistillException("--weights needs --model SPEC, the architecture to load the weights into.");
+            var given = parse.GetValue(model) ?? throw new DistillException("Name the model to evaluate: a run folder or a weights file, or --model SPEC with --weights FILE.");
             var imported = ImportedTeacher.IsImported(given);
             if (imported && !File.Exists(given)) throw Export.ModelLocator.Missing("model", given);
             var path = imported ? given : Export.ModelLocator.Resolve(given);
@@ -77,6 +88,28 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>eval -m SPEC --weights FILE: a PyTorch checkpoint checked on the data with no run folder.</summary>
+    private static int EvaluateWeights(CliContext context, string architecture, string? weights, string? stray, DataSelection selection, bool json)
+    {
+        if (stray is not null) throw new DistillException($"Give either a saved model ('{stray}') or --model with --weights, not both.");
+        if (weights is null) throw new DistillException($"--model {architecture} needs --weights FILE, the state_dict or .safetensors file to evaluate.");
+        var parsed = ModelSpec.Parse(architecture);
+        if (!File.Exists(weights)) throw new DistillException($"The weights file '{weights}' does not exist.");
+        if (selection.Path is null && !DatasetInfo.All.Any(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase)))
+            throw new DistillException($"Distill cannot fetch {selection.Dataset}; pass the data with --data PATH.");
+        using var evaluated = DataSources.Load(selection.ToRequest(selection.Resolve(), 1));
+        using var built = ModelBuilder.Build(parsed, evaluated.Test.SampleShape, evaluated.Info.ClassCount);
+        var loaded = Models.Weights.PretrainedWeights.Load(built, parsed, weights, newHead: false);
+        context.Diagnostics.MarkupLine("[grey]" + Markup.Escape(loaded.Describe()) + "[/]");
+        var (result, predictions) = Evaluator.EvaluateWithPredictions(built, evaluated.Test);
+        var latency = LatencyMeter.MedianMilliseconds(built, evaluated.Test.SampleShape);
+        var report = new EvalReport(weights, architecture, evaluated.Info.Name, ModelBuilder.CountParameters(built), new FileInfo(weights).Length,
+            result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix, ClassRecall.Of(predictions, evaluated.Info.ClassNames), null);
+        if (json) context.RawOutput.WriteLine(Json.Serialize(report));
+        else Show(context.Output, report, evaluated.Info.ClassNames);
+        return 0;
     }
 
     /// <summary>

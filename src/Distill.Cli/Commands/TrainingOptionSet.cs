@@ -45,6 +45,10 @@ internal sealed class TrainingOptionSet
         Add<string?>("augment", "Random transforms of the training batches, in order, e.g. crop:4,hflip,rotate:10,zoom:0.1,shear:5,brightness:0.2,vflip (docs/augmentation.md)", defaults.Augment, (o, v) => o with { Augment = v });
         Add("clip-grad", "Clip the gradient norm to this value, 0 = off", defaults.GradientClipNorm, (o, v) => o with { GradientClipNorm = v });
         AddEnum("precision", "Products of the training steps in float32 or bfloat16 (mixed: float32 weights)", defaults.Precision, (o, v) => o with { Precision = v });
+        Add<string?>("weights", "Start from a PyTorch state_dict (.pt/.pth, torch.save(model.state_dict())) or .safetensors file, loaded by parameter name (torchvision:NAME specs take torchvision's); no code in the file runs", defaults.Weights, (o, v) => o with { Weights = v });
+        Add("new-head", "Start the classifier head afresh when the weights file's head has another class count (ImageNet's 1000)", defaults.NewHead, (o, v) => o with { NewHead = v });
+        Add<string?>("freeze", "Freeze these module paths, comma-separated (layer1,layer2.0), or all-but-head: no gradients, batch norm and dropout in eval", defaults.Freeze, (o, v) => o with { Freeze = v });
+        Add("head-lr", "Learning rate of the classifier head, 0 = the same as --lr", defaults.HeadLearningRate, (o, v) => o with { HeadLearningRate = v });
         Add("freeze-layers", "Freeze the first N named top-level layers (no gradients, batch norm in eval), 0 = none", defaults.FreezeLayers, (o, v) => o with { FreezeLayers = v });
     }
 

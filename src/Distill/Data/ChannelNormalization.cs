@@ -9,6 +9,27 @@ namespace Distill.Data;
 /// </summary>
 public sealed record ChannelNormalization(double[] Mean, double[] Std)
 {
+    private static readonly double[] ImageNetMean = [0.485, 0.456, 0.406];
+    private static readonly double[] ImageNetStd = [0.229, 0.224, 0.225];
+
+    /// <summary>
+    /// The fixed statistics <paramref name="mode"/> names for inputs of <paramref name="sampleShape"/>,
+    /// or null for <see cref="InputNormalization.Dataset"/> (measured instead).
+    /// </summary>
+    public static ChannelNormalization? Fixed(InputNormalization mode, IReadOnlyList<long> sampleShape)
+    {
+        var channels = (int)sampleShape[0];
+        return mode switch
+        {
+            InputNormalization.Dataset => null,
+            InputNormalization.None => new ChannelNormalization(new double[channels], Enumerable.Repeat(1.0, channels).ToArray()),
+            _ when sampleShape.Count != 3 || channels is not (1 or 3) =>
+                throw new DistillException($"--normalize imagenet needs images of 1 or 3 channels, not inputs of shape {string.Join("x", sampleShape)}."),
+            _ when channels == 1 => new ChannelNormalization([ImageNetMean.Average()], [ImageNetStd.Average()]),
+            _ => new ChannelNormalization([.. ImageNetMean], [.. ImageNetStd]),
+        };
+    }
+
     /// <summary>Mean and (population) standard deviation of each channel of <paramref name="features"/> [N, C, ...].</summary>
     public static ChannelNormalization Measure(Tensor features)
     {

@@ -27,4 +27,7 @@ public sealed record DataDescription(
 
     /// <summary>False for a table read without a header row; null for a table with one and for images.</summary>
     public bool? HasHeader { get; init; }
+
+    /// <summary>Which statistics <see cref="Normalization"/> holds (<c>--normalize</c>); null when they came from a saved model.</summary>
+    public InputNormalization? Normalize { get; init; }
 }

@@ -40,6 +40,9 @@ public sealed record DataRequest
     /// <summary>Seed of the ratio split.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Which statistics standardise the inputs when <see cref="Normalization"/> gives none.</summary>
+    public InputNormalization Normalize { get; init; }
+
     /// <summary>Statistics to standardise with (a saved model's); null measures them on the training set.</summary>
     public ChannelNormalization? Normalization { get; init; }
 

@@ -40,6 +40,9 @@ public sealed record DataSelection
     /// <summary>Largest image (width x height) a folder may hold; null: <see cref="DataRequest.DefaultMaxImagePixels"/>.</summary>
     public long? MaxImagePixels { get; init; }
 
+    /// <summary>How inputs are standardised: the training set's statistics (default), ImageNet's, or not at all.</summary>
+    public InputNormalization? Normalize { get; init; }
+
     public void Validate()
     {
         if (Path is null) DatasetInfo.Find(Dataset);
@@ -59,6 +62,7 @@ public sealed record DataSelection
         ModelColumns = ModelColumns,
         Seed = seed,
         Normalization = normalization,
+        Normalize = Normalize ?? InputNormalization.Dataset,
         Stream = Stream,
         Workers = Workers ?? Environment.ProcessorCount,
         MaxImagePixels = MaxImagePixels ?? DataRequest.DefaultMaxImagePixels,

@@ -45,6 +45,7 @@ public static class DataSources
                 : source.Parts.ToList();
             if (shaped || order is not null) source.Dispose();
             var normalization = request.Normalization
+                                ?? ChannelNormalization.Fixed(request.Normalize, parts[0].SampleShape)
                                 ?? (shaped ? null : source.KnownNormalization)
                                 ?? ChannelNormalization.Measure(parts[0]);
             foreach (var part in parts) normalization.Apply(part);
@@ -54,6 +55,7 @@ public static class DataSources
                 Seed = request.Seed,
                 LabelColumn = format == DataFormat.Csv ? source.LabelColumn ?? request.LabelColumn : null,
                 HasHeader = format == DataFormat.Csv && !request.HasHeader ? false : null,
+                Normalize = request.Normalization is null ? request.Normalize : null,
             };
             return new LoadedData(info, parts[0], parts.Count == 3 ? parts[1] : null, parts[^1]);
         }

@@ -52,6 +52,7 @@ public sealed record ModelCard(
 
     /// <summary>The module paths of a user's own module (<c>named_modules()</c>), the names feature methods read; null for spec models.</summary>
     public IReadOnlyList<string>? Layers { get; init; }
+
     /// <summary>Classes whose rows were left out of the model's training and validation data (--exclude-classes); null when none were.</summary>
     public IReadOnlyList<string>? ExcludedClasses { get; init; }
 
@@ -61,10 +62,22 @@ public sealed record ModelCard(
     /// </summary>
     public Evaluation.ClassBias? ClassBias { get; init; }
 
+    /// <summary>
+    /// Which statistics <see cref="Normalization"/> holds (dataset, imagenet, none: <c>--normalize</c>);
+    /// null in older cards (the training set's).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public InputNormalization? Normalize { get; init; }
+
+    /// <summary>The PyTorch state_dict or .safetensors file the model started from (<c>--weights</c>); null when it started from random weights.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? InitialWeights { get; init; }
+
     /// <summary>The card of a model trained on <paramref name="data"/>: its standardisation, classes and split.</summary>
     public ModelCard WithData(DataDescription data) => this with
     {
         Normalization = data.Normalization,
+        Normalize = data.Normalize,
         ClassNames = data.ClassNames,
         DataFormat = DataFormats.Name(data.Format),
         DataSeed = data.Seed,

@@ -14,7 +14,7 @@ namespace Distill.Models;
 /// <c>relu</c>, <c>lrelu[{slope}]</c>, <c>tanh</c>, <c>gelu</c>; <c>bn</c> batch norm;
 /// <c>drop{p}</c> dropout; <c>gap</c> global average pooling; <c>fc{units}</c> a hidden dense layer.</item>
 /// <item>A zoo architecture (<see cref="Distill.Models.Zoo.ModelZoo"/>): <c>resnet:20</c>, <c>resnet:8x4</c>, <c>wrn:40-2</c>,
-/// <c>vgg:13</c>, <c>mobilenetv2:0.5</c>, <c>plaincnn:4</c>, <c>vgglike</c>.</item>
+/// <c>vgg:13</c>, <c>mobilenetv2:0.5</c>, <c>plaincnn:4</c>, <c>vgglike</c>, <c>torchvision:resnet18</c>.</item>
 /// </list>
 /// </summary>
 public sealed partial record ModelSpec(string Kind, IReadOnlyList<LayerSpec> Layers, string Text)
@@ -40,6 +40,9 @@ public sealed partial record ModelSpec(string Kind, IReadOnlyList<LayerSpec> Lay
 
     /// <summary>A zoo architecture, built by its own module class; null for <c>mlp:</c> and <c>cnn:</c> specs.</summary>
     public Distill.Models.Zoo.ZooSpec? Zoo { get; init; }
+
+    /// <summary>The module path of the classifier head: torchvision's names for <c>torchvision:</c> specs, else <c>classifier</c>.</summary>
+    public string HeadPath => Zoo?.HeadPath ?? ModelBuilder.ClassifierName;
 
     public override string ToString() => Text;
 

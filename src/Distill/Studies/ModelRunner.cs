@@ -58,12 +58,17 @@ public sealed partial class ModelRunner
         if (source is null) MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
         manual_seed(training.Seed);
         var model = source?.Build() ?? ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
-        var card = Card(model, spec, name, source)
-            with { ExcludedClasses = data.ExcludedClasses.Count == 0 ? null : [.. data.ExcludedClasses.Select(c => _data.Info.ClassNames[c])] };
+        var card = Card(model, spec, name, source) with
+        {
+            ExcludedClasses = data.ExcludedClasses.Count == 0 ? null : [.. data.ExcludedClasses.Select(c => _data.Info.ClassNames[c])],
+            InitialWeights = training.Weights is null ? null : Path.GetFullPath(training.Weights),
+        };
         var clock = Stopwatch.StartNew();
         ITrainingObjective? objective = null;
         try
         {
+            if (training.Weights is not null)
+                _observer.Messages?.Report(Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead).Describe());
             objective = objectiveFor(model);
             var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
             if (objective is DistillationObjective distillation)
@@ -113,6 +118,8 @@ public sealed partial class ModelRunner
         var data = trainingData ?? _data;
         manual_seed(training.Seed);
         using var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
+        // A trial starts where the trained model will: from the pretrained weights it is given.
+        if (training.Weights is not null) Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead);
         var objective = objectiveFor(model);
         try
         {

@@ -49,6 +49,10 @@ public sealed record StudyOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public long? MaxImagePixels { get; init; }
 
+    /// <summary>How inputs are standardised (dataset, imagenet, none); null: the training set's statistics.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public InputNormalization? Normalize { get; init; }
+
     /// <summary>The data part of these options.</summary>
     public DataSelection ToDataSelection() => new()
     {
@@ -62,6 +66,7 @@ public sealed record StudyOptions
         Stream = Stream,
         Workers = Workers,
         MaxImagePixels = MaxImagePixels,
+        Normalize = Normalize,
     };
 
     /// <summary>

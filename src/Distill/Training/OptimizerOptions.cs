@@ -46,6 +46,29 @@ public sealed record OptimizerOptions
         _ => throw new DistillException($"Unknown optimizer {Kind}."),
     };
 
+    /// <summary>
+    /// Two parameter groups: <paramref name="head"/> at <paramref name="headLearningRate"/>, the rest of
+    /// <paramref name="parameters"/> at <see cref="LearningRate"/>; schedules scale both alike. The stock
+    /// optimizers only: the opt-in fused kernels take one group.
+    /// </summary>
+    public optim.Optimizer Create(IReadOnlyList<Parameter> parameters, IReadOnlyList<Parameter> head, double headLearningRate)
+    {
+        var body = parameters.Where(p => !head.Contains(p)).ToList();
+        return Kind switch
+        {
+            OptimizerKind.Sgd => optim.SGD([new SGD.ParamGroup(body, new SGD.Options { LearningRate = LearningRate }),
+                new SGD.ParamGroup(head, new SGD.Options { LearningRate = headLearningRate })],
+                LearningRate, Momentum, dampening: 0, weight_decay: WeightDecay, nesterov: Nesterov),
+            OptimizerKind.Adam => optim.Adam([new Adam.ParamGroup(body, new Adam.Options { LearningRate = LearningRate }),
+                new Adam.ParamGroup(head, new Adam.Options { LearningRate = headLearningRate })],
+                LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
+            OptimizerKind.AdamW => optim.AdamW([new AdamW.ParamGroup(body, new AdamW.Options { LearningRate = LearningRate }),
+                new AdamW.ParamGroup(head, new AdamW.Options { LearningRate = headLearningRate })],
+                LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: WeightDecay),
+            _ => throw new DistillException($"Unknown optimizer {Kind}."),
+        };
+    }
+
     public override string ToString() => Kind switch
     {
         OptimizerKind.Sgd => FormattableString.Invariant(

@@ -66,10 +66,13 @@ public sealed class Trainer
         if (augmentation is not null) generators["augmentation"] = augmentation.Generator;
         foreach (var (generatorName, generator) in objective.Generators) generators["method." + generatorName] = generator;
         var companion = objective.Companion;
-        var frozen = LayerFreezer.Freeze(model, _options.FreezeLayers);
+        var headPath = card is null ? ModelBuilder.ClassifierName : ModelSpec.Parse(card.Spec).HeadPath;
+        IReadOnlyList<nn.Module> frozen = [.. LayerFreezer.Freeze(model, _options.FreezeLayers), .. LayerFreezer.Freeze(model, _options.Freeze, headPath)];
         // Method parameters (regressors, embeddings) train with the model; a frozen teacher has none here.
         var trainable = model.parameters().Concat(companion?.parameters() ?? []).Where(p => p.requires_grad).ToList();
-        using var optimizer = _options.Optimizer.Create(trainable);
+        using var optimizer = _options.HeadLearningRate > 0
+            ? _options.Optimizer.Create(trainable, HeadParameters(model, headPath), _options.HeadLearningRate)
+            : _options.Optimizer.Create(trainable);
         var scheduler = _options.Schedule.Create(optimizer, _options.Epochs);
         var fingerprint = Runs.Json.Serialize(_options, indented: false);
         var statePath = checkpoints is null ? null : Path.Combine(checkpoints, TrainingCheckpoint.FileName);
@@ -136,6 +139,14 @@ public sealed class Trainer
             DisposeAll(bestWeights);
         }
         return new TrainingResult(history, best.Epoch, best.Accuracy, stoppedEarly, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The trainable parameters of the module at <paramref name="headPath"/>, which --head-lr applies to.</summary>
+    private static IReadOnlyList<TorchSharp.Modules.Parameter> HeadParameters(nn.Module model, string headPath)
+    {
+        var head = model.named_modules().FirstOrDefault(m => m.name == headPath).module
+            ?? throw new DistillException($"--head-lr needs the classifier head '{headPath}', which the model does not have.");
+        return [.. head.parameters().Where(p => p.requires_grad)];
     }
 
     private bool ShouldStop(int epoch, int bestEpoch) =>

@@ -39,6 +39,28 @@ public sealed record TrainingOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public int FreezeLayers { get; init; }
 
+    /// <summary>
+    /// A PyTorch <c>state_dict</c> (<c>.pt</c>/<c>.pth</c>) or <c>.safetensors</c> file the model starts
+    /// from instead of random weights, loaded by parameter name (<see cref="Models.Weights.PretrainedWeights"/>); null for none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Weights { get; init; }
+
+    /// <summary>Start the classifier head afresh when <see cref="Weights"/> holds one for another class count (ImageNet's 1000).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool NewHead { get; init; }
+
+    /// <summary>
+    /// Module paths to freeze, comma-separated (<c>conv1,layer1,layer2.0</c>: each module and everything
+    /// under it), or <c>all-but-head</c> for everything except the classifier head; null freezes nothing.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Freeze { get; init; }
+
+    /// <summary>Learning rate of the classifier head's parameters; 0 gives them the optimizer's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public double HeadLearningRate { get; init; }
+
     /// <summary>Seed for weight initialisation, dropout, shuffling and augmentation.</summary>
     public int Seed { get; init; } = 1;
 
@@ -62,6 +84,11 @@ public sealed record TrainingOptions
         if (JitterPixels < 0) throw new DistillException($"The jitter must be 0 or more pixels, not {JitterPixels}.");
         Transforms();
         if (FreezeLayers < 0) throw new DistillException($"The number of frozen layers must be 0 or more, not {FreezeLayers}.");
+        if (Weights is not null && !File.Exists(Weights)) throw new DistillException($"The weights file '{Weights}' does not exist.");
+        if (NewHead && Weights is null) throw new DistillException("A new head replaces the head of a weights file, so it needs a weights file.");
+        if (Freeze is not null && Freeze.Split(',', StringSplitOptions.TrimEntries).Any(p => p.Length == 0))
+            throw new DistillException($"The frozen module paths '{Freeze}' hold an empty path; give module paths separated by commas, or all-but-head.");
+        if (!(HeadLearningRate >= 0) || double.IsInfinity(HeadLearningRate)) throw new DistillException($"The head's learning rate must be 0 or more, not {HeadLearningRate}.");
         if (!(GradientClipNorm >= 0)) throw new DistillException($"The gradient clip norm must be 0 or more, not {GradientClipNorm}.");
         if (!Enum.IsDefined(Precision)) throw new DistillException($"The precision must be float32 or bfloat16, not {Precision}.");
         if (Optimizer is null || Schedule is null) throw new DistillException("The training options lack an optimizer or a schedule.");
@@ -70,5 +97,5 @@ public sealed record TrainingOptions
     }
 
     public override string ToString() =>
-        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(Augments ? $", augment {Data.Augmentation.Augmentations.Format(Transforms())}" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}";
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(Augments ? $", augment {Data.Augmentation.Augmentations.Format(Transforms())}" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}{(Weights is null ? "" : $", from {Path.GetFileName(Weights)}{(NewHead ? " (new head)" : "")}")}{(Freeze is null ? "" : $", frozen {Freeze}")}{(HeadLearningRate > 0 ? FormattableString.Invariant($", head lr={HeadLearningRate:g3}") : "")}";
 }

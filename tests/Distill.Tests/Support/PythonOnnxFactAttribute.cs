@@ -8,24 +8,11 @@ namespace Distill.Tests.Support;
 /// </summary>
 public sealed class PythonOnnxFactAttribute : FactAttribute
 {
-    private static readonly Lazy<string?> Missing = new(Probe);
+    private static readonly Lazy<string?> Missing = new(() => Python.Missing("onnx", "python3-onnx"));
 
     public PythonOnnxFactAttribute()
     {
         if (Missing.Value is { } reason) Skip = reason;
-    }
-
-    private static string? Probe()
-    {
-        try
-        {
-            var (code, errors) = Python.Run("import onnx");
-            return code == 0 ? null : $"python3 cannot import onnx ({errors.Trim().Split('\n')[^1]}); apt-get install python3-onnx to run this check.";
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return $"python3 is not installed ({e.Message}); apt-get install python3-onnx to run this check.";
-        }
     }
 }
 
@@ -34,6 +21,20 @@ public static class Python
 {
     // A pyenv or venv python3 earlier on PATH lacks Debian's packages.
     public static string Executable => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+    /// <summary>Why python3 cannot import <paramref name="modules"/> (and which Debian <paramref name="packages"/> fix it), or null when it can.</summary>
+    public static string? Missing(string modules, string packages)
+    {
+        try
+        {
+            var (code, errors) = Run("import " + modules);
+            return code == 0 ? null : $"python3 cannot import {modules} ({errors.Trim().Split('\n')[^1]}); apt-get install {packages} to run this check.";
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return $"python3 is not installed ({e.Message}); apt-get install {packages} to run this check.";
+        }
+    }
 
     public static (int Code, string Errors) Run(string program, params string[] args)
     {
