@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Distill.Data;
 using Distill.Evaluation;
 using Distill.Models;
 using Distill.Reports;
@@ -43,8 +44,10 @@ public sealed class ModelRunner
     /// </summary>
     /// <param name="name">The model's subfolder and its name in metrics and progress.</param>
     /// <param name="objectiveFor">The objective for the freshly built model (distillation methods probe its layers).</param>
+    /// <param name="train">The rows to train on; null: the labeled training rows (a distilled student adds the transfer set's).</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Train(
-        ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, string? extraHyperparameters = null)
+        ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, string? extraHyperparameters = null,
+        LabeledDataset? train = null)
     {
         var checkpoints = _folder.Subfolder(name);
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
@@ -67,7 +70,7 @@ public sealed class ModelRunner
             }
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             (EvaluationResult Result, TestPredictions Predictions)? last = null;
-            var result = trainer.Train(name, model, _data.Train, _data.Validation, objective, card, checkpoints,
+            var result = trainer.Train(name, model, train ?? _data.Train, _data.Validation, objective, card, checkpoints,
                 lastEpochWeights: m =>
                 {
                     _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");

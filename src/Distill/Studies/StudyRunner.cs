@@ -95,16 +95,16 @@ public sealed class StudyRunner : IDisposable
                 // Computing the teacher's outputs (once per teacher, then shared) takes a while on a CPU: say so.
                 _observer.Messages?.Report($"Preparing {role.TeacherFolder}'s outputs for {name}");
                 return DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
-                    _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments);
+                    _data.DistillationTrain.Count, role.Training.Seed, augmented: role.Training.Augments);
             },
-            distillation.ToString());
+            distillation.ToString(), _data.DistillationTrain);
     }
 
     /// <summary>The frozen teacher (and its shared cache) of the model in <paramref name="folder"/>, made when a role first distils from it.</summary>
     private FrozenTeacher TeacherOf(string folder)
     {
         if (!_teachers.TryGetValue(folder, out var teacher))
-            _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.Train);
+            _teachers[folder] = teacher = new FrozenTeacher(_models[folder].Model, _data.DistillationTrain);
         return teacher;
     }
 
@@ -116,7 +116,7 @@ public sealed class StudyRunner : IDisposable
     {
         var path = Path.Combine(_root.Subfolder(role.Folder), TuneResult.FileName);
         if (_resume && File.Exists(path)) return Json.Read<TuneResult>(path, "tuning result").Chosen;
-        var result = DistillationTuner.Search(role.Spec, role.Training, distillation, tune, teacher, _data.Train, _data.Validation,
+        var result = DistillationTuner.Search(role.Spec, role.Training, distillation, tune, teacher, _data.DistillationTrain, _data.Validation,
             _data.Info.ClassCount, _observer.Messages, _cancellation);
         AtomicFile.WriteAllText(path, Json.Serialize(result));
         return result.Chosen;
