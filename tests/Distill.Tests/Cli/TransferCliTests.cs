@@ -99,4 +99,16 @@ public sealed class TransferCliTests : IDisposable
         Refusal.AssertOneSentence(InProcessCli.Run(Compare(_idx, run, "--transfer", _folder.File("nowhere"))), "transfer set", "does not exist");
         Assert.False(Directory.Exists(run));
     }
+
+    [Fact]
+    public void An_experiment_file_takes_the_transfer_set_and_the_labeled_fraction()
+    {
+        var file = _folder.File("experiment.json");
+        File.WriteAllText(file, $$"""{ "data": "{{_idx.Replace("\\", "/")}}", "transfer": "{{_idx.Replace("\\", "/")}}", "labeledFraction": 0.25 }""");
+
+        var experiment = Distill.Experiments.ExperimentFile.Load(file);
+
+        Assert.Equal(0.25, experiment.Study.LabeledFraction);
+        Assert.Equal(_idx, experiment.Study.Transfer);
+    }
 }
