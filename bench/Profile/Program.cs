@@ -6,7 +6,8 @@
 // `Profile THREADS SPEC BATCH precision` times whole steps in float32 and bfloat16;
 // `Profile THREADS SPEC BATCH layers` times each layer's forward and backward in float32 and bfloat16;
 // `Profile memory DATA OUT` traces memory through an MLP study (MemoryTrace.cs);
-// `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher.
+// `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher;
+// `Profile pipeline FOLDER SIZE AUGMENT BATCH EPOCHS STREAM WORKERS` times the image pipeline (ImagePipeline.cs).
 using System.Diagnostics;
 using Distill.Models;
 using static TorchSharp.torch;
@@ -23,6 +24,11 @@ if (args is ["memory", var dataDir, var outDir, ..])
 {
     MemoryTrace.Run(dataDir, outDir, args.Length > 3 ? args[3] : "mlp:1200-1200,dropout=0.3",
         args.Length > 4 ? args[4] : "mlp:800-800", args.Length > 5 ? int.Parse(args[5]) : 2);
+    return;
+}
+if (args is ["pipeline", var imageFolder, var side, var augment, var batchSize, var epochCount, var streamed, var decoders])
+{
+    ImagePipeline.Run(imageFolder, int.Parse(side), augment, int.Parse(batchSize), int.Parse(epochCount), bool.Parse(streamed), int.Parse(decoders));
     return;
 }
 if (args is ["conv-check", ..])

@@ -12,7 +12,7 @@ internal static class CompareCommand
     {
         var defaults = new StudyOptions();
         var command = new Command(name, description);
-        var run = new RunOptionSet(command);
+        var run = new RunOptionSet(command, withTransfer: true);
         var teacherSpec = new Option<string>("--teacher-spec") { Description = "Teacher architecture, e.g. mlp:1200-1200,dropout=0.5 or cnn:c256s2-lrelu0.2-mp2s1-c512s2.", DefaultValueFactory = _ => defaults.TeacherSpec };
         var teacherPath = new Option<string?>("--teacher") { Description = "Use this saved teacher instead of training one: a train or compare run folder (its teacher's best.bin), a best.bin, an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only; not a state_dict). A file must answer its first batch within $DISTILL_TEACHER_TIMEOUT seconds (default 60, 0: no limit)." };
         var studentSpec = new Option<string>("--student-spec") { Description = "Student architecture, shared by the scratch and distilled students.", DefaultValueFactory = _ => defaults.StudentSpec };
@@ -67,6 +67,8 @@ internal static class CompareCommand
                 Workers = run.Data(parse).Workers,
                 MaxImagePixels = run.Data(parse).MaxImagePixels,
                 Normalize = run.Data(parse).Normalize,
+                Transfer = run.Data(parse).Transfer,
+                LabeledFraction = run.Data(parse).LabeledFraction,
                 ValidationCount = run.ValidationCount(parse),
                 TeacherSpec = parse.GetValue(teacherSpec)!,
                 TeacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacherPath)),

@@ -35,10 +35,19 @@ internal sealed class DataOptionSet
     private readonly Option<string> _normalize = EnumOption.Create("--normalize",
         "Standardise inputs with the training set's per-channel statistics (dataset), ImageNet's mean and std as torchvision's pretrained weights expect (imagenet), or not at all, pixels / 255 (none); recorded in the model card.",
         InputNormalization.Dataset);
+    private readonly Option<string?> _transfer = new("--transfer")
+    {
+        Description = "Rows without labels that distilled students also learn from, through the teacher's soft terms only: an image folder without class subfolders, an IDX images file, a CSV file without the label column, or a labeled set whose labels are ignored (its test part left out). Same image size and channels as the training data.",
+    };
+    private readonly Option<double?> _labeledFraction = new("--labeled-fraction")
+    {
+        Description = "Keep the labels of only this share of the training rows (seeded; the validation split is carved from them); the other rows join the transfer set without theirs. Default: 1 (all).",
+    };
 
     /// <param name="defaultDataset">The data set when none is named; null leaves the choice to the caller (eval: the model's).</param>
     /// <param name="withPath">False when the command takes the path as an argument instead of --data.</param>
-    public DataOptionSet(Command command, string? defaultDataset, bool withPath = true)
+    /// <param name="withTransfer">True for commands that distil, where rows without labels mean something.</param>
+    public DataOptionSet(Command command, string? defaultDataset, bool withPath = true, bool withTransfer = false)
     {
         _dataset = new Option<string?>("--dataset")
         {
@@ -51,10 +60,14 @@ internal sealed class DataOptionSet
         _format.HelpName = string.Join('|', Enum.GetValues<DataFormat>().Select(DataFormats.Name));
         _channels.HelpName = "1|3";
         _channels.AcceptOnlyFromAmong("1", "3");
-        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels, _normalize }.Where(o => withPath || o != _data)];
-        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels, _normalize })
+        Option[] transfer = withTransfer ? [_transfer, _labeledFraction] : [];
+        Options = [.. new Option[] { _data, _dataset, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels, _normalize }.Where(o => withPath || o != _data), .. transfer];
+        foreach (var option in new Option[] { _dataset, _data, _format, _imageSize, _channels, _labelColumn, _noHeader, _stream, _workers, _maxImagePixels, _normalize }.Concat(transfer))
             if (withPath || option != _data) command.Add(option);
+        _withTransfer = withTransfer;
     }
+
+    private readonly bool _withTransfer;
 
     /// <summary>The flags of this set, in the order help lists them.</summary>
     public IReadOnlyList<Option> Options { get; }
@@ -80,5 +93,7 @@ internal sealed class DataOptionSet
         Workers = result.GetValue(_workers),
         MaxImagePixels = result.GetValue(_maxImagePixels),
         Normalize = result.GetResult(_normalize) is { Implicit: false } ? EnumOption.Read<InputNormalization>(result, _normalize) : null,
+        Transfer = _withTransfer ? result.GetValue(_transfer) : null,
+        LabeledFraction = _withTransfer ? result.GetValue(_labeledFraction) : null,
     };
 }

@@ -12,7 +12,7 @@ internal static class DistillCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("distill", "Distill a student from a saved teacher (a train run's folder or its best.bin).");
-        var run = new RunOptionSet(command);
+        var run = new RunOptionSet(command, withTransfer: true);
         var teacher = new Option<string>("--teacher") { Description = "The teacher: a train or compare run folder (its teacher's best.bin), a Distill weights file (its .json card beside it), an ONNX file (.onnx) or a TorchScript file (.pt, runs its code: trusted files only; not a state_dict). A file must answer its first batch within $DISTILL_TEACHER_TIMEOUT seconds (default 60, 0: no limit)." };
         var student = new Option<string>("--student-spec", "-s") { Description = "Student architecture, e.g. mlp:64-16." };
         command.Add(teacher);
@@ -41,7 +41,8 @@ internal static class DistillCommand
             var studyOptions = new StudyOptions
             {
                 Dataset = selection.Dataset, Data = selection.Path, Format = selection.Format, ImageSize = selection.ImageSize,
-                Channels = selection.Channels, LabelColumn = selection.LabelColumn, HasHeader = selection.HasHeader, MaxImagePixels = selection.MaxImagePixels, Normalize = selection.Normalize, ValidationCount = run.ValidationCount(parse),
+                Channels = selection.Channels, LabelColumn = selection.LabelColumn, HasHeader = selection.HasHeader, MaxImagePixels = selection.MaxImagePixels, Normalize = selection.Normalize,
+                Transfer = selection.Transfer, LabeledFraction = selection.LabeledFraction, ValidationCount = run.ValidationCount(parse),
                 TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!, ExcludeClasses = excluded,
                 StudentTraining = options, Distillation = method, Tune = tune,
             };

@@ -18,9 +18,10 @@ internal sealed class RunOptionSet
     private readonly Option<bool> _json = new("--json") { Description = "Print the results as JSON on standard output (progress goes to standard error)." };
     private readonly Option<string?> _resume = new("--resume") { Description = "Continue the interrupted run in this folder from its last whole epoch, with the options it started with." };
 
-    public RunOptionSet(Command command)
+    /// <param name="withTransfer">True for commands that distil: they take --transfer and --labeled-fraction.</param>
+    public RunOptionSet(Command command, bool withTransfer = false)
     {
-        _data = new DataOptionSet(command, "mnist");
+        _data = new DataOptionSet(command, "mnist", withTransfer: withTransfer);
         _validation.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is { } count and <= 0)

@@ -42,9 +42,26 @@ public sealed record DataSelection
 
     /// <summary>How inputs are standardised: the training set's statistics (default), ImageNet's, or not at all.</summary>
     public InputNormalization? Normalize { get; init; }
+    /// <summary>
+    /// Rows without labels that distilled students also learn from, through the teacher's soft terms
+    /// only (<see cref="TransferSet"/>): an image folder without class subfolders, an IDX images file, a
+    /// CSV file without the label column, or a labeled set whose labels are ignored; null: none.
+    /// </summary>
+    public string? Transfer { get; init; }
+
+    /// <summary>
+    /// The share of the training rows that keep their labels (seeded; the validation split is carved
+    /// from them), the rest joining the transfer set without theirs; null: all. For experiments on how
+    /// few labels distillation needs.
+    /// </summary>
+    public double? LabeledFraction { get; init; }
 
     public void Validate()
     {
+        if (LabeledFraction is { } fraction && !(fraction > 0 && fraction <= 1))
+            throw new DistillException($"The labeled fraction (--labeled-fraction) must be above 0 and at most 1, not {fraction}.");
+        if (Transfer is { } transfer && !File.Exists(transfer) && !Directory.Exists(transfer))
+            throw new DistillException($"The transfer set '{transfer}' does not exist.");
         if (Path is null) DatasetInfo.Find(Dataset);
         if (Format is not null) DataFormats.Parse(Format);
         ToRequest(Path ?? ".", 1).Validate();

@@ -6,10 +6,14 @@ namespace Distill.Data;
 /// <summary>
 /// Inputs and integer class labels: features [N, ...sample shape] float32, held as one tensor or,
 /// for data too large for memory, read a batch at a time from a <see cref="IRowStore"/>; labels [N]
-/// int64 always in memory. Owns its tensors; subsets copy the selected rows (or file names).
+/// int64 always in memory, <see cref="Unlabeled"/> for a row of a transfer set, which has inputs but
+/// no class. Owns its tensors; subsets copy the selected rows (or file names).
 /// </summary>
 public sealed class LabeledDataset : IDisposable
 {
+    /// <summary>The label of a row without a class: it gets only the teacher's (soft) loss terms.</summary>
+    public const long Unlabeled = -1;
+
     private readonly Tensor? _features;
 
     public LabeledDataset(string name, Tensor features, Tensor labels, int classCount)
@@ -34,9 +38,9 @@ public sealed class LabeledDataset : IDisposable
         {
             var min = labels.min().item<long>();
             var max = labels.max().item<long>();
-            if (min < 0 || max >= classCount)
+            if (min < Unlabeled || max >= classCount)
                 throw new DataFormatException(
-                    $"Data set '{name}' has a label {(min < 0 ? min : max)} outside the {classCount} classes 0..{classCount - 1}.");
+                    $"Data set '{name}' has a label {(min < Unlabeled ? min : max)} outside the {classCount} classes 0..{classCount - 1}.");
         }
         Name = name;
         _features = features;
@@ -62,6 +66,33 @@ public sealed class LabeledDataset : IDisposable
     public int ClassCount { get; }
 
     public long Count => Labels.shape[0];
+
+    /// <summary>Rows with a class (all but those of a transfer set).</summary>
+    public long LabeledCount
+    {
+        get
+        {
+            using var labeled = Labels.ge(0).sum();
+            return labeled.item<long>();
+        }
+    }
+
+    /// <summary>
+    /// This set's rows followed by <paramref name="other"/>'s, in one new set: in memory when both are,
+    /// one streamed folder when both are streamed image folders of one shape.
+    /// </summary>
+    public LabeledDataset Concat(LabeledDataset other, string name)
+    {
+        if (!SampleShape.SequenceEqual(other.SampleShape))
+            throw new DistillException(
+                $"The rows of '{other.Name}' are {string.Join("x", other.SampleShape)} but those of '{Name}' are {string.Join("x", SampleShape)}.");
+        var labels = cat([Labels, other.Labels]);
+        if (_features is not null && other._features is not null) return new(name, cat([_features, other._features]), labels, ClassCount);
+        if (Store is Sources.ImageFileStore mine && other.Store is Sources.ImageFileStore theirs) return new(name, mine.Join(theirs), labels, ClassCount);
+        labels.Dispose();
+        throw new DistillException(
+            $"'{Name}' and '{other.Name}' are held differently (one in memory, one decoded on the fly); pass --stream false or --stream true to read both the same way.");
+    }
 
     /// <summary>Shape of one input, without the batch dimension.</summary>
     public long[] SampleShape => _features?.shape[1..] ?? Store!.SampleShape;

@@ -73,13 +73,14 @@ public sealed class EdgeRun : IDisposable
     public TrainingResult FineTune(string name, nn.Module<Tensor, Tensor> model, PruningMasks? masks, int epochs, IProgress<TrainingProgress>? progress = null)
     {
         var options = Config.StudentTraining with { Epochs = epochs, EarlyStoppingPatience = 0 };
-        using var frozen = new FrozenTeacher(Teacher, Data.Train);
+        // The study's transfer rows, if it had any, take part as they did when the student was distilled.
+        using var frozen = new FrozenTeacher(Teacher, Data.DistillationTrain);
         var distillation = DistillationObjective.Create(model, frozen, Config.Distillation, Data.Train.SampleShape, Data.Info.ClassCount,
-            Data.Train.Count, options.Seed, augmented: options.Augments);
+            Data.DistillationTrain.Count, options.Seed, augmented: options.Augments);
         ITrainingObjective objective = masks is null ? distillation : new MaskedObjective(distillation, masks);
         try
         {
-            return new Trainer(options, progress).Train(name, model, Data.Train, Data.Validation, objective);
+            return new Trainer(options, progress).Train(name, model, Data.DistillationTrain, Data.Validation, objective);
         }
         finally
         {

@@ -21,9 +21,22 @@ public static class DistillationLosses
         return summed * (temperature * temperature / studentLogits.shape[0]);
     }
 
-    /// <summary>Cross-entropy with the true labels, averaged over the batch.</summary>
-    public static Tensor HardLabelCrossEntropy(Tensor logits, Tensor labels) =>
-        nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Mean);
+    /// <summary>
+    /// Cross-entropy with the true labels, averaged over the labeled rows of the batch: rows of a
+    /// transfer set (label <see cref="Data.LabeledDataset.Unlabeled"/>) have no class and add nothing,
+    /// as in PyTorch's <c>cross_entropy(..., ignore_index=-1)</c>; a batch without a labeled row gives 0
+    /// (PyTorch: NaN), so its soft terms alone train the student.
+    /// </summary>
+    public static Tensor HardLabelCrossEntropy(Tensor logits, Tensor labels)
+    {
+        using var unlabeled = labels.lt(0);
+        using var anyUnlabeled = unlabeled.any();
+        if (!anyUnlabeled.item<bool>()) return nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Mean);
+        using var scope = NewDisposeScope();
+        var labeled = unlabeled.logical_not();
+        var perRow = nn.functional.cross_entropy(logits, labels.clamp_min(0), reduction: nn.Reduction.None);
+        return (perRow * labeled).sum().div(labeled.sum().clamp_min(1)).MoveToOuterDisposeScope();
+    }
 
     internal static void CheckShapes(Tensor student, Tensor teacher)
     {

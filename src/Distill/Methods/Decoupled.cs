@@ -30,7 +30,9 @@ public sealed class Decoupled : DistillationMethod, IDescribedMethod
     public override LossTerms forward(DistillationStep step)
     {
         var warmup = DecoupledKnowledgeLoss.WarmupFactor(step.Epoch, _options.WarmupEpochs);
-        var (target, nonTarget) = DecoupledKnowledgeLoss.Parts(step.StudentLogits, step.TeacherLogits, step.Labels, _options.Temperature);
+        // A transfer row has no class to split on: the teacher's top class stands in for it.
+        using var targets = step.Labels.ge(0).all().item<bool>() ? step.Labels.alias() : step.Labels.where(step.Labels.ge(0), step.TeacherLogits.argmax(1));
+        var (target, nonTarget) = DecoupledKnowledgeLoss.Parts(step.StudentLogits, step.TeacherLogits, targets, _options.Temperature);
         return new LossTerms()
             .Add("tckd", target, warmup * _options.TargetClassWeight)
             .Add("nckd", nonTarget, warmup * _options.NonTargetClassWeight);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Distill.Data;
 using Distill.Evaluation;
 using Distill.Models;
 using Distill.Reports;
@@ -45,9 +46,10 @@ public sealed partial class ModelRunner
     /// <param name="objectiveFor">The objective for the freshly built model (distillation methods probe its layers).</param>
     /// <param name="source">The user's module to train instead of building <paramref name="spec"/> ("module:TYPE").</param>
     /// <param name="trainingData">The training and validation parts the model learns on, when not the whole split (classes left out).</param>
+    /// <param name="train">The rows to train on; null: the labeled training rows of <paramref name="trainingData"/> (a distilled student adds the transfer set's).</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Train(
         ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor,
-        string? extraHyperparameters = null, ModelSource? source = null, StudyData? trainingData = null)
+        string? extraHyperparameters = null, ModelSource? source = null, StudyData? trainingData = null, LabeledDataset? train = null)
     {
         // A student trained without some classes (StudyData.WithoutClasses) learns and selects its epoch on its own parts, and is tested on the whole test set.
         var data = trainingData ?? _data;
@@ -78,7 +80,7 @@ public sealed partial class ModelRunner
             }
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
             (EvaluationResult Result, TestPredictions Predictions)? last = null;
-            var result = trainer.Train(name, model, data.Train, data.Validation, objective, card, checkpoints,
+            var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
                 lastEpochWeights: m =>
                 {
                     _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
@@ -113,7 +115,7 @@ public sealed partial class ModelRunner
     /// objective and nothing else: no checkpoints, metrics or test; the model is released after. A
     /// tuning trial, judged by the validation accuracy in the result it returns.
     /// </summary>
-    public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, StudyData? trainingData = null)
+    public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, StudyData? trainingData = null, LabeledDataset? train = null)
     {
         var data = trainingData ?? _data;
         manual_seed(training.Seed);
@@ -123,7 +125,7 @@ public sealed partial class ModelRunner
         var objective = objectiveFor(model);
         try
         {
-            return new Trainer(training, progress: null, _cancellation).Train(name, model, data.Train, data.Validation, objective);
+            return new Trainer(training, progress: null, _cancellation).Train(name, model, train ?? data.Train, data.Validation, objective);
         }
         finally
         {

@@ -53,6 +53,14 @@ public sealed record StudyOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public InputNormalization? Normalize { get; init; }
 
+    /// <summary>Rows without labels that the distilled students also learn from, by the teacher's soft terms only (<see cref="Data.TransferSet"/>); null: none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public string? Transfer { get; init; }
+
+    /// <summary>The share of the training rows that keep their labels (seeded); the others join the transfer set. Null: all.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public double? LabeledFraction { get; init; }
+
     /// <summary>The data part of these options.</summary>
     public DataSelection ToDataSelection() => new()
     {
@@ -67,6 +75,8 @@ public sealed record StudyOptions
         Workers = Workers,
         MaxImagePixels = MaxImagePixels,
         Normalize = Normalize,
+        Transfer = Transfer,
+        LabeledFraction = LabeledFraction,
     };
 
     /// <summary>

@@ -115,9 +115,9 @@ public sealed class StudyRunner : IDisposable
                 // Computing the teacher's outputs (once per teacher, then shared) takes a while on a CPU: say so.
                 _observer.Messages?.Report($"Preparing {role.TeacherFolder}'s outputs for {name}");
                 return DistillationObjective.Create(student, teacher, distillation, data.Train.SampleShape, data.Info.ClassCount,
-                    data.Train.Count, role.Training.Seed, augmented: role.Training.Augments);
+                    data.DistillationTrain.Count, role.Training.Seed, augmented: role.Training.Augments);
             },
-            distillation.ToString(), role.Source, data);
+            distillation.ToString(), role.Source, data, data.DistillationTrain);
     }
 
     /// <summary>
@@ -148,8 +148,8 @@ public sealed class StudyRunner : IDisposable
         {
             var (model, outcome) = _models[folder];
             // An ensemble's file names its members' specs, not their weights, so it cannot name a cache.
-            var logits = model is TeacherEnsemble || !ShareLogits ? null : LogitsCache.For(_root.Path, outcome.WeightsPath, data.Train);
-            _teachers[key] = teacher = new FrozenTeacher(model, data.Train) { LogitsFile = logits };
+            var logits = model is TeacherEnsemble || !ShareLogits ? null : LogitsCache.For(_root.Path, outcome.WeightsPath, data.DistillationTrain);
+            _teachers[key] = teacher = new FrozenTeacher(model, data.DistillationTrain) { LogitsFile = logits };
         }
         return teacher;
     }
@@ -164,7 +164,7 @@ public sealed class StudyRunner : IDisposable
         if (_resume && File.Exists(path)) return Json.Read<TuneResult>(path, "tuning result").Chosen;
         var result = DistillationTuner.Search(role.Training, distillation, tune,
             (candidate, training) => runner.Trial("tuning", role.Spec, training, student => DistillationObjective.Create(student, teacher, candidate,
-                data.Train.SampleShape, data.Info.ClassCount, data.Train.Count, training.Seed, augmented: training.Augments), data).BestValidationAccuracy,
+                data.Train.SampleShape, data.Info.ClassCount, data.DistillationTrain.Count, training.Seed, augmented: training.Augments), data, data.DistillationTrain).BestValidationAccuracy,
             _observer.Messages);
         AtomicFile.WriteAllText(path, Json.Serialize(result));
         return result.Chosen;

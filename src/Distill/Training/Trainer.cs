@@ -176,7 +176,9 @@ public sealed class Trainer
         var stepLosses = new List<double>();
         var (pointSum, pointSteps) = (0.0, 0);
         double lossSum = 0;
-        long correct = 0, seen = 0;
+        long correct = 0, seen = 0, labeledSeen = 0;
+        // Transfer rows have no class: training accuracy counts the labeled rows alone.
+        var partlyLabeled = train.LabeledCount < train.Count;
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
         using (OneDnnSwitch.For([model], _options.Precision != Precision.Float32))
@@ -219,9 +221,10 @@ public sealed class Trainer
                 }
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 seen += batch;
+                labeledSeen += partlyLabeled ? labels.ge(0).sum().item<long>() : batch;
             }
             _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, step, sampler.BatchesPerEpoch,
-                lossSum / seen, (double)correct / seen));
+                lossSum / seen, (double)correct / Math.Max(1, labeledSeen)));
             if (step % TrimInterval == 0) FreedMemory.ReleaseIfGrown();
         }
 
@@ -242,7 +245,7 @@ public sealed class Trainer
             learningRate,
             lossSum / seen,
             termSums.ToDictionary(kv => kv.Key, kv => kv.Value / seen),
-            (double)correct / seen,
+            (double)correct / Math.Max(1, labeledSeen),
             validationResult.Loss,
             validationResult.Accuracy,
             clock.Elapsed.TotalSeconds)

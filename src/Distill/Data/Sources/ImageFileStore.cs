@@ -65,6 +65,14 @@ public sealed class ImageFileStore : IRowStore
         return subset;
     }
 
+    /// <summary>This store's files followed by <paramref name="other"/>'s, decoded at this store's size and standardised alike.</summary>
+    public ImageFileStore Join(ImageFileStore other)
+    {
+        var joined = new ImageFileStore(_files.Concat(other._files).ToList(), _channels, _height, _width, Workers);
+        if (_normalization is not null) joined.Standardise(_normalization);
+        return joined;
+    }
+
     public void Standardise(ChannelNormalization normalization)
     {
         if (normalization.Mean.Length != _channels)

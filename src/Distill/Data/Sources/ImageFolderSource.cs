@@ -94,7 +94,12 @@ public sealed class ImageFolderSource : IDataSource
     internal static Tensor DecodeOne(string path, int channels, int height, int width)
     {
         var (pixels, w, h) = ImageFile.Decode(path, channels);
-        var image = tensor(pixels, [1, channels, h, w], ScalarType.Byte).to_type(ScalarType.Float32).div_(255.0);
+        // Scaled here rather than by a tensor op: one tensor instead of three, and no implicit Scalar,
+        // whose native handle the garbage collector could free under a busy decoding worker while
+        // libtorch still read it ("Unknown scalar type", seen at 224x224 on two workers).
+        var scaled = new float[pixels.Length];
+        for (var i = 0; i < pixels.Length; i++) scaled[i] = pixels[i] / 255f;
+        var image = tensor(scaled, [1, channels, h, w]);
         if (h != height || w != width)
             image = nn.functional.interpolate(image, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
         return image[0];
