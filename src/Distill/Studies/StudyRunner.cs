@@ -95,7 +95,7 @@ public sealed class StudyRunner : IDisposable
                 // Computing the teacher's outputs (once per teacher, then shared) takes a while on a CPU: say so.
                 _observer.Messages?.Report($"Preparing {role.TeacherFolder}'s outputs for {name}");
                 return DistillationObjective.Create(student, teacher, distillation, _data.Train.SampleShape, _data.Info.ClassCount,
-                    _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments);
+                    _data.Train.Count, role.Training.Seed, augmented: role.Training.Augments, role.Training.Transforms());
             },
             distillation.ToString());
     }
