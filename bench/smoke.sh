@@ -9,3 +9,4 @@ for study in tutorial keras hinton; do SMOKE=1 SKIP_BUILD=1 "$here/$study.sh"; d
 SMOKE=1 "$here/profile.sh"
 SMOKE=1 "$here/scaling.sh"
 SKIP_BUILD=1 "$here/reports.sh"
+python3 "$here/compact.py" --check

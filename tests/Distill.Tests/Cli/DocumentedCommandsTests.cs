@@ -40,20 +40,23 @@ public sealed class DocumentedCommandsTests
         Assert.True(parsed.Errors.Count == 0, $"{page}: '{command}': {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
     }
 
-    /// <summary>The distill commands of a page's ```bash blocks, continuation lines joined, comments dropped.</summary>
+    /// <summary>The distill commands of a page's shell and plain code blocks (a '$ ' prompt dropped), continuation lines joined, comments dropped.</summary>
     private static IEnumerable<string> ShellCommands(IReadOnlyList<string> lines)
     {
-        var inShell = false;
+        bool inFence = false, inShell = false;
         var pending = new StringBuilder();
         foreach (var raw in lines)
         {
             if (raw.TrimStart().StartsWith("```", StringComparison.Ordinal))
             {
-                inShell = !inShell && raw.Trim() is "```bash" or "```sh" or "```shell";
+                inFence = !inFence;
+                inShell = inFence && raw.Trim() is "```" or "```bash" or "```sh" or "```shell" or "```console" or "```text";
+                pending.Clear();
                 continue;
             }
             if (!inShell) continue;
             var line = StripComment(raw).TrimEnd();
+            if (pending.Length == 0 && line.TrimStart().StartsWith("$ ", StringComparison.Ordinal)) line = line.TrimStart()[2..];
             var continues = line.EndsWith('\\');
             pending.Append(continues ? line[..^1] : line).Append(' ');
             if (continues) continue;
