@@ -12,7 +12,7 @@ def distill(path):
     rows = {}
     for line in path.read_text().splitlines():
         parts = line.split()
-        if parts and parts[0].isdigit():
+        if len(parts) > 3 and parts[0].isdigit() and parts[1] != "rows,":
             what = " ".join(parts[1:-2])
             rows[what] = (float(parts[-1]), float(parts[-2]))
     return rows["epoch, scratch"], rows["epoch, distilled, live teacher"]
