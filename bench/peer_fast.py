@@ -8,7 +8,11 @@ peer_kd.py and `distill compare`, written the way someone who profiles their loo
 - `zero_grad(set_to_none=True)`; evaluation under `torch.inference_mode()` in batches of 1,000;
 - the teacher's logits for the (unaugmented) training set are computed once and indexed with the
   same permutation slice, as Distill's logit cache does (`--live-teacher` runs it every step);
-- `--only ROLE` trains one model (the CNN timings: `distill train` against this).
+- `--only ROLE` trains one model (the CNN timings: `distill train` against this);
+- `--augment hflip,rotate:D,crop:N` transforms every training batch as Distill's `--augment` does
+  (each image mirrored with probability 0.5, turned by an angle uniform in [-D, D] degrees with
+  bilinear resampling, shifted by up to N pixels; black fills the corners); with `--live-teacher`
+  the teacher runs under `torch.no_grad()` on the same augmented batch the student sees.
 
 Models: `mlp:W1-W2[,dropout=p][,input-dropout=p]` (as peer_kd.py), Distill's `cnn:` tokens
 (c{filters}[k{kernel}][s{stride}], mp{size}[s{stride}], relu, lrelu{slope}, fc{units},
@@ -148,6 +152,49 @@ def build(spec, shape):
     raise SystemExit(f"peer_fast.py builds mlp:, cnn: and resnet: specs, not {spec!r}")
 
 
+def augmenter(spec, black):
+    """A function that transforms a batch [N, C, H, W] by the comma-separated transforms of spec, in order."""
+    steps = []
+    for token in filter(None, (spec or "").split(",")):
+        name, _, value = token.partition(":")
+        if name == "hflip":
+            steps.append(lambda x: torch.where(torch.rand(len(x)).lt(0.5).view(-1, 1, 1, 1), x.flip(3), x))
+        elif name == "rotate":
+            steps.append(lambda x, d=float(value): rotate(x, (torch.rand(len(x), dtype=torch.float64) * 2 - 1) * d, black))
+        elif name in ("crop", "jitter"):
+            steps.append(lambda x, n=int(value): shift(x, n, black))
+        else:
+            raise SystemExit(f"peer_fast.py does not know the augmentation {token!r}")
+
+    def apply(x):
+        with torch.no_grad():
+            for step in steps:
+                x = step(x)
+        return x
+    return apply if steps else None
+
+
+def rotate(x, degrees, black):
+    """Each image turned by its angle about its centre (bilinear, align_corners False), as Distill's RandomRotation."""
+    radians = degrees * (math.pi / 180)
+    cos, sin = radians.cos(), radians.sin()
+    theta = torch.zeros(len(x), 2, 3)
+    theta[:, :, :2] = torch.stack([cos, sin, -sin, cos], 1).view(-1, 2, 2).float()
+    grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+    return F.grid_sample(x - black, grid, mode="bilinear", padding_mode="zeros", align_corners=False) + black
+
+
+def shift(x, padding, black):
+    """Random crop of the image padded with black on every side, as Distill's RandomShift."""
+    n, c, h, w = x.shape
+    padded = F.pad(x - black, (padding,) * 4) + black
+    offsets = torch.randint(0, 2 * padding + 1, (n, 2))
+    rows = torch.arange(h).unsqueeze(0) + offsets[:, :1]
+    cols = torch.arange(w).unsqueeze(0) + offsets[:, 1:]
+    index = (rows.unsqueeze(2) * (w + 2 * padding) + cols.unsqueeze(1)).view(n, 1, h * w).expand(n, c, h * w)
+    return padded.flatten(2).gather(2, index).view(n, c, h, w)
+
+
 @torch.inference_mode()
 def logits_of(model, x):
     model.eval()
@@ -160,17 +207,19 @@ def accuracy(model, x, y):
     return (logits_of(model, x).argmax(1) == y).float().mean().item()
 
 
-def train(model, train_set, val_set, epochs, batch_size, lr, teacher=None, cached=None, kd=None):
+def train(model, train_set, val_set, epochs, batch_size, lr, teacher=None, cached=None, kd=None, augment=None):
     x_all, y_all = train_set
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999))
-    best, best_state, epoch_seconds = -1.0, None, []
+    best, best_state, epoch_seconds, epoch_cpu = -1.0, None, [], []
     for _ in range(epochs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         model.train()
         order = torch.randperm(len(y_all))
         for i in range(0, len(order), batch_size):
             idx = order[i:i + batch_size]
             x, y = x_all[idx], y_all[idx]
+            if augment is not None:
+                x = augment(x)
             optimizer.zero_grad(set_to_none=True)
             logits = model(x)
             if kd is None:
@@ -186,10 +235,12 @@ def train(model, train_set, val_set, epochs, batch_size, lr, teacher=None, cache
             optimizer.step()
         val = accuracy(model, *val_set)
         epoch_seconds.append(time.perf_counter() - start)
+        epoch_cpu.append(time.process_time() - cpu)
         if val > best:
             best, best_state = val, copy.deepcopy(model.state_dict())
-    model.load_state_dict(best_state)
-    return epoch_seconds
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return epoch_seconds, epoch_cpu
 
 
 def main():
@@ -197,7 +248,7 @@ def main():
     p.add_argument("--data-dir", default=os.path.join(os.environ.get("DISTILL_DATA", ".data"), "mnist"))
     p.add_argument("--teacher-spec", default="mlp:1200-1200")
     p.add_argument("--student-spec", default="mlp:800-800")
-    p.add_argument("--teacher-epochs", type=int, default=2)
+    p.add_argument("--teacher-epochs", type=int, default=2, help="0 keeps the teacher's initial weights (for timings)")
     p.add_argument("--student-epochs", type=int, default=2)
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--lr", type=float, default=1e-3)
@@ -210,6 +261,7 @@ def main():
     p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0 keeps torch's default")
     p.add_argument("--only", choices=["teacher", "scratch"], help="train this one model (teacher spec for teacher, student spec for scratch)")
     p.add_argument("--live-teacher", action="store_true", help="run the teacher on every distillation step instead of caching its logits")
+    p.add_argument("--augment", default="", help="transform every training batch: hflip, rotate:D, crop:N, comma-separated")
     p.add_argument("--channels-last", action="store_true", help="models and inputs in channels-last memory format")
     p.add_argument("--print-params", action="store_true", help="print the parameter counts of both specs and exit")
     a = p.parse_args()
@@ -229,11 +281,14 @@ def main():
                                         for x, y in (train_set, val_set, test_set)]
     phases, results = {"load": time.perf_counter() - t0}, {}
     kd = (a.temperature, a.hard_weight, a.soft_weight)
+    augment = augmenter(a.augment, train_set[0].min().item())
     plan = (("teacher", a.teacher_spec, a.teacher_epochs),
             ("scratch", a.student_spec, a.student_epochs),
             ("distilled", a.student_spec, a.student_epochs))
     if a.only:
         plan = [r for r in plan if r[0] == a.only]
+    if augment is not None and not a.live_teacher and any(r[0] == "distilled" for r in plan):
+        raise SystemExit("peer_fast.py: --augment needs --live-teacher (cached logits are of the unaugmented images)")
     for role, spec, epochs in plan:
         print(f"Training {role}: {spec}", file=sys.stderr, flush=True)
         torch.manual_seed(a.seed)
@@ -247,10 +302,11 @@ def main():
             teacher.eval()
             if not a.live_teacher:
                 cached = logits_of(teacher, train_set[0])
-        epoch_seconds = train(model, train_set, val_set, epochs, a.batch_size, a.lr,
-                              teacher=teacher, cached=cached, kd=kd if role == "distilled" else None)
+        epoch_seconds, epoch_cpu = train(model, train_set, val_set, epochs, a.batch_size, a.lr,
+                              teacher=teacher, cached=cached, kd=kd if role == "distilled" else None,
+                              augment=augment if role != "teacher" else None)
         phases[role] = time.perf_counter() - start
-        results[role] = {"model": model, "epoch_seconds": epoch_seconds,
+        results[role] = {"model": model, "epoch_seconds": epoch_seconds, "epoch_cpu_seconds": epoch_cpu,
                          "test_accuracy": accuracy(model, *test_set)}
     for r in results.values():
         r.pop("model")

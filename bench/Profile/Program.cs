@@ -6,6 +6,8 @@
 // `Profile THREADS SPEC BATCH precision` times whole steps in float32 and bfloat16;
 // `Profile THREADS SPEC BATCH layers` times each layer's forward and backward in float32 and bfloat16;
 // `Profile memory DATA OUT` traces memory through an MLP study (MemoryTrace.cs);
+// `Profile live-teacher IDX_DIR` times a distillation epoch with the teacher on every batch, and its parts;
+// `Profile view-cache IDX_DIR [augment] [epochs]` times a live against a per-view cached teacher;
 // `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher;
 // `Profile pipeline FOLDER SIZE AUGMENT BATCH EPOCHS STREAM WORKERS` times the image pipeline (ImagePipeline.cs).
 using System.Diagnostics;
@@ -18,6 +20,18 @@ if (args is ["teacher-cache", var teacherPath, ..])
 {
     TeacherCacheCheck.Run(teacherPath, args.Length > 2 ? args[2].Split(',') : ["sp", "fitnets", "at"],
         args.Length > 3 ? args[3] : "cnn:c8-relu-mp2-c16-relu-mp2-fc32-relu");
+    return;
+}
+if (args is ["live-teacher", var liveData, ..])
+{
+    LiveTeacherCheck.Run(liveData, args.Length > 2 ? args[2] : "cnn:c32-relu-c32-relu-mp2-c64-relu-c64-relu-mp2-fc128-relu-drop0.3",
+        args.Length > 3 ? args[3] : "cnn:c8-relu-mp2-c16-relu-mp2-fc32-relu", args.Length > 4 ? args[4] : "hflip,rotate:10",
+        args.Length > 5 ? int.Parse(args[5]) : 3, args.Length > 6 ? int.Parse(args[6]) : 1000, args.Length > 7 && args[7] == "variants");
+    return;
+}
+if (args is ["view-cache", var viewData, ..])
+{
+    ViewCacheCheck.Run(viewData, args.Length > 2 ? args[2] : "hflip,crop:1", args.Length > 3 ? int.Parse(args[3]) : 4, args.Length > 4 ? int.Parse(args[4]) : 1000);
     return;
 }
 if (args is ["memory", var dataDir, var outDir, ..])

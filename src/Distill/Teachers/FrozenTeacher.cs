@@ -14,6 +14,7 @@ public sealed class FrozenTeacher : IDisposable
     private readonly LabeledDataset? _train;
     private readonly Tensor? _trainFeatures;
     private readonly Dictionary<string, CachedTeacher> _caches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ViewCachedTeacher> _viewCaches = new(StringComparer.Ordinal);
     private readonly long _maxFeatureBytes;
     private IReadOnlyList<LayerShape>? _layers;
 
@@ -58,11 +59,13 @@ public sealed class FrozenTeacher : IDisposable
     /// <summary>
     /// A source of the teacher's logits and <paramref name="layers"/>. Cached sources belong to this
     /// object; a live one (<paramref name="augmented"/> inputs, or features too large to cache) belongs
-    /// to the caller, who disposes it.
+    /// to the caller, who disposes it. Augmented inputs whose <paramref name="augmentation"/> makes a
+    /// finite set of views of each image (flips, shifts) share a cache per view
+    /// (<see cref="ViewCachedTeacher"/>) where only logits are read and the training set is in memory.
     /// </summary>
-    public ITeacherSource Source(IReadOnlyList<string> layers, bool augmented)
+    public ITeacherSource Source(IReadOnlyList<string> layers, bool augmented, IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation = null)
     {
-        if (augmented) return new LiveTeacher(Module, layers);
+        if (augmented) return ViewCache(layers, augmentation) ?? (ITeacherSource)new LiveTeacher(Module, layers);
         var shapes = layers.Select(l => Layers.FirstOrDefault(s => s.Name == l)
             ?? throw new DistillException($"The teacher has no layer '{l}'; its layers are {string.Join(", ", Layers.Select(s => s.Name))}.")).ToList();
         if (CachedTeacher.FeatureBytes(shapes, Count) > _maxFeatureBytes) return new LiveTeacher(Module, layers);
@@ -77,8 +80,30 @@ public sealed class FrozenTeacher : IDisposable
     private CachedTeacher Compute(IReadOnlyList<string> layers) =>
         _train is null ? CachedTeacher.Compute(Module, _trainFeatures!, layers) : CachedTeacher.Compute(Module, _train, layers);
 
+    private ViewCachedTeacher? ViewCache(IReadOnlyList<string> layers, IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation)
+    {
+        var features = _trainFeatures ?? (_train is { IsStreamed: false } ? _train.Features : null);
+        if (layers.Count > 0 || augmentation is null || features is null || Module is ImportedTeacher or TeacherEnsemble) return null;
+        var key = Data.Augmentation.Augmentations.Format(augmentation);
+        if (_viewCaches.TryGetValue(key, out var cache)) return cache;
+        var classes = ClassCount(features);
+        cache = ViewCachedTeacher.TryCreate(Module, features, augmentation, classes, _maxFeatureBytes);
+        if (cache is not null) _viewCaches[key] = cache;
+        return cache;
+    }
+
+    // The teacher's output width, from one forward pass of one training row.
+    private long ClassCount(Tensor features)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return Module.call(features[..1]).shape[1];
+    }
+
     public void Dispose()
     {
+        foreach (var cache in _viewCaches.Values) cache.Dispose();
+        _viewCaches.Clear();
         foreach (var cache in _caches.Values) cache.Dispose();
         _caches.Clear();
     }

@@ -29,11 +29,13 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
     /// Builds the methods of <paramref name="options"/> for <paramref name="student"/> (its layers
     /// probed with inputs of <paramref name="inputShape"/>) and <paramref name="teacher"/>, and
     /// attaches the taps they need. Inputs that change every epoch (<paramref name="augmented"/>)
-    /// get a live teacher; others share the teacher's cache.
+    /// get a live teacher, or one cached per view where <paramref name="augmentation"/> makes a finite
+    /// set of views (<see cref="ViewCachedTeacher"/>); others share the teacher's cache.
     /// </summary>
     public static DistillationObjective Create(
         nn.Module<Tensor, Tensor> student, FrozenTeacher teacher, DistillationOptions options,
-        IReadOnlyList<long> inputShape, int classCount, long trainCount, int seed, bool augmented)
+        IReadOnlyList<long> inputShape, int classCount, long trainCount, int seed, bool augmented,
+        IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation = null)
     {
         options.Validate();
         var descriptors = options.Methods();
@@ -48,7 +50,7 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
         try
         {
             taps = new FeatureTaps(student, methods.StudentLayers, "student");
-            source = teacher.Source(methods.TeacherLayers, augmented);
+            source = teacher.Source(methods.TeacherLayers, augmented, augmentation);
             return new DistillationObjective(source, methods, taps, options.ResolvedHardLabelWeight());
         }
         catch
@@ -82,7 +84,9 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
         if (StudentLayers.Count > 0) parts.Add($"student layers [{string.Join(", ", StudentLayers)}] learn from teacher layers [{string.Join(", ", TeacherLayers)}]");
         var own = Methods.parameters().Sum(p => p.numel());
         if (own > 0) parts.Add($"the methods train {own:N0} parameters of their own (not part of the student)");
-        parts.Add(UsesCache ? "teacher outputs cached once" : "teacher run on every batch");
+        parts.Add(UsesCache ? "teacher outputs cached once"
+            : _teacher is ViewCachedTeacher views ? $"teacher outputs cached per view ({views.ViewCount} views an image) as the steps meet them"
+            : "teacher run on every batch");
         return string.Join("; ", parts);
     }
 

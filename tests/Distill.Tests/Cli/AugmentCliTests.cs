@@ -35,6 +35,15 @@ public sealed class AugmentCliTests : IDisposable
     }
 
     [Fact]
+    public void A_student_augmented_by_flips_and_shifts_only_is_taught_from_logits_kept_per_view()
+    {
+        var (code, output, errors) = InProcessCli.Run(Compare(_folder.File("views"), "--student-augment", "hflip,crop:1"));
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("teacher outputs cached per view (18 views an image)", output + errors);
+    }
+
+    [Fact]
     public void Without_augmentation_the_teacher_outputs_are_cached()
     {
         var (code, output, errors) = InProcessCli.Run(Compare(_folder.File("plain")));
