@@ -112,7 +112,7 @@ public sealed class BornAgainCliTests : IDisposable
     }
 
     private static List<JsonNode> Models(string run) =>
-        [.. JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray().Select(m => m!)];
+        RunRecords.ModelNodes(run);
 
     private static string Label(JsonNode model) => model["role"]!.GetValue<string>() switch
     {

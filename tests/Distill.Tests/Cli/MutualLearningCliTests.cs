@@ -40,7 +40,7 @@ public sealed class MutualLearningCliTests : IDisposable
         var (code, _, errors) = InProcessCli.Run(Mutual(run, "mlp:8,mlp:8", "2"));
 
         Assert.True(code == 0, errors);
-        var models = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray().Select(m => m!).ToList();
+        var models = RunRecords.ModelNodes(run);
         var rows = models.Where(m => m["role"]!.GetValue<string>() == "peer").ToList();
         Assert.Equal(["Mutual-learning cohort (mean of 2 peers)", "Mutual-learning peer 1 of 2 (mlp:8)", "Mutual-learning peer 2 of 2 (mlp:8)"],
             rows.Select(m => m["title"]!.GetValue<string>()));

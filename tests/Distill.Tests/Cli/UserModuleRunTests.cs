@@ -66,7 +66,7 @@ public sealed class UserModuleRunTests : IDisposable
         var (code, errors) = CliProcess.RunProgramIn(Program, null, null, Args(run, epochs: 1));
         Assert.True(code == 0, errors);
         var assembly = Path.Combine(AppContext.BaseDirectory, Program);
-        var results = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray();
+        var results = RunRecords.ModelNodes(run);
         var distilledErrors = results.Single(m => m!["role"]!.GetValue<string>() == "distilled")!["testErrors"]!.GetValue<long>();
 
         (code, errors) = CliProcess.Run("eval", run, "--data", _data);

@@ -62,7 +62,7 @@ public sealed class DistillerTests : IDisposable
         var card = ModelStore.ReadCard(Path.Combine(run, "distilled", "best.bin"));
         Assert.Equal(typeof(Student).AssemblyQualifiedName, card.ModuleType);
         Assert.Contains("body.act2", card.Layers!);
-        Assert.Equal(distilled.TestErrors, (long)JsonNode.Parse(File.ReadAllText(Path.Combine(run, "results.json")))!["models"]!.AsArray()
+        Assert.Equal(distilled.TestErrors, (long)RunRecords.ModelNodes(run)
             .Single(m => m!["role"]!.GetValue<string>() == "distilled")!["testErrors"]!.GetValue<long>());
     }
 

@@ -20,4 +20,9 @@ public static class RunRecords
     public static List<string> Accuracies(string run) =>
         Json.Read<ExperimentResult>(Path.Combine(run, ExperimentResult.ResultsFileName), "results").Models
             .Select(m => FormattableString.Invariant($"{m.Title} {m.TestAccuracy:R} {m.TestErrors} {m.LastEpochTestAccuracy:R}")).ToList();
+
+    /// <summary>Every model of the run's results.json, in table order, as the JSON it is stored as.</summary>
+    public static List<JsonNode> ModelNodes(string run) =>
+        Json.Read<ExperimentResult>(Path.Combine(run, ExperimentResult.ResultsFileName), "results").Models
+            .Select(m => JsonNode.Parse(Json.Serialize(m))!).ToList();
 }
