@@ -27,9 +27,17 @@ internal static class ModelsCommand
             foreach (var architecture in ModelZoo.All)
             foreach (var spec in architecture.Examples)
             {
-                using var model = ModelBuilder.Build(ModelSpec.Parse(spec), shape, classCount);
-                var cost = ModelCostMeter.Measure(model, shape);
-                rows.Add(new ZooRow(spec, architecture.Grammar, architecture.Description, cost.Parameters, cost.MultiplyAdds, Math.Round(cost.MegaFlops, 2)));
+                try
+                {
+                    using var model = ModelBuilder.Build(ModelSpec.Parse(spec), shape, classCount);
+                    var cost = ModelCostMeter.Measure(model, shape);
+                    rows.Add(new ZooRow(spec, architecture.Grammar, architecture.Description, cost.Parameters, cost.MultiplyAdds, Math.Round(cost.MegaFlops, 2)));
+                }
+                catch (DistillException)
+                {
+                    // An architecture made for larger images (VGG-16 pools 32x32 down to nothing) is listed without a cost.
+                    rows.Add(new ZooRow(spec, architecture.Grammar, architecture.Description, null, null, null) { Note = $"does not fit {string.Join("x", shape)} inputs" });
+                }
             }
             if (given.GetValue(json))
             {
@@ -43,8 +51,8 @@ internal static class ModelsCommand
             {
                 var first = row.Grammar != previous;
                 previous = row.Grammar;
-                table.AddRow(Markup.Escape(row.Spec), row.Parameters.ToString("N0", CultureInfo.InvariantCulture),
-                    row.MegaFlops.ToString("0.00", CultureInfo.InvariantCulture), first ? Markup.Escape(row.Grammar) : "", first ? Markup.Escape(row.Description) : "");
+                table.AddRow(Markup.Escape(row.Spec), row.Parameters?.ToString("N0", CultureInfo.InvariantCulture) ?? Markup.Escape(row.Note ?? ""),
+                    row.MegaFlops?.ToString("0.00", CultureInfo.InvariantCulture) ?? "", first ? Markup.Escape(row.Grammar) : "", first ? Markup.Escape(row.Description) : "");
             }
             context.Output.Write(table);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -64,5 +72,9 @@ internal static class ModelsCommand
         return parts.Length == 3 ? shape : throw new DistillException($"The input shape '{text}' must be channels x height x width, each from 1 to 4096 (3x32x32).");
     }
 
-    private sealed record ZooRow(string Spec, string Grammar, string Description, long Parameters, long MultiplyAdds, double MegaFlops);
+    /// <param name="Parameters">Null (with <see cref="Note"/> saying why) for an architecture the input is too small for.</param>
+    private sealed record ZooRow(string Spec, string Grammar, string Description, long? Parameters, long? MultiplyAdds, double? MegaFlops)
+    {
+        public string? Note { get; init; }
+    }
 }

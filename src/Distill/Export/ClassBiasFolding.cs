@@ -14,12 +14,14 @@ public static class ClassBiasFolding
     public static void Apply(nn.Module model, ClassBias bias, int classCount)
     {
         bias.Check(classCount, "the model's card");
-        var output = model.modules().OfType<Linear>().LastOrDefault()
+        // The output layer: the last dense layer, TorchSharp's Linear or Distill's MixedLinear (mlp and cnn specs).
+        var last = model.modules().LastOrDefault(m => m is Linear or Models.MixedLinear)
             ?? throw new DistillException("The model has no linear output layer to add the class bias to.");
-        if (output.out_features != classCount || output.bias is null)
-            throw new DistillException($"The model's last linear layer gives {output.out_features} outputs{(output.bias is null ? " without a bias" : "")}, so the class bias of {classCount} classes cannot be added to it.");
+        var (outputs, layerBias) = last is Linear linear ? (linear.out_features, linear.bias) : (((Models.MixedLinear)last).Bias.shape[0], (Tensor?)((Models.MixedLinear)last).Bias);
+        if (outputs != classCount || layerBias is null)
+            throw new DistillException($"The model's last linear layer gives {outputs} outputs{(layerBias is null ? " without a bias" : "")}, so the class bias of {classCount} classes cannot be added to it.");
         using var _ = no_grad();
-        using var values = tensor(bias.Values.Select(v => (float)v).ToArray(), dtype: output.bias.dtype);
-        output.bias.add_(values);
+        using var values = tensor(bias.Values.Select(v => (float)v).ToArray(), dtype: layerBias.dtype);
+        layerBias.add_(values);
     }
 }

@@ -26,6 +26,9 @@ public sealed class MixedLinear : Module<Tensor, Tensor>, IMixedPrecisionLayer
         RegisterComponents();
     }
 
+    /// <summary>The layer's bias (one value per output).</summary>
+    public Parameter Bias => bias;
+
     public ScalarType? ComputeType { get; set; }
 
     /// <summary>Cast the output back to float32 (for the classifier, whose logits feed the losses).</summary>

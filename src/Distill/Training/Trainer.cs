@@ -66,7 +66,8 @@ public sealed class Trainer
         if (augmentation is not null) generators["augmentation"] = augmentation.Generator;
         foreach (var (generatorName, generator) in objective.Generators) generators["method." + generatorName] = generator;
         var companion = objective.Companion;
-        var headPath = card is null ? ModelBuilder.ClassifierName : ModelSpec.Parse(card.Spec).HeadPath;
+        // A user's module names its own layers: its head is taken to be Distill's classifier name, as for a model without a card.
+        var headPath = card is null || UserModules.IsModuleSpec(card.Spec) ? ModelBuilder.ClassifierName : ModelSpec.Parse(card.Spec).HeadPath;
         IReadOnlyList<nn.Module> frozen = [.. LayerFreezer.Freeze(model, _options.FreezeLayers), .. LayerFreezer.Freeze(model, _options.Freeze, headPath)];
         // Method parameters (regressors, embeddings) train with the model; a frozen teacher has none here.
         var trainable = model.parameters().Concat(companion?.parameters() ?? []).Where(p => p.requires_grad).ToList();

@@ -1,4 +1,5 @@
 using System.Text;
+using TorchSharp.PyBridge;
 using Distill.Tests.Support;
 
 namespace Distill.Tests.Cli;
@@ -10,7 +11,8 @@ namespace Distill.Tests.Cli;
 /// changed, and only that: a data set the command would fetch (<c>--dataset NAME</c>, or none given)
 /// is read from a small IDX folder of that name, a training command that gives no epochs trains one
 /// (the pages' budgets are minutes on real data), and the runs the pages start from (a teacher in
-/// <c>t/</c> and <c>runs/big/</c>, the example sweep in <c>runs/sweep/</c>) are made first. A command shown with its output must print that output.
+/// <c>t/</c> and <c>runs/big/</c>, the example sweep in <c>runs/sweep/</c>, a program's own-module run
+/// in <c>runs/mine/</c>) are made first; paths under /shared/ are the sandbox's <c>shared/</c>. A command shown with its output must print that output.
 /// </summary>
 public sealed class DocumentedCommandsRunTests
 {
@@ -52,7 +54,8 @@ public sealed class DocumentedCommandsRunTests
     private static string[] Arguments(DocumentedCommands.Command command, string root)
     {
         var words = DocumentedCommands.Words(command.Text).Skip(1)
-            .Select(w => w.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(root, "home", w[2..]) : w).ToList();
+            .Select(w => w.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(root, "home", w[2..])
+                : w.StartsWith("/shared/", StringComparison.Ordinal) ? Path.Combine(root, "shared", w["/shared/".Length..]) : w).ToList();
         var verb = words[0];
         var hasData = words.Contains("--data") || words.Contains("--data-dir");
         var dataset = words.IndexOf("--dataset") is var i and >= 0 ? words[i + 1] : "mnist";
@@ -76,6 +79,9 @@ public sealed class DocumentedCommandsRunTests
             ["HOME"] = Path.Combine(root, "home"),
             ["DISTILL_DATA"] = Path.Combine(root, "cache"),
             ["COLUMNS"] = "120",
+            // docs/scale.md's `--shard auto` as the one task of a Slurm array.
+            ["SLURM_ARRAY_TASK_ID"] = "0",
+            ["SLURM_ARRAY_TASK_COUNT"] = "1",
         };
         SyntheticIdx.WriteDataset(Path.Combine(root, "data", "mnist"), trainCount: 300, testCount: 100, side: 28);
         SyntheticIdx.WriteDataset(Path.Combine(root, "data", "fashion-mnist"), trainCount: 300, testCount: 100, side: 28, seed: 11);
@@ -85,17 +91,51 @@ public sealed class DocumentedCommandsRunTests
         WithoutHeader(Path.Combine(root, "letter.csv"), labelFirst: false);
         WithoutHeader(Path.Combine(root, "iris.csv"), labelFirst: true);
         CopyFolder(Path.Combine(DocumentedCommands.RepositoryRoot(), "examples"), Path.Combine(root, "examples"));
+        // docs/scale.md and docs/transfer-sets.md name MNIST where the cache and the current folder keep it.
+        CopyFolder(Path.Combine(root, "data", "mnist"), Path.Combine(root, "home", ".cache", "distill", "data", "mnist"));
+        CopyFolder(Path.Combine(root, "data", "mnist"), Path.Combine(root, "mnist"));
+        SyntheticIdx.WriteDataset(Path.Combine(root, "mnist-2k"), trainCount: 300, testCount: 100, side: 28, seed: 5);
+        // docs/transfer-sets.md: photos in class folders, and more of them in one folder without labels.
+        SyntheticImages.WriteFlat(Path.Combine(root, "photos"), perClass: 12);
+        SyntheticImages.WriteFlat(Path.Combine(root, "unsorted-source"), perClass: 6, seed: 9);
+        Directory.CreateDirectory(Path.Combine(root, "unsorted-photos"));
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "unsorted-source"), "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(root, "unsorted-photos", Path.GetFileName(Path.GetDirectoryName(file)!) + "-" + Path.GetFileName(file)));
+        // docs/pretrained-weights.md: an x-ray-like folder and a digits folder in colour, and torchvision
+        // state_dicts (random weights, saved as torch.save saves them) standing in for ImageNet's and a user's.
+        SyntheticImages.WriteFlat(Path.Combine(root, "xray"), perClass: 8, colour: true);
+        SyntheticImages.WriteSplit(Path.Combine(root, "digits"), trainPerClass: 8, testPerClass: 4, colour: true);
+        WeightsFile("torchvision:resnet18", 1000, Path.Combine(root, "resnet18-imagenet.pth"));
+        WeightsFile("torchvision:resnet18", SyntheticImages.ClassNames.Length, Path.Combine(root, "resnet18-digits.pth"));
         foreach (var (folder, dataset) in new[] { ("t", "mnist"), ("runs/big", "fashion-mnist") })
         {
             var (code, errors) = CliProcess.RunIn(root, environment, Limit, "compare", "--data", Path.Combine(root, "data", dataset), "--dataset", dataset,
                 "--teacher-spec", "cnn:c8-relu-mp2-c16-relu-mp2-fc32-relu", "--teacher-epochs", "2", "--student-epochs", "1", "-o", folder);
             Assert.True(code == 0, $"the stand-in teacher run {folder} failed: {errors}");
         }
+        // docs/transfer-sets.md's teachers, one per data set.
+        foreach (var (folder, data, spec) in new[] { ("runs/big-teacher", "mnist", "mlp:64"), ("runs/photo-teacher", "photos", "cnn:c8-relu-mp2-fc32-relu") })
+        {
+            var (code, errors) = CliProcess.RunIn(root, environment, Limit, "train", "--data", Path.Combine(root, data), "-m", spec, "--epochs", "1", "-o", folder);
+            Assert.True(code == 0, $"the stand-in teacher {folder} failed: {errors}");
+        }
+        // docs/library.md reads the run of a program with modules of its own (examples/own-modules) through its assembly.
+        var own = CliProcess.RunProgramIn("OwnModules.dll", root, environment, Limit, "--data", "mnist-2k", "--out", "runs/mine", "--epochs", "1");
+        Assert.True(own.Code == 0, $"the stand-in program run failed: {own.Errors}");
+        Directory.CreateDirectory(Path.Combine(root, "bin", "Release", "net10.0"));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "OwnModules.dll"), Path.Combine(root, "bin", "Release", "net10.0", "MyApp.dll"));
         // experiments.md re-runs the best point of the example sweep from its folder.
         var sweep = CliProcess.RunIn(root, environment, Limit, "run", "examples/sweep-temperature-weight.json", "--out", "runs/sweep",
             "--set", $"data={Path.Combine(root, "data", "mnist")}");
         Assert.True(sweep.Code == 0, $"the stand-in sweep failed: {sweep.Errors}");
         return environment;
+    }
+
+    /// <summary>A torchvision architecture's state_dict with random weights, pickled as PyTorch's torch.save writes it.</summary>
+    private static void WeightsFile(string spec, int classes, string path)
+    {
+        using var model = Distill.Models.ModelBuilder.Build(Distill.Models.ModelSpec.Parse(spec), [3, 64, 64], classes);
+        model.save_py(path);
     }
 
     /// <summary>A headerless copy of the synthetic table, its class column first or last.</summary>
@@ -116,6 +156,7 @@ public sealed class DocumentedCommandsRunTests
     {
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var folder in Directory.GetDirectories(from)) CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
     }
 
     private static string LastLine(string text) => text.Trim().Split('\n')[^1];

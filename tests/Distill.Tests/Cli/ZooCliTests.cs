@@ -55,6 +55,9 @@ public sealed class ZooCliTests : IDisposable
         var resnet20 = rows.Single(r => r.GetProperty("spec").GetString() == "resnet:20");
         Assert.Equal(272_186, resnet20.GetProperty("parameters").GetInt64());
         Assert.True(resnet20.GetProperty("megaFlops").GetDouble() > 0);
+        // VGG-16's five poolings leave nothing of a 28x28 image: listed, without a cost, saying why.
+        var vgg = rows.Single(r => r.GetProperty("spec").GetString() == "torchvision:vgg16_bn");
+        Assert.Equal("does not fit 1x28x28 inputs", vgg.GetProperty("note").GetString());
 
         (code, output, _) = InProcessCli.Run("models");
         Assert.Equal(0, code);

@@ -24,7 +24,7 @@ public sealed class DataDefaultsTests : IDisposable
         var (code, _, errors) = InProcessCli.Run("train", "-m", "mlp:8", "--data-dir", data, "--epochs", "1", "--out", run);
 
         Assert.True(code == 0, errors);
-        Assert.Contains("Validation split: 100 training rows", File.ReadAllText(Path.Combine(run, "summary.md")));
+        Assert.Contains("validation split: 100 training rows", File.ReadAllText(Path.Combine(run, "summary.md")));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class DataDefaultsTests : IDisposable
 
         Assert.True(code == 0, errors);
         var summary = File.ReadAllText(Path.Combine(run, "summary.md"));
-        Assert.DoesNotContain("Validation split: 50 training rows", summary);
-        Assert.Matches(@"Validation split: 1\d training rows", summary);
+        Assert.DoesNotContain("validation split: 50 training rows", summary);
+        Assert.Matches(@"validation split: 1\d training rows", summary);
     }
 }
