@@ -11,6 +11,9 @@ using Distill.Training;
 using Examples;
 using static TorchSharp.torch;
 
+// The command line's native settings: reproducible MKL products (byte-identical resume across
+// processes), MKL's kernels by CPU features, and the checked convolution path (docs/native.md).
+Distill.Native.DistillNative.Prepare();
 var arguments = ExampleArguments.Parse(args, "own-loop");
 try
 {

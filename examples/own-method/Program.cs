@@ -7,6 +7,9 @@ using Distill.Training;
 using Examples;
 
 MethodRegistry.Register<ReverseKl>();
+// The command line's native settings: reproducible MKL products (byte-identical resume across
+// processes), MKL's kernels by CPU features, and the checked convolution path (docs/native.md).
+Distill.Native.DistillNative.Prepare();
 var arguments = ExampleArguments.Parse(args, "own-method");
 var training = new TrainingOptions { Epochs = arguments.Epochs, BatchSize = 64 };
 return ExampleStudy.Run(() =>

@@ -10,6 +10,9 @@ using Distill.Studies;
 using Distill.Training;
 using Examples;
 
+// The command line's native settings: reproducible MKL products (byte-identical resume across
+// processes), MKL's kernels by CPU features, and the checked convolution path (docs/native.md).
+Distill.Native.DistillNative.Prepare();
 var arguments = ExampleArguments.Parse(args, "own-modules");
 var training = new TrainingOptions { Epochs = arguments.Epochs, BatchSize = 64 };
 return ExampleStudy.Run(() =>

@@ -106,6 +106,9 @@ public sealed class ModelSource
     /// <summary>The module: the instance, or a new one from the factory (a factory that hands back a module it made before is refused).</summary>
     internal nn.Module<Tensor, Tensor> Build()
     {
+        // As for every model Distill builds: the convolution check (a CPU whose oneDNN kernels compute
+        // wrong convolutions gets libtorch's own) runs before the module's first forward pass.
+        Native.NativeRuntime.EnsureReady();
         if (_instance is not null) return _instance;
         var made = _factory!() ?? throw NullFactory();
         if (ReferenceEquals(made, _lastBuilt))

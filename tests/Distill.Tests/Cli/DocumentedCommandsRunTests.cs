@@ -97,9 +97,8 @@ public sealed class DocumentedCommandsRunTests
         SyntheticIdx.WriteDataset(Path.Combine(root, "mnist-2k"), trainCount: 300, testCount: 100, side: 28, seed: 5);
         // docs/transfer-sets.md: photos in class folders, and more of them in one folder without labels.
         SyntheticImages.WriteFlat(Path.Combine(root, "photos"), perClass: 12);
-        SyntheticImages.WriteFlat(Path.Combine(root, "unsorted-source"), perClass: 6, seed: 9);
         Directory.CreateDirectory(Path.Combine(root, "unsorted-photos"));
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "unsorted-source"), "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "photos"), "*", SearchOption.AllDirectories))
             File.Copy(file, Path.Combine(root, "unsorted-photos", Path.GetFileName(Path.GetDirectoryName(file)!) + "-" + Path.GetFileName(file)));
         // docs/pretrained-weights.md: an x-ray-like folder and a digits folder in colour, and torchvision
         // state_dicts (random weights, saved as torch.save saves them) standing in for ImageNet's and a user's.
