@@ -59,7 +59,10 @@ public static class TransferSet
         var probes = files.Select(ImageFile.Probe).ToList();
         ImageSizing.CheckPixels(files, probes, training.MaxImagePixels);
         var channels = training.Channels ?? (probes.Any(p => p.Colour) ? 3 : 1);
-        var (height, width) = training.ImageSize is { } side ? (side, side) : ImageSizing.DefaultSize(probes);
+        // Decoded at the training rows' size, whatever sizes the files have (image folders are resized
+        // anyway: a folder of mixed sizes would pick its own typical size, not the training folder's).
+        var (height, width) = train.SampleShape is [_, var h, var w] ? ((int)h, (int)w)
+            : training.ImageSize is { } side ? (side, side) : ImageSizing.DefaultSize(probes);
         var store = new ImageFileStore(files, channels, height, width, training.Workers);
         var labels = full(files.Count, LabeledDataset.Unlabeled, ScalarType.Int64);
         if (train.IsStreamed) return new LabeledDataset(name, store, labels, train.ClassCount);

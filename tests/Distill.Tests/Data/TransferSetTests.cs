@@ -86,6 +86,22 @@ public sealed class TransferSetTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_of_images_of_another_size_is_read_at_the_size_the_training_folder_chose()
+    {
+        var images = _folder.File("images");
+        SyntheticImages.WriteSplit(images, trainPerClass: 6, testPerClass: 2, colour: true);
+        var flat = _folder.File("flat");
+        Directory.CreateDirectory(flat);
+        // Training images are 12 pixels wide and no --image-size is given; the transfer images are 20.
+        for (var i = 0; i < 5; i++) SyntheticImages.Write(Path.Combine(flat, $"{i}.png"), SyntheticImages.Picture(i % 4, 20, true, new Random(i)), 20, true, "png");
+
+        using var data = StudyData.Load(new DataSelection { Path = images, Transfer = flat }, null, seed: 3);
+
+        Assert.Equal(data.Train.SampleShape, data.Transfer!.SampleShape);
+        Assert.Equal(5, data.Transfer.Count);
+    }
+
+    [Fact]
     public void A_table_without_the_label_column_gives_the_training_columns_by_name()
     {
         var table = _folder.File("table.csv");
