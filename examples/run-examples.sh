@@ -45,5 +45,5 @@ grep -q '"hint"' "$work/out/runs/own-loop/terms.jsonl" || fail "own-loop logged 
 
 run own-method OwnMethod
 [[ -f "$work/out/runs/own-method/report.html" ]] || fail "own-method wrote no report"
-grep -q '"reverse_kl"' "$work/out/runs/own-method/metrics.jsonl" || fail "own-method's term is not in metrics.jsonl"
+grep -q '"total_variation"' "$work/out/runs/own-method/metrics.jsonl" || fail "own-method's term is not in metrics.jsonl"
 echo "examples ok: own-modules (run folder, report, eval, refusal), own-loop, own-method"

@@ -1,4 +1,4 @@
-// A distillation method of your own (ReverseKl.cs, with its options record), registered at the start
+// A distillation method of your own (TotalVariation.cs, with its options record), registered at the start
 // of the program and then used like Distill's own: here with Hinton KD, between two models given as
 // spec strings, into the same run folder and report as any study.
 using Distill.Methods;
@@ -6,7 +6,7 @@ using Distill.Studies;
 using Distill.Training;
 using Examples;
 
-MethodRegistry.Register<ReverseKl>();
+MethodRegistry.Register<TotalVariation>();
 // The command line's native settings: reproducible MKL products (byte-identical resume across
 // processes), MKL's kernels by CPU features, and the checked convolution path (docs/native.md).
 Distill.Native.DistillNative.Prepare();
@@ -14,5 +14,5 @@ var arguments = ExampleArguments.Parse(args, "own-method");
 var training = new TrainingOptions { Epochs = arguments.Epochs, BatchSize = 64 };
 return ExampleStudy.Run(() =>
     new Distiller("mlp:256", "mlp:32")
-        .With(new KdOptions { Temperature = 4, SoftTargetWeight = 0.45 }, new ReverseKlOptions { Temperature = 4, ReverseKlWeight = 0.45 })
+        .With(new KdOptions { Temperature = 4, SoftTargetWeight = 0.45 }, new TotalVariationOptions { Temperature = 4, TotalVariationWeight = 1 })
         .Fit(arguments.Data, new FitOptions { Out = arguments.Out, Resume = arguments.Resume, Teacher = training, Student = training, Observer = ConsoleProgress.Observer }));
