@@ -36,6 +36,7 @@ chmod 700 "$state/munge"
 chmod 755 "$state/munge-socket"
 chmod 400 "$state/munge/munge.key"
 chmod 755 "$state"
+runuser -u munge -- test -x "$state/munge" || { echo "cluster.sh: the munge user cannot reach '$state' (a folder above it is closed to other users); give a state folder it can enter." >&2; exit 1; }
 runuser -u munge -- munged --key-file="$state/munge/munge.key" --socket="$state/munge-socket/munge.socket" \
   --pid-file="$state/munge/munged.pid" --log-file="$state/munge/munged.log" --seed-file="$state/munge/munged.seed"
 # slurm: root may read the munge socket; the configuration comes from the template beside this script.

@@ -9,6 +9,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(realpath -m "${1:-$(mktemp -d /tmp/distill-slurm-test.XXXXXX)}")"
 mkdir -p "$work"
+# mktemp makes the folder for root alone; munged runs as the munge user and must reach its state under it.
+chmod 755 "$work"
 say() { echo "slurm-test: $*"; }
 
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
