@@ -31,7 +31,7 @@ sharded=$(echo "$(now) - $start" | bc)
 
 same=$(python3 "$repo/tests/slurm/compare_runs.py" "$work/one" "$work/sharded" && echo true || echo false)
 ratio=$(printf "%.3f" "$(echo "scale=6; $sharded / $one" | bc)")
-cat > "$repo/bench/runs/shards-2way/timing.json" <<JSON
+python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin), separators=(",", ":")))' > "$repo/bench/runs/shards-2way/timing.json" <<JSON
 {
   "command": "bash bench/shards.sh",
   "experiment": "bench/shards-2way.json",
@@ -44,4 +44,4 @@ cat > "$repo/bench/runs/shards-2way/timing.json" <<JSON
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 JSON
-cat "$repo/bench/runs/shards-2way/timing.json"
+cat "$repo/bench/runs/shards-2way/timing.json"; echo
