@@ -76,14 +76,8 @@ internal static class EvalCommand
             using (loaded)
             {
                 var bias = parse.GetValue(classBias) is { } text ? ChooseBias(text, loaded, evaluated, given, card, parse.GetValue(validation)) : null;
-                var (result, predictions) = Evaluator.EvaluateWithPredictions(loaded, test);
-                var latency = LatencyMeter.MedianMilliseconds(loaded, test.SampleShape);
-                var corrected = bias is null ? null : ClassBiasReport.Of(bias, predictions, info.ClassNames);
-                var report = new EvalReport(path, card.Spec, info.Name, card.Parameters, new FileInfo(path).Length,
-                    result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix, ClassRecall.Of(predictions, info.ClassNames), corrected);
-                if (corrected is not null && !imported) Record(context, path, card, corrected, info.ClassNames);
-                if (parse.GetValue(json)) context.RawOutput.WriteLine(Json.Serialize(report));
-                else Show(context.Output, report, info.ClassNames);
+                Report(context, loaded, path, card.Spec, card.Parameters, info, test, parse.GetValue(json), bias,
+                    corrected => { if (!imported) Record(context, path, card, corrected, info.ClassNames); });
             }
             return 0;
         });
@@ -103,13 +97,25 @@ internal static class EvalCommand
         using var built = ModelBuilder.Build(parsed, evaluated.Test.SampleShape, evaluated.Info.ClassCount);
         var loaded = Models.Weights.PretrainedWeights.Load(built, parsed, weights, newHead: false);
         context.Diagnostics.MarkupLine("[grey]" + Markup.Escape(loaded.Describe()) + "[/]");
-        var (result, predictions) = Evaluator.EvaluateWithPredictions(built, evaluated.Test);
-        var latency = LatencyMeter.MedianMilliseconds(built, evaluated.Test.SampleShape);
-        var report = new EvalReport(weights, architecture, evaluated.Info.Name, ModelBuilder.CountParameters(built), new FileInfo(weights).Length,
-            result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix, ClassRecall.Of(predictions, evaluated.Info.ClassNames), null);
-        if (json) context.RawOutput.WriteLine(Json.Serialize(report));
-        else Show(context.Output, report, evaluated.Info.ClassNames);
+        Report(context, built, weights, architecture, ModelBuilder.CountParameters(built), evaluated.Info, evaluated.Test, json);
         return 0;
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="model"/> on the test split and prints it (a table, or JSON); with a
+    /// bias, its results before and after too, handed to <paramref name="record"/> before printing.
+    /// </summary>
+    private static void Report(CliContext context, nn.Module<Tensor, Tensor> model, string path, string spec, long parameters, DataDescription info,
+        LabeledDataset test, bool json, ClassBias? bias = null, Action<ClassBiasReport>? record = null)
+    {
+        var (result, predictions) = Evaluator.EvaluateWithPredictions(model, test);
+        var latency = LatencyMeter.MedianMilliseconds(model, test.SampleShape);
+        var corrected = bias is null ? null : ClassBiasReport.Of(bias, predictions, info.ClassNames);
+        var report = new EvalReport(path, spec, info.Name, parameters, new FileInfo(path).Length,
+            result.Count, result.Accuracy, result.Errors, result.Loss, latency, result.ConfusionMatrix, ClassRecall.Of(predictions, info.ClassNames), corrected);
+        if (corrected is not null) record?.Invoke(corrected);
+        if (json) context.RawOutput.WriteLine(Json.Serialize(report));
+        else Show(context.Output, report, info.ClassNames);
     }
 
     /// <summary>

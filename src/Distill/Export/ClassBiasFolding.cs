@@ -17,7 +17,12 @@ public static class ClassBiasFolding
         // The output layer: the last dense layer, TorchSharp's Linear or Distill's MixedLinear (mlp and cnn specs).
         var last = model.modules().LastOrDefault(m => m is Linear or Models.MixedLinear)
             ?? throw new DistillException("The model has no linear output layer to add the class bias to.");
-        var (outputs, layerBias) = last is Linear linear ? (linear.out_features, linear.bias) : (((Models.MixedLinear)last).Bias.shape[0], (Tensor?)((Models.MixedLinear)last).Bias);
+        var (outputs, layerBias) = last switch
+        {
+            Linear linear => (linear.out_features, linear.bias),
+            Models.MixedLinear mixed => (mixed.Bias.shape[0], (Tensor?)mixed.Bias),
+            _ => throw new InvalidOperationException("unreachable: the layer was chosen as Linear or MixedLinear"),
+        };
         if (outputs != classCount || layerBias is null)
             throw new DistillException($"The model's last linear layer gives {outputs} outputs{(layerBias is null ? " without a bias" : "")}, so the class bias of {classCount} classes cannot be added to it.");
         using var _ = no_grad();

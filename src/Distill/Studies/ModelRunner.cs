@@ -58,8 +58,8 @@ public sealed partial class ModelRunner
         if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath, source);
         _observer.Messages?.Report($"Training {name}: {spec}, {training}");
         if (source is null) MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
-        manual_seed(training.Seed);
-        var model = source?.Build() ?? ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
+        var (model, loaded) = Start(spec, training, source);
+        if (loaded is not null) _observer.Messages?.Report(loaded);
         var card = Card(model, spec, name, source) with
         {
             ExcludedClasses = data.ExcludedClasses.Count == 0 ? null : [.. data.ExcludedClasses.Select(c => _data.Info.ClassNames[c])],
@@ -69,8 +69,6 @@ public sealed partial class ModelRunner
         ITrainingObjective? objective = null;
         try
         {
-            if (training.Weights is not null)
-                _observer.Messages?.Report(Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead).Describe());
             objective = objectiveFor(model);
             var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
             if (objective is DistillationObjective distillation)
@@ -118,10 +116,8 @@ public sealed partial class ModelRunner
     public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, StudyData? trainingData = null, LabeledDataset? train = null)
     {
         var data = trainingData ?? _data;
-        manual_seed(training.Seed);
-        using var model = ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
-        // A trial starts where the trained model will: from the pretrained weights it is given.
-        if (training.Weights is not null) Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead);
+        // A trial starts where the trained model will: the same seeded build, from the pretrained weights it is given.
+        using var model = Start(spec, training, source: null).Model;
         var objective = objectiveFor(model);
         try
         {
@@ -130,6 +126,28 @@ public sealed partial class ModelRunner
         finally
         {
             (objective as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The model a training starts from, built after seeding with the training's seed (so two students
+    /// of one spec start alike): the user's module or the spec's, filled from the pretrained weights
+    /// the training names. Returns what was loaded, to report; null when nothing was.
+    /// </summary>
+    private (nn.Module<Tensor, Tensor> Model, string? Loaded) Start(string spec, TrainingOptions training, ModelSource? source)
+    {
+        manual_seed(training.Seed);
+        var model = source?.Build() ?? ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
+        if (training.Weights is null) return (model, null);
+        try
+        {
+            return (model, Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead).Describe());
+        }
+        catch
+        {
+            if (source is null) model.Dispose();
+            else source.Release(model);
+            throw;
         }
     }
 

@@ -10,8 +10,8 @@ public sealed class StudyData : IDisposable
     private readonly bool _owned;
     private LabeledDataset? _distillationTrain;
 
-    /// <summary>False for a view made by <see cref="WithoutClasses"/>, which shares the test part and the transfer set.</summary>
-    private bool OwnsTest { get; init; } = true;
+    /// <summary>False for a view made by <see cref="WithoutClasses"/>, which shares the test part and the transfer set with the data it came from.</summary>
+    private bool OwnsShared { get; init; } = true;
 
     private StudyData(DataDescription info, LabeledDataset train, LabeledDataset validation, LabeledDataset test, LabeledDataset? transfer, bool owned = true)
     {
@@ -60,7 +60,7 @@ public sealed class StudyData : IDisposable
         var train = Keep(Train, classes);
         try
         {
-            return new StudyData(Info, train, Keep(Validation, classes), Test, Transfer) { ExcludedClasses = classes, OwnsTest = false };
+            return new StudyData(Info, train, Keep(Validation, classes), Test, Transfer) { ExcludedClasses = classes, OwnsShared = false };
         }
         catch
         {
@@ -185,9 +185,9 @@ public sealed class StudyData : IDisposable
     {
         if (!_owned) return;
         _distillationTrain?.Dispose();
-        if (OwnsTest) Transfer?.Dispose();
+        if (OwnsShared) Transfer?.Dispose();
         Train.Dispose();
         Validation.Dispose();
-        if (OwnsTest) Test.Dispose();
+        if (OwnsShared) Test.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using TorchSharp.PyBridge;
 using Distill.Tests.Support;
 
 namespace Distill.Tests.Cli;
@@ -104,8 +103,11 @@ public sealed class DocumentedCommandsRunTests
         // state_dicts (random weights, saved as torch.save saves them) standing in for ImageNet's and a user's.
         SyntheticImages.WriteFlat(Path.Combine(root, "xray"), perClass: 8, colour: true);
         SyntheticImages.WriteSplit(Path.Combine(root, "digits"), trainPerClass: 8, testPerClass: 4, colour: true);
-        WeightsFile("torchvision:resnet18", 1000, Path.Combine(root, "resnet18-imagenet.pth"));
-        WeightsFile("torchvision:resnet18", SyntheticImages.ClassNames.Length, Path.Combine(root, "resnet18-digits.pth"));
+        foreach (var (classes, file) in new[] { (1000, "resnet18-imagenet.pth"), (SyntheticImages.ClassNames.Length, "resnet18-digits.pth") })
+        {
+            using var model = Distill.Models.ModelBuilder.Build(Distill.Models.ModelSpec.Parse("torchvision:resnet18"), [3, 64, 64], classes);
+            Models.Weights.WeightsFiles.Pickled(model, Path.Combine(root, file));
+        }
         foreach (var (folder, dataset) in new[] { ("t", "mnist"), ("runs/big", "fashion-mnist") })
         {
             var (code, errors) = CliProcess.RunIn(root, environment, Limit, "compare", "--data", Path.Combine(root, "data", dataset), "--dataset", dataset,
@@ -128,13 +130,6 @@ public sealed class DocumentedCommandsRunTests
             "--set", $"data={Path.Combine(root, "data", "mnist")}");
         Assert.True(sweep.Code == 0, $"the stand-in sweep failed: {sweep.Errors}");
         return environment;
-    }
-
-    /// <summary>A torchvision architecture's state_dict with random weights, pickled as PyTorch's torch.save writes it.</summary>
-    private static void WeightsFile(string spec, int classes, string path)
-    {
-        using var model = Distill.Models.ModelBuilder.Build(Distill.Models.ModelSpec.Parse(spec), [3, 64, 64], classes);
-        model.save_py(path);
     }
 
     /// <summary>A headerless copy of the synthetic table, its class column first or last.</summary>
