@@ -9,8 +9,9 @@ namespace Distill.Studies;
 /// Talwalkar 2016): every candidate trains a short budget, the best third by validation accuracy
 /// trains three times longer, and so on until one is left or the budget reaches the student's
 /// epochs. The search only chooses: each trial is trained by the study's runner
-/// (<see cref="ModelRunner.Trial"/>), which sees the training and validation splits alone, so the
-/// test set cannot take part in the choice.
+/// (<see cref="ModelRunner.Trial"/>) from the student's own model source (a spec, the user's module
+/// or factory, pretrained weights), seeing the training and validation splits alone, so the test set
+/// cannot take part in the choice.
 /// </summary>
 public static class DistillationTuner
 {
@@ -19,9 +20,7 @@ public static class DistillationTuner
         TrainingOptions training, DistillationOptions baseOptions, TuneOptions tune, Func<DistillationOptions, TrainingOptions, double> score,
         IProgress<string>? messages = null)
     {
-        tune.Validate();
-        if (baseOptions.Method != "kd")
-            throw new DistillException($"Tuning searches kd's temperature and weights, so it needs the method kd, not '{baseOptions.Method}'.");
+        Check(baseOptions, tune);
         var candidates = tune.Temperatures.SelectMany(t => tune.SoftWeights.Select(w => baseOptions with
         {
             Temperature = t,
@@ -49,6 +48,14 @@ public static class DistillationTuner
             candidates = [.. ranked.Take(keep).Select(s => s.Options)];
             epochs = Math.Min(training.Epochs, epochs * tune.Reduction);
         }
+    }
+
+    /// <summary>Refuses a search that cannot run (bad options, a method other than kd) before anything trains.</summary>
+    public static void Check(DistillationOptions baseOptions, TuneOptions tune)
+    {
+        tune.Validate();
+        if (baseOptions.Method != "kd")
+            throw new DistillException($"Tuning searches kd's temperature and weights, so it needs the method kd, not '{baseOptions.Method}'.");
     }
 
     private static string Reason(DistillationOptions chosen, double accuracy, int epochs, int finalists, (DistillationOptions Options, double Accuracy) runnerUp)

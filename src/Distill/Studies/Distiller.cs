@@ -37,6 +37,14 @@ public sealed class Distiller
     public double? HardLabelWeight { get; init; }
 
     /// <summary>
+    /// When set, kd's temperature and weights are chosen on the validation split before the distilled
+    /// student trains (<see cref="DistillationTuner"/>: every trial trains the student's own model
+    /// source, a module of yours included); the search is kept as tune.json in the student's folder.
+    /// Needs kd as the only method.
+    /// </summary>
+    public TuneOptions? Tune { get; init; }
+
+    /// <summary>
     /// Adds methods, each as its options record (<see cref="KdOptions"/>, <see cref="FitNetsOptions"/>, a registered
     /// method's own); they add their terms in this order. None given: Hinton KD with its defaults.
     /// </summary>
@@ -96,6 +104,7 @@ public sealed class Distiller
         options.Teacher.Validate();
         if (options.Resume && options.Out is null)
             throw new DistillException("Resuming needs the run folder: set FitOptions.Out to the folder of the run to continue.");
+        if (Tune is not null) DistillationTuner.Check(distillation, Tune);
         var roles = Roles(distillation, options);
         CheckLayers(distillation, data, options.Student.Seed);
         var config = Json.Serialize(new
@@ -103,6 +112,7 @@ public sealed class Distiller
             Teacher = Teacher.Description,
             Student = Student.Description,
             Distillation = distillation,
+            Tune,
             TeacherTraining = options.Teacher,
             StudentTraining = options.Student,
             options.Scratch,
@@ -126,7 +136,7 @@ public sealed class Distiller
     private IReadOnlyList<StudyRole> Roles(DistillationOptions distillation, FitOptions options)
     {
         var teacher = Teacher.Roles(ModelRole.Teacher, "teacher", options.Teacher);
-        var distilled = Student.Distilled("distilled", options.Student, teacher[^1].Folder, distillation);
+        var distilled = Student.Distilled("distilled", options.Student, teacher[^1].Folder, distillation) with { Tune = Tune };
         var scratch = options.Scratch && !Student.IsInstance ? Student.Roles(ModelRole.Scratch, "scratch", options.Student) : [];
         return [.. teacher, .. scratch, distilled];
     }

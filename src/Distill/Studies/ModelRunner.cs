@@ -109,24 +109,43 @@ public sealed partial class ModelRunner
     }
 
     /// <summary>
-    /// Trains <paramref name="spec"/>, built from the seed as <see cref="Train"/> builds it, with the
-    /// objective and nothing else: no checkpoints, metrics or test; the model is released after. A
-    /// tuning trial, judged by the validation accuracy in the result it returns.
+    /// Trains the model <see cref="Train"/> would start from (<paramref name="spec"/>, or the user's
+    /// <paramref name="source"/>, seeded and with its pretrained weights) with the objective and
+    /// nothing else: no checkpoints, metrics or test; the model is released after. A tuning trial,
+    /// judged by the validation accuracy in the result it returns. A user's instance, which cannot be
+    /// built again, is trained in place and put back to the weights it had, so every trial and the
+    /// training after them start where it stood.
     /// </summary>
-    public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor, StudyData? trainingData = null, LabeledDataset? train = null)
+    public TrainingResult Trial(string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor,
+        StudyData? trainingData = null, LabeledDataset? train = null, ModelSource? source = null)
     {
         var data = trainingData ?? _data;
+        var initial = source is { IsInstance: true } instance ? Snapshot(instance.Build()) : null;
         // A trial starts where the trained model will: the same seeded build, from the pretrained weights it is given.
-        using var model = Start(spec, training, source: null).Model;
-        var objective = objectiveFor(model);
+        var (model, _) = Start(spec, training, source);
+        ITrainingObjective? objective = null;
         try
         {
+            objective = objectiveFor(model);
             return new Trainer(training, progress: null, _cancellation).Train(name, model, train ?? data.Train, data.Validation, objective);
         }
         finally
         {
             (objective as IDisposable)?.Dispose();
+            if (initial is not null) Restore(model, initial);
+            if (source is null) model.Dispose();
+            else source.Release(model);
         }
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module<Tensor, Tensor> model) =>
+        model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+
+    private static void Restore(nn.Module<Tensor, Tensor> model, Dictionary<string, Tensor> saved)
+    {
+        using (no_grad())
+            foreach (var (key, value) in model.state_dict()) value.copy_(saved[key]);
+        foreach (var tensor in saved.Values) tensor.Dispose();
     }
 
     /// <summary>

@@ -164,7 +164,7 @@ public sealed class StudyRunner : IDisposable
         if (_resume && File.Exists(path)) return Json.Read<TuneResult>(path, "tuning result").Chosen;
         var result = DistillationTuner.Search(role.Training, distillation, tune,
             (candidate, training) => runner.Trial("tuning", role.Spec, training, student => DistillationObjective.Create(student, teacher, candidate,
-                data.Train.SampleShape, data.Info.ClassCount, data.DistillationTrain.Count, training.Seed, augmented: training.Augments), data, data.DistillationTrain).BestValidationAccuracy,
+                data.Train.SampleShape, data.Info.ClassCount, data.DistillationTrain.Count, training.Seed, augmented: training.Augments), data, data.DistillationTrain, role.Source).BestValidationAccuracy,
             _observer.Messages);
         AtomicFile.WriteAllText(path, Json.Serialize(result));
         return result.Chosen;

@@ -134,4 +134,40 @@ public sealed class DistillerTests : IDisposable
         var missing = Assert.Throws<DistillException>(() => loss.Terms(logits, teacherLogits, data.Test.Labels[..4]));
         Assert.Contains("'body.act2'", missing.Message);
     }
+
+    [Fact]
+    public void Tuning_trains_each_trial_from_the_users_own_student_module_and_distils_with_the_choice()
+    {
+        var built = 0;
+        var run = _folder.File("tuned");
+        var distiller = new Distiller(ModelSource.Spec("mlp:64"), ModelSource.Module(() => { built++; return new Student(); }))
+        {
+            Tune = new TuneOptions { Temperatures = [2, 8], SoftWeights = [0.9], Reduction = 2 },
+        };
+
+        var result = distiller.Fit(_data, Fit(run, epochs: 2) with { Scratch = false });
+
+        var tune = Json.Read<TuneResult>(Path.Combine(run, "distilled", TuneResult.FileName), "tuning result");
+        Assert.Equal([(2.0, 2), (8.0, 2)], tune.Trials.Select(t => (t.Temperature, t.Epochs)));
+        Assert.All(tune.Trials, t => Assert.True(t.ValidationAccuracy > 0.3, $"the trial at T={t.Temperature} reached only {t.ValidationAccuracy:P1} (chance: 10 %)"));
+        // The type probe, two trials and the distilled student: a module of the user's for each.
+        Assert.Equal(4, built);
+        var distilled = result.Find(ModelRole.Distilled)!;
+        Assert.Equal("module:Examples.Student", distilled.Spec);
+        Assert.Contains($"T={tune.Chosen.Temperature:g}", distilled.Hyperparameters);
+        Assert.Equal(typeof(Student).AssemblyQualifiedName, ModelStore.ReadCard(Path.Combine(run, "distilled", "best.bin")).ModuleType);
+    }
+
+    [Fact]
+    public void Tuning_a_method_other_than_kd_is_refused_before_a_folder_is_made()
+    {
+        var run = _folder.File("refused");
+        var distiller = new Distiller(ModelSource.Spec("mlp:64"), ModelSource.Module(() => new Student())) { Tune = new TuneOptions() }
+            .With(new FitNetsOptions { TeacherLayer = "fc1", StudentLayer = "body.act2" });
+
+        var error = Assert.Throws<DistillException>(() => distiller.Fit(_data, Fit(run)));
+
+        Assert.Contains("needs the method kd", error.Message);
+        Assert.False(Directory.Exists(run));
+    }
 }

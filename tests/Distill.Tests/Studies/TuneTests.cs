@@ -104,4 +104,22 @@ public sealed class TuneTests : IDisposable
         Assert.Contains("needs the method kd", errors);
         Assert.False(Directory.Exists(run));
     }
+
+    [Fact]
+    public void A_trial_of_the_users_own_instance_trains_it_and_puts_its_weights_back()
+    {
+        var dataFolder = Path.Combine(_folder.Path, "data");
+        SyntheticIdx.WriteDataset(dataFolder, trainCount: 600, testCount: 50);
+        using var data = StudyData.Load(new DataSelection { Path = dataFolder }, 50, seed: 1);
+        manual_seed(3);
+        using var student = nn.Sequential(("flatten", nn.Flatten()), ("fc", nn.Linear(144, 10)));
+        var before = student.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        using var folder = RunFolder.Create(Path.Combine(_folder.Path, "run"), replace: false);
+
+        var trial = new ModelRunner(data, folder).Trial("tuning", "module:own", new TrainingOptions { Epochs = 5, BatchSize = 25 },
+            _ => new SupervisedObjective(), source: ModelSource.Module(student));
+
+        Assert.True(trial.BestValidationAccuracy > 0.3, $"the trial reached only {trial.BestValidationAccuracy:P1}");
+        foreach (var (name, value) in student.state_dict()) Assert.True(value.allclose(before[name], rtol: 0, atol: 0), $"the instance's {name} was not put back");
+    }
 }
