@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The 2-shard timing (docs/scale.md): bench/shards-2way.json in one process at one thread, then as
-# the teacher stage followed by two shards side by side at one thread each and the merge; wall
-# times of both, and whether the merged results equal the one-process run, into
+# two shards side by side at one thread each (`--shard i/2`, stage all: the shard without the seed's
+# shared scratch baseline trains the teacher while the other trains the baseline) and the merge;
+# wall times of both, and whether the merged results equal the one-process run, into
 # bench/runs/shards-2way/timing.json. Usage: bash bench/shards.sh [WORK_DIR]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,10 +22,9 @@ start=$(now)
 one=$(echo "$(now) - $start" | bc)
 
 start=$(now)
-"$distill" run "$experiment" --stage teacher --out "$work/sharded" > "$work/teacher.log" 2>&1
-"$distill" run "$experiment" --shard 0/2 --stage points --out "$work/sharded" > "$work/shard0.log" 2>&1 &
+"$distill" run "$experiment" --shard 0/2 --out "$work/sharded" > "$work/shard0.log" 2>&1 &
 first=$!
-"$distill" run "$experiment" --shard 1/2 --stage points --out "$work/sharded" > "$work/shard1.log" 2>&1
+"$distill" run "$experiment" --shard 1/2 --out "$work/sharded" > "$work/shard1.log" 2>&1
 wait "$first"
 "$distill" merge "$work/sharded" > "$work/merge.log" 2>&1
 sharded=$(echo "$(now) - $start" | bc)

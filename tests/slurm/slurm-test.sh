@@ -22,7 +22,8 @@ distill="$repo/src/Distill.Cli/bin/Release/net10.0/Distill.Cli"
 export DISTILL="$distill"
 
 python3 "$repo/tests/slurm/tiny_idx.py" "$work/data" 3000 500
-# Three temperatures over two seeds: six points, two per shard; students long enough to be killed inside one.
+# Three temperatures over two seeds: six points and each seed's shared scratch baseline, eight units
+# (shards of 3, 3 and 2); students long enough to be killed inside one.
 cat > "$work/experiment.json" <<JSON
 {
   "name": "slurm-test",
@@ -47,18 +48,18 @@ read -r teacher points merge < <(THREADS=1 bash "$repo/deploy/slurm/submit.sh" "
 say "submitted teacher $teacher, array $points (0-2%2, afterok:$teacher), merge $merge (afterany:$points)"
 
 state_of() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -1 | cut -d= -f2; }
-# Kill array task 1 inside its first point (unit 1 of 3 shards: seed-1/points/p2), once that
-# student has a checkpoint and no outcome yet.
+# Kill array task 1 inside its first point (units 1, 4, 7 of 3 shards: its baseline seed-2/scratch
+# runs first, then seed-1/points/p1), once that student has a checkpoint and no outcome yet.
 victim="${points}_1"
-inside="$work/sharded/seed-1/points/p2/distilled"
+inside="$work/sharded/seed-1/points/p1/distilled"
 for _ in $(seq 3000); do
   [ -f "$inside/training-state.bin" ] && [ ! -f "$inside/outcome.json" ] && break
   sleep 0.2
 done
 scancel "$victim"
-[ -f "$inside/training-state.bin" ] && [ ! -f "$inside/outcome.json" ] || { say "FAIL: the kill did not land inside seed-1/points/p2"; exit 1; }
+[ -f "$inside/training-state.bin" ] && [ ! -f "$inside/outcome.json" ] || { say "FAIL: the kill did not land inside seed-1/points/p1"; exit 1; }
 for _ in $(seq 60); do [ "$(state_of "$victim")" = CANCELLED ] && break; sleep 0.5; done
-say "killed $victim with scancel inside seed-1/points/p2 (epochs done: $(grep -c . "$work/sharded/seed-1/points/p2/metrics.jsonl" || true)): $(state_of "$victim")"
+say "killed $victim with scancel inside seed-1/points/p1 (epochs done: $(grep -c . "$work/sharded/seed-1/points/p1/metrics.jsonl" || true)): $(state_of "$victim")"
 scontrol requeue "$victim"
 # Slurm holds a requeued job back for a while (Reason=BeginTime); the test lets it start at once.
 scontrol update JobId="$victim" StartTime=now
@@ -73,7 +74,7 @@ done
 sharded_seconds=$(( $(date +%s) - start ))
 say "merge job completed after ${sharded_seconds}s; the requeued task's log:"
 grep -h "^Shard" "$work"/distill-points-"${points}"_1.out | sed 's/^/  /'
-grep -q "Shard 1/3: ran 2" "$work"/distill-points-"${points}"_1.out || { say "FAIL: the requeued task did not resume its killed point and run its other one"; exit 1; }
+grep -q "Shard 1/3: ran 2, already finished 1" "$work"/distill-points-"${points}"_1.out || { say "FAIL: the requeued task did not resume its killed point and run its other one"; exit 1; }
 
 start=$(date +%s)
 OMP_NUM_THREADS=1 "$distill" run "$work/experiment.json" --out "$work/whole" >/dev/null 2>"$work/whole.log"

@@ -44,7 +44,7 @@ internal sealed class ShardOptionSet
         var outcome = folder.Run(_ => ProgressView.Run(context.Diagnostics, observer => new ShardRunner(experiment, observer).Run(folder, spec, stage)));
         ShardView.Show(context, outcome, path, json);
         if (outcome.Failed.Count > 0)
-            throw new DistillException($"{outcome.Failed.Count} point(s) of shard {spec} failed ({string.Join(", ", outcome.Failed.Select(f => f.Folder))}); each point's {WorkUnit.FailureFile} holds its error, and running the shard again retries them.");
+            throw new DistillException($"{outcome.Failed.Count} unit(s) of shard {spec} failed ({string.Join(", ", outcome.Failed.Select(f => f.Folder))}); each unit's {WorkUnit.FailureFile} holds its error, and running the shard again retries them.");
         return 0;
     }
 }

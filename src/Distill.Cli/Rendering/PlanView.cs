@@ -18,11 +18,13 @@ internal static class PlanView
             cost = ExperimentCost.Estimate(plan, data.Train.SampleShape, data.Info.ClassCount, data.Train.Count, data.Validation.Count);
         var count = shards?.Count ?? Math.Min(plan.Units.Count, 4);
         var output = context.Output;
-        output.WriteLine($"{experiment.Settings.Name}: {plan.Units.Count} points (point x seed), {count} shards (point k runs in shard k mod {count}).");
+        var baselines = plan.Units.Count - plan.PointCount;
+        var units = baselines == 0 ? "" : $" and {baselines} shared scratch baseline(s): {plan.Units.Count} units";
+        output.WriteLine($"{experiment.Settings.Name}: {plan.PointCount} points (point x seed){units}, {count} shards (unit k runs in shard k mod {count}).");
         output.WriteLine($"Stage 1, teacher: {string.Join(", ", plan.TeacherRoles.Select(r => r.Folder))}; estimated {Time(cost.TeacherStageSeconds)} CPU.");
-        output.WriteLine("Stage 2, points (after stage 1):");
+        output.WriteLine("Stage 2, points (after stage 1; a shared scratch baseline needs no teacher and runs first):");
         var rows = cost.Units.Select(u => (IReadOnlyList<string>)[u.Unit.Folder, (u.Unit.Number % count).ToString(CultureInfo.InvariantCulture), string.Join(", ", u.Unit.Roles.Select(r => r.Folder[(r.Folder.LastIndexOf('/') + 1)..])), Time(u.Seconds)]).ToList();
-        output.Write(FittedTable.Build("Points", ["Point", "Shard", "Models", "CPU time"], rows, context.TableWidth));
+        output.Write(FittedTable.Build("Points", ["Unit", "Shard", "Models", "CPU time"], rows, context.TableWidth));
         for (var i = 0; i < count; i++)
             output.WriteLine($"Shard {i}/{count}: {Time(cost.ShardSeconds(new ShardSpec(i, count)))} CPU.");
         output.WriteLine("Stage 3, merge: distill merge FOLDER. Estimates come from a one-batch probe per model on this machine; test evaluation and reports are left out.");

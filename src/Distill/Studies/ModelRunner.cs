@@ -198,6 +198,34 @@ public sealed partial class ModelRunner
         return source is null ? card : UserModules.Describe(card, model);
     }
 
+    /// <summary>
+    /// The outcome of a model finished earlier in this folder (by an interrupted run, or by another
+    /// process sharing it), read without loading the model: the merge of a sharded experiment needs
+    /// its numbers, not its weights. Its epochs go into metrics.jsonl as a reloaded model's do.
+    /// </summary>
+    public ModelOutcome Finished(ModelRole role, string name)
+    {
+        var checkpoints = _folder.File(name);
+        var outcomePath = Path.Combine(checkpoints, OutcomeFile);
+        if (!File.Exists(outcomePath))
+            throw new DistillException($"The {role.ToString().ToLowerInvariant()} in '{checkpoints}' has not finished (it has no {OutcomeFile}); run it before building the results.");
+        var outcome = Json.Read<ModelOutcome>(outcomePath, "model outcome");
+        if (outcome.Role != role || outcome.History is null || outcome.History.Any(r => r is null))
+            throw new DistillException($"The model outcome '{outcomePath}' does not describe the {role.ToString().ToLowerInvariant()} of this run.");
+        foreach (var record in outcome.History) _metrics.Append(record);
+        // A copied or moved run folder names its own files, not those of the folder it came from.
+        var weights = Path.Combine(checkpoints, Path.GetFileName(outcome.WeightsPath));
+        var predictions = Path.Combine(checkpoints, TestPredictions.FileName);
+        return outcome with { WeightsPath = weights, PredictionsPath = File.Exists(predictions) ? predictions : null };
+    }
+
+    /// <summary>A model finished earlier in this folder, loaded with its outcome (a later role combines or distils it).</summary>
+    public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Reuse(ModelRole role, string name, string spec, ModelSource? source = null)
+    {
+        var checkpoints = _folder.Subfolder(name);
+        return Reload(role, name, spec, checkpoints, Path.Combine(checkpoints, OutcomeFile), source);
+    }
+
     /// <summary>A model an earlier, interrupted run finished: its best weights and its outcome, read back.</summary>
     private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Reload(ModelRole role, string name, string spec, string checkpoints, string outcomePath, ModelSource? source)
     {

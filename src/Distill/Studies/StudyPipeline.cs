@@ -9,7 +9,9 @@ namespace Distill.Studies;
 /// The one path from a <see cref="StudyPlan"/> to a finished run folder: config.json, the data and
 /// its validation split, the roles run in order by <see cref="StudyRunner"/>, the result (results.json
 /// or experiment.json) and the report. Every command that trains (compare, quickstart, train, distill,
-/// run) describes its roles as a plan and calls <see cref="Run(StudyPlan, RunFolder)"/>.
+/// run) describes its roles as a plan and calls <see cref="Run(StudyPlan, RunFolder)"/>. A plan run in
+/// parts by several processes (the shards of an experiment) runs each part through <see cref="RunPart"/>,
+/// the same runner, and ends with <see cref="Merge"/>, the same result and report from what the parts left.
 /// </summary>
 public sealed class StudyPipeline
 {
@@ -29,12 +31,56 @@ public sealed class StudyPipeline
     /// <summary>Loads the plan's data (and its validation split) and runs the plan on it.</summary>
     public ExperimentResult Run(StudyPlan plan, RunFolder folder)
     {
-        if (plan.Data is null) throw new DistillException("The study plan names no data: run it with the data already loaded.");
         WriteConfig(plan, folder);
         ExperimentResult result;
-        using (var data = StudyData.Load(plan.Data, plan.ValidationCount, plan.Seed, _observer.Messages))
-            result = Train(plan, data, folder);
+        using (var data = Load(plan))
+            result = Train(plan, data, folder, readFinished: false);
         return Finish(plan, result, folder);
+    }
+
+    /// <summary>
+    /// The result and report of a plan whose models were trained into <paramref name="folder"/> in parts
+    /// (<see cref="RunPart"/>, by the shards of an experiment): what <see cref="Run(StudyPlan, RunFolder)"/>
+    /// writes at its end, from every model's outcome.json, read rather than trained, loaded or tested
+    /// again (only an ensemble's members are loaded, to combine them); each folder's metrics.jsonl is
+    /// rebuilt in the plan's order. A model that has not finished is refused.
+    /// </summary>
+    public ExperimentResult Merge(StudyPlan plan, RunFolder folder)
+    {
+        ExperimentResult result;
+        using (var data = Load(plan))
+            result = Train(plan, data, folder, readFinished: true);
+        return Finish(plan, result, folder);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="folder"/> the plan's, for the processes that run it in parts: config.json
+    /// written, or refused when the folder holds another plan's.
+    /// </summary>
+    public static void Share(StudyPlan plan, RunFolder folder)
+    {
+        var config = folder.File("config.json");
+        if (plan.Config is null || File.Exists(config) && File.ReadAllText(config) != plan.Config)
+            throw new DistillException($"Run folder '{folder.Path}' holds another experiment (its config.json differs); give each experiment its own --out.");
+        AtomicFile.WriteAllText(config, plan.Config);
+    }
+
+    /// <summary>The plan's data and its validation split, for running the plan in parts.</summary>
+    public StudyData Load(StudyPlan plan) =>
+        plan.Data is null
+            ? throw new DistillException("The study plan names no data: run it with the data already loaded.")
+            : StudyData.Load(plan.Data, plan.ValidationCount, plan.Seed, _observer.Messages);
+
+    /// <summary>
+    /// Runs <paramref name="roles"/>, a part of the plan (a shared teacher stage, or one point with the
+    /// shared roles it learns from before it), into the plan's folder as <see cref="Run(StudyPlan, RunFolder)"/>
+    /// runs them, resuming what an earlier process left; every teacher's training-set logits are kept in
+    /// the folder for the other parts. Writes no result: <see cref="Merge"/> does, once every part has finished.
+    /// </summary>
+    public IReadOnlyList<ModelOutcome> RunPart(IReadOnlyList<StudyRole> roles, StudyData data, RunFolder folder)
+    {
+        using var runner = new StudyRunner(data, folder, _observer, _cancellation, resume: true) { ShareLogits = true };
+        return runner.Run(roles);
     }
 
     /// <summary>Runs the plan on data the caller loaded or built (a library user's own tensors); the caller keeps the data.</summary>
@@ -42,7 +88,7 @@ public sealed class StudyPipeline
     {
         ArgumentNullException.ThrowIfNull(data);
         WriteConfig(plan, folder);
-        return Finish(plan, Train(plan, data, folder), folder);
+        return Finish(plan, Train(plan, data, folder, readFinished: false), folder);
     }
 
     private void WriteConfig(StudyPlan plan, RunFolder folder)
@@ -54,9 +100,9 @@ public sealed class StudyPipeline
         AtomicFile.WriteAllText(configPath, config);
     }
 
-    private ExperimentResult Train(StudyPlan plan, StudyData data, RunFolder folder)
+    private ExperimentResult Train(StudyPlan plan, StudyData data, RunFolder folder, bool readFinished)
     {
-        using var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume);
+        using var runner = new StudyRunner(data, folder, _observer, _cancellation, _resume || readFinished) { ReadFinished = readFinished };
         var outcomes = runner.Run(plan.Roles);
         var result = Result(plan, outcomes, folder) with { Dataset = data.Info.Name, TestCount = data.Test.Count, ValidationCount = (int)data.Validation.Count, ClassNames = data.Info.ClassNames };
         // The one report figure that needs the test images: drawn per seed and point while they are still loaded.

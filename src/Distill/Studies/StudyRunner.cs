@@ -42,31 +42,52 @@ public sealed class StudyRunner : IDisposable
     /// </summary>
     public bool ShareLogits { get; init; }
 
+    /// <summary>
+    /// Reads every trained role's outcome from its folder instead of training or loading it (the merge
+    /// of models other processes trained): only an ensemble's members are loaded, to combine them, and
+    /// a role that has not finished is refused.
+    /// </summary>
+    public bool ReadFinished { get; init; }
+
     /// <summary>Runs <paramref name="roles"/> in order; returns their outcomes in the same order.</summary>
     public IReadOnlyList<ModelOutcome> Run(IReadOnlyList<StudyRole> roles)
     {
-        var kept = roles.SelectMany(Sources).ToHashSet(StringComparer.Ordinal);
-        Preflight(roles);
+        // Read back, a role's model is needed only where an ensemble combines it.
+        var kept = roles.SelectMany(r => ReadFinished ? r.Members ?? [] : Sources(r)).ToHashSet(StringComparer.Ordinal);
+        if (!ReadFinished) Preflight(roles);
         var outcomes = new List<ModelOutcome>();
+        var made = new Dictionary<string, ModelOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < roles.Count; i++)
         {
             var role = roles[i];
             foreach (var from in Sources(role))
-                if (!_models.ContainsKey(from))
+                if (!made.ContainsKey(from))
                     throw new DistillException($"The study takes '{role.Folder}' from '{from}', which no earlier role produced.");
-            var (model, outcome) = RunRole(role);
+            var (model, outcome) = ReadFinished && role.LoadFrom is null && role.Members is null ? Read(role, kept.Contains(role.Folder)) : RunRole(role);
             var titled = outcome with
             {
                 Role = role.Role,
                 Title = role.Title,
-                DistilledFrom = role.TeacherFolder is { } teacher ? _models[teacher].Outcome.Label : null,
+                DistilledFrom = role.TeacherFolder is { } teacher ? made[teacher].Label : null,
             };
             outcomes.Add(titled);
+            made[role.Folder] = titled;
+            if (model is null) continue;
             if (role.Source is { IsInstance: true }) _borrowed.Add(model);
             if (kept.Contains(role.Folder)) _models[role.Folder] = (model, titled);
             else if (!_borrowed.Contains(model)) model.Dispose();
         }
         return outcomes;
+    }
+
+    /// <summary>A finished role's outcome, with its model when <paramref name="load"/> (an ensemble combines it).</summary>
+    private (nn.Module<Tensor, Tensor>? Model, ModelOutcome Outcome) Read(StudyRole role, bool load)
+    {
+        var (parent, name) = Split(role.Folder);
+        var runner = RunnerFor(parent);
+        if (!load) return (null, runner.Finished(role.Role, name));
+        var (model, outcome) = runner.Reuse(role.Role, name, role.Spec, role.Source);
+        return (model, outcome);
     }
 
     /// <summary>The folders of the earlier roles <paramref name="role"/> is made from.</summary>

@@ -5,9 +5,10 @@ namespace Distill.Experiments.Shards;
 
 /// <summary>
 /// Builds experiment.json, the tables and the report of a sharded experiment from its finished
-/// points: the experiment is read back from the folder's config.json and run with every model
-/// reloaded from its outcome.json, so the numbers are those of the whole experiment in one process.
-/// Refuses, naming them, while points are missing or failed.
+/// units: the experiment is read back from the folder's config.json and its plan merged by
+/// <see cref="StudyPipeline.Merge"/> from every model's outcome.json (read, not trained or tested
+/// again), so the numbers are those of the whole experiment in one process. Refuses, naming them,
+/// while points or shared baselines are missing or failed.
 /// </summary>
 public static class ExperimentMerge
 {
@@ -34,14 +35,14 @@ public static class ExperimentMerge
             if (missing.Count > 0) parts.Add($"{missing.Count} missing ({List(missing)})");
             if (failed.Count > 0) parts.Add($"{failed.Count} failed ({List(failed)}; the error is in each point's {WorkUnit.FailureFile})");
             throw new DistillException(
-                $"{failed.Count + missing.Count} of {plan.Units.Count} points of '{folder}' are not finished: {string.Join(", ", parts)}; run the shards again (they skip finished points and resume the others), then merge.");
+                $"{failed.Count + missing.Count} of {plan.Units.Count} units of '{folder}' are not finished: {string.Join(", ", parts)}; run the shards again (they skip finished units and resume the others), then merge.");
         }
         return experiment;
     }
 
     /// <summary>Merges the finished experiment in <paramref name="folder"/> (claimed whole: no shard may still run in it).</summary>
     public static ExperimentResult Run(Experiment experiment, RunFolder folder, StudyObserver? observer = null, CancellationToken cancellation = default) =>
-        new StudyPipeline(observer, cancellation, resume: true).Run(Experiments.ExperimentPlan.Of(experiment), folder);
+        new StudyPipeline(observer, cancellation).Merge(Experiments.ExperimentPlan.Of(experiment), folder);
 
     private static string List(IReadOnlyList<string> folders) =>
         string.Join(", ", folders.Take(Named)) + (folders.Count > Named ? $" and {folders.Count - Named} more" : "");

@@ -3,18 +3,24 @@ using Distill.Studies;
 namespace Distill.Experiments.Shards;
 
 /// <summary>
-/// An experiment cut into independent work: the shared roles (the teacher stage) and one
-/// <see cref="WorkUnit"/> per point and seed, in the order <see cref="Experiments.ExperimentPlan"/> plans them
-/// (seeds outer, sweep points inner). Every unit writes only under its own folders, so units run in
+/// An experiment cut into independent work: the shared roles (the teacher stage) and the
+/// <see cref="WorkUnit"/>s, in the order <see cref="Experiments.ExperimentPlan"/> plans them (seeds
+/// outer, sweep points inner): one per point and seed, and one per scratch baseline that several
+/// points share, just before the first of them (it learns from no teacher and no point learns from
+/// it, so it runs apart from them). Every unit writes only under its own folders, so units run in
 /// any order, in any process, and leave the same files as the whole experiment in one process.
 /// </summary>
 public sealed class ShardPlan
 {
-    private ShardPlan(IReadOnlyList<StudyRole> teacherRoles, IReadOnlyList<WorkUnit> units)
+    private ShardPlan(StudyPlan plan, IReadOnlyList<StudyRole> teacherRoles, IReadOnlyList<WorkUnit> units)
     {
+        Plan = plan;
         TeacherRoles = teacherRoles;
         Units = units;
     }
+
+    /// <summary>The whole experiment's plan, which the one-process run and the merge run.</summary>
+    public StudyPlan Plan { get; }
 
     /// <summary>The roles every point needs: a teacher, an ensemble's members, a capacity sweep's teachers.</summary>
     public IReadOnlyList<StudyRole> TeacherRoles { get; }
@@ -26,16 +32,21 @@ public sealed class ShardPlan
         var plan = Experiments.ExperimentPlan.Of(experiment);
         var index = plan.Roles.Select((r, i) => (r.Folder, i)).ToDictionary(p => p.Folder, p => p.i, StringComparer.Ordinal);
         var inPoints = plan.Points.SelectMany(p => new[] { p.Scratch, p.Distilled }.Concat(p.Others)).ToHashSet(StringComparer.Ordinal);
+        var sharers = plan.Points.GroupBy(p => p.Scratch, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var units = new List<WorkUnit>();
         var taken = new HashSet<string>(StringComparer.Ordinal);
         foreach (var point in plan.Points)
         {
-            // A scratch baseline shared by a seed's points belongs to the first point that uses it.
+            if (sharers[point.Scratch] > 1 && taken.Add(point.Scratch))
+                units.Add(new WorkUnit(units.Count, point.Scratch, [plan.Roles[index[point.Scratch]]]));
             var folders = new[] { point.Scratch, point.Distilled }.Concat(point.Others).Where(taken.Add).OrderBy(f => index[f]);
             units.Add(new WorkUnit(units.Count, point.Folder, folders.Select(f => plan.Roles[index[f]]).ToList()));
         }
-        return new ShardPlan(plan.Roles.Where(r => !inPoints.Contains(r.Folder)).ToList(), units);
+        return new ShardPlan(plan, plan.Roles.Where(r => !inPoints.Contains(r.Folder)).ToList(), units);
     }
+
+    /// <summary>How many units are points (the others are shared scratch baselines).</summary>
+    public int PointCount => Units.Count(u => u.NeedsTeacherStage);
 
     /// <summary>The units shard <paramref name="shard"/> runs.</summary>
     public IReadOnlyList<WorkUnit> UnitsOf(ShardSpec shard) => Units.Where(u => shard.Owns(u.Number)).ToList();

@@ -4,12 +4,14 @@ using Distill.Studies;
 namespace Distill.Experiments.Shards;
 
 /// <summary>
-/// Runs one shard of an experiment in a folder that several processes share: the teacher stage once
-/// (the first process to claim it trains it, the others wait for it and load it), then each unit the
-/// shard owns that is not finished and not held by another process, claimed while it runs. Units
-/// resume from their last whole epoch (<see cref="StudyRunner"/> with resume), so a killed shard
-/// rerun, or a retried pod, continues where it stopped. <see cref="ExperimentMerge"/> builds the
-/// results once every shard is done.
+/// Runs one shard of an experiment in a folder that several processes share, each piece through
+/// <see cref="StudyPipeline.RunPart"/> (the path the whole experiment's roles take in one process):
+/// first the shard's shared scratch baselines, which learn from no teacher; then the teacher stage
+/// once (the first process to claim it trains it, the others wait for it and load it); then each
+/// point the shard owns, after the shared roles it learns from. A unit that is finished or held by
+/// another process is skipped, and the one this process runs is claimed while it runs. Units resume
+/// from their last whole epoch, so a killed shard rerun, or a retried pod, continues where it
+/// stopped. <see cref="ExperimentMerge"/> builds the results once every shard is done.
 /// </summary>
 public sealed class ShardRunner
 {
@@ -33,7 +35,6 @@ public sealed class ShardRunner
     public ShardOutcome Run(RunFolder folder, ShardSpec shard, ShardStage stage = ShardStage.All)
     {
         var plan = ShardPlan.Of(_experiment);
-        var study = _experiment.Study;
         var teacherRoles = plan.TeacherRoles;
         var ran = new List<string>();
         var finished = new List<string>();
@@ -41,41 +42,42 @@ public sealed class ShardRunner
         var failed = new List<(string, string)>();
         if (stage == ShardStage.Points && !ShardPlan.Finished(folder.Path, teacherRoles))
             throw new DistillException($"The teacher stage of '{folder.Path}' has not finished; run it first (distill run EXPERIMENT --stage teacher --out FOLDER).");
-        var config = folder.File("config.json");
-        if (File.Exists(config) && File.ReadAllText(config) != _experiment.ResolvedJson)
-            throw new DistillException($"Run folder '{folder.Path}' holds another experiment (its config.json differs); give each experiment its own --out.");
-        AtomicFile.WriteAllText(config, _experiment.ResolvedJson);
+        StudyPipeline.Share(plan.Plan, folder);
         AtomicFile.WriteAllText(folder.File(CommandFile), _experiment.Command + "\n");
-        using var data = StudyData.Load(TeacherPlan.DataSelection(study), study.ValidationCount, _experiment.Settings.Seeds[0], _observer.Messages);
+        var pipeline = new StudyPipeline(_observer, _cancellation, resume: true);
+        using var data = pipeline.Load(plan.Plan);
+        var units = stage == ShardStage.Teacher ? [] : plan.UnitsOf(shard);
+        // Baselines first: another shard trains the teacher meanwhile.
+        foreach (var unit in units.Where(u => !u.NeedsTeacherStage)) RunUnit(unit, unit.Roles);
         if (stage != ShardStage.Points && !ShardPlan.Finished(folder.Path, teacherRoles))
         {
             using var claim = PointClaim.Take(folder.File(TeacherClaimFile), _observer.Messages, _cancellation);
             // Another shard may have finished the teacher while this one waited: the run below then only loads it.
-            using var runner = new StudyRunner(data, folder, _observer, _cancellation, resume: true) { ShareLogits = true };
-            runner.Run(teacherRoles);
+            pipeline.RunPart(teacherRoles, data, folder);
         }
-        if (stage == ShardStage.Teacher) return new ShardOutcome(shard, ran, finished, held, failed);
-        foreach (var unit in plan.UnitsOf(shard))
+        // The teacher is loaded again for every point, and its outputs read from the logits cache, so a point's files do not depend on what ran before it.
+        foreach (var unit in units.Where(u => u.NeedsTeacherStage)) RunUnit(unit, [.. teacherRoles, .. unit.Roles]);
+        return new ShardOutcome(shard, ran, finished, held, failed);
+
+        void RunUnit(WorkUnit unit, IReadOnlyList<StudyRole> roles)
         {
             if (unit.IsFinished(folder.Path))
             {
                 finished.Add(unit.Folder);
-                continue;
+                return;
             }
             using var claim = PointClaim.TryTake(Path.Combine(folder.Subfolder(unit.Folder), WorkUnit.ClaimFile));
             if (claim is null || unit.IsFinished(folder.Path))
             {
                 (claim is null ? held : finished).Add(unit.Folder);
-                continue;
+                return;
             }
             var failure = Path.Combine(folder.Path, unit.Folder, WorkUnit.FailureFile);
             File.Delete(failure);
             try
             {
-                _observer.Messages?.Report($"Shard {shard}: point {unit.Folder}");
-                // The teacher is loaded again for every unit, and its outputs read from the logits cache, so a unit's files do not depend on what ran before it.
-                using var runner = new StudyRunner(data, folder, _observer, _cancellation, resume: true) { ShareLogits = true };
-                runner.Run([.. teacherRoles, .. unit.Roles]);
+                _observer.Messages?.Report($"Shard {shard}: {(unit.NeedsTeacherStage ? "point" : "shared scratch baseline")} {unit.Folder}");
+                pipeline.RunPart(roles, data, folder);
                 ran.Add(unit.Folder);
             }
             catch (DistillException e)
@@ -84,6 +86,5 @@ public sealed class ShardRunner
                 failed.Add((unit.Folder, e.Message));
             }
         }
-        return new ShardOutcome(shard, ran, finished, held, failed);
     }
 }

@@ -21,7 +21,8 @@ public sealed class ShardCliTests : IDisposable
         _data = Path.Combine(_folder.Path, "data");
         SyntheticIdx.WriteDataset(_data, trainCount: 400, testCount: 100);
         _experiment = _folder.File("experiment.json");
-        // Two temperatures over two seeds: four points, units 0..3 = seed-1/p1, seed-1/p2, seed-2/p1, seed-2/p2.
+        // Two temperatures over two seeds: four points, and each seed's scratch baseline, which its two points share, a unit of its own:
+        // units 0..5 = seed-1/scratch, seed-1/p1, seed-1/p2, seed-2/scratch, seed-2/p1, seed-2/p2.
         File.WriteAllText(_experiment, $$"""
             {
               "name": "tiny",
@@ -41,12 +42,16 @@ public sealed class ShardCliTests : IDisposable
 
     private static (int Code, string Output, string Errors) Run(params string[] args) => InProcessCli.Run(args);
 
-    private ShardOutcomeJson Shard(string folder, string shard)
+    private ShardOutcomeJson Shard(string folder, string shard) => ShardWithMessages(folder, shard).Outcome;
+
+    private (ShardOutcomeJson Outcome, string Messages) ShardWithMessages(string folder, string shard)
     {
         var (code, output, errors) = Run("run", _experiment, "--shard", shard, "--out", folder, "--json");
         Assert.True(code == 0, errors);
-        return JsonSerializer.Deserialize<ShardOutcomeJson>(output, Json.Options)!;
+        return (JsonSerializer.Deserialize<ShardOutcomeJson>(output, Json.Options)!, errors);
     }
+
+    private static int Count(string text, string part) => text.Split(part).Length - 1;
 
     private sealed record ShardOutcomeJson(string Shard, string[] Ran, string[] AlreadyFinished, string[] HeldElsewhere);
 
@@ -58,8 +63,15 @@ public sealed class ShardCliTests : IDisposable
         Assert.True(code == 0, errors);
 
         var sharded = _folder.File("sharded");
-        Assert.Equal(["seed-1/points/p1", "seed-2/points/p1"], Shard(sharded, "0/2").Ran);
-        Assert.Equal(["seed-1/points/p2", "seed-2/points/p2"], Shard(sharded, "1/2").Ran);
+        // A shard runs its shared baselines first: they need no teacher.
+        var (first, firstMessages) = ShardWithMessages(sharded, "0/2");
+        var (second, secondMessages) = ShardWithMessages(sharded, "1/2");
+        Assert.Equal(["seed-1/scratch", "seed-1/points/p2", "seed-2/points/p1"], first.Ran);
+        Assert.Equal(["seed-2/scratch", "seed-1/points/p1", "seed-2/points/p2"], second.Ran);
+        // Each seed's scratch baseline, shared by its two points, is trained once in all, and the teacher once.
+        Assert.Equal(2, Count(firstMessages + secondMessages, "Training scratch"));
+        Assert.Equal(1, Count(firstMessages + secondMessages, "Training teacher"));
+        Assert.Equal(4, Count(firstMessages + secondMessages, "Training distilled"));
         Assert.False(File.Exists(Path.Combine(sharded, ExperimentResult.FileName)), "a shard must not write the merged results");
         // The teacher's logits were computed once and read back by every later point.
         Assert.Single(Directory.GetFiles(Path.Combine(sharded, "logits-cache"), "*.bin"));
@@ -81,19 +93,19 @@ public sealed class ShardCliTests : IDisposable
         var sharded = _folder.File("sharded");
         Shard(sharded, "0/2");
 
-        Refusal.AssertOneSentence(Run("merge", sharded), "2 of 4 points", "missing (seed-1/points/p2, seed-2/points/p2)", "run the shards again");
+        Refusal.AssertOneSentence(Run("merge", sharded), "3 of 6 units of", "missing (seed-1/points/p1, seed-2/scratch, seed-2/points/p2)", "run the shards again");
         Assert.False(File.Exists(Path.Combine(sharded, ExperimentResult.FileName)));
 
-        // Another process (here: this test) holds seed-1/points/p2 while shard 1 runs.
-        using (PointClaim.TryTake(Path.Combine(sharded, "seed-1/points/p2", WorkUnit.ClaimFile)))
+        // Another process (here: this test) holds seed-1/points/p1 while shard 1 runs.
+        using (PointClaim.TryTake(Path.Combine(sharded, "seed-1/points/p1", WorkUnit.ClaimFile)))
         {
             var held = Shard(sharded, "1/2");
-            Assert.Equal(["seed-1/points/p2"], held.HeldElsewhere);
-            Assert.Equal(["seed-2/points/p2"], held.Ran);
+            Assert.Equal(["seed-1/points/p1"], held.HeldElsewhere);
+            Assert.Equal(["seed-2/scratch", "seed-2/points/p2"], held.Ran);
         }
         var rerun = Shard(sharded, "1/2");
-        Assert.Equal(["seed-1/points/p2"], rerun.Ran);
-        Assert.Equal(["seed-2/points/p2"], rerun.AlreadyFinished);
+        Assert.Equal(["seed-1/points/p1"], rerun.Ran);
+        Assert.Equal(["seed-2/scratch", "seed-2/points/p2"], rerun.AlreadyFinished);
         Assert.Empty(Shard(sharded, "0/2").Ran);
 
         var (code, _, errors) = Run("run", _experiment, "--out", sharded, "--merge");
@@ -108,15 +120,15 @@ public sealed class ShardCliTests : IDisposable
         Assert.Equal(0, Run("run", _experiment, "--out", whole).Code);
 
         var sharded = _folder.File("sharded");
-        // Epoch lines: teacher 1-2, seed-1 scratch 3-4, p1 5-6, p2 7-8: the kill lands inside p2's student.
-        Assert.True(CliProcess.KillAfter(7, l => l.Contains(" epoch ", StringComparison.Ordinal), TimeSpan.Zero, "run", _experiment, "--shard", "0/1", "--out", sharded),
+        // Epoch lines: the shared baselines first (seed-1 scratch 1-2, seed-2 scratch 3-4), then teacher 5-6, p1 7-8, p2 9-10: the kill lands inside p2's student.
+        Assert.True(CliProcess.KillAfter(9, l => l.Contains(" epoch ", StringComparison.Ordinal), TimeSpan.Zero, "run", _experiment, "--shard", "0/1", "--out", sharded),
             "the shard finished before it could be killed");
         Assert.True(File.Exists(Path.Combine(sharded, "seed-1/points/p1/distilled", "outcome.json")));
         Assert.False(File.Exists(Path.Combine(sharded, "seed-1/points/p2/distilled", "outcome.json")));
 
         var resumed = Shard(sharded, "0/1");
         Assert.Equal(["seed-1/points/p2", "seed-2/points/p1", "seed-2/points/p2"], resumed.Ran);
-        Assert.Equal(["seed-1/points/p1"], resumed.AlreadyFinished);
+        Assert.Equal(["seed-1/scratch", "seed-2/scratch", "seed-1/points/p1"], resumed.AlreadyFinished);
         Assert.Equal(0, Run("merge", sharded).Code);
         AssertSameResults(whole, sharded);
     }
@@ -143,7 +155,8 @@ public sealed class ShardCliTests : IDisposable
         var (code, output, errors) = Run("run", _experiment, "--plan", "--shard", "0/3", "--out", out_, "--wide");
 
         Assert.True(code == 0, errors);
-        Assert.Contains("4 points (point x seed), 3 shards", output);
+        Assert.Contains("4 points (point x seed) and 2 shared scratch baseline(s): 6 units, 3 shards", output);
+        Assert.Contains("seed-2/scratch", output);
         Assert.Contains("Stage 1, teacher: teacher; estimated", output);
         Assert.Contains("seed-2/points/p2", output);
         foreach (var shard in new[] { "Shard 0/3:", "Shard 1/3:", "Shard 2/3:" }) Assert.Contains(shard, output);
