@@ -22,6 +22,8 @@ public sealed class StudyRunner : IDisposable
     private readonly bool _resume;
     private readonly Dictionary<string, ModelRunner> _runners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome)> _models = new(StringComparer.Ordinal);
+    // Every role's outcome so far, loaded or not: what later roles name as their teacher.
+    private readonly Dictionary<string, ModelOutcome> _outcomes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FrozenTeacher> _teachers = new(StringComparer.Ordinal);
     // The user's own instances: theirs to dispose, never the runner's.
     private readonly HashSet<nn.Module<Tensor, Tensor>> _borrowed = new(ReferenceEqualityComparer.Instance);
@@ -56,22 +58,21 @@ public sealed class StudyRunner : IDisposable
         var kept = roles.SelectMany(r => ReadFinished ? r.Members ?? [] : Sources(r)).ToHashSet(StringComparer.Ordinal);
         if (!ReadFinished) Preflight(roles);
         var outcomes = new List<ModelOutcome>();
-        var made = new Dictionary<string, ModelOutcome>(StringComparer.Ordinal);
         for (var i = 0; i < roles.Count; i++)
         {
             var role = roles[i];
             foreach (var from in Sources(role))
-                if (!made.ContainsKey(from))
+                if (!_models.ContainsKey(from) && !(ReadFinished && _outcomes.ContainsKey(from)))
                     throw new DistillException($"The study takes '{role.Folder}' from '{from}', which no earlier role produced.");
             var (model, outcome) = ReadFinished && role.LoadFrom is null && role.Members is null ? Read(role, kept.Contains(role.Folder)) : RunRole(role);
             var titled = outcome with
             {
                 Role = role.Role,
                 Title = role.Title,
-                DistilledFrom = role.TeacherFolder is { } teacher ? made[teacher].Label : null,
+                DistilledFrom = role.TeacherFolder is { } teacher ? _outcomes[teacher].Label : null,
             };
             outcomes.Add(titled);
-            made[role.Folder] = titled;
+            _outcomes[role.Folder] = titled;
             if (model is null) continue;
             if (role.Source is { IsInstance: true }) _borrowed.Add(model);
             if (kept.Contains(role.Folder)) _models[role.Folder] = (model, titled);
@@ -216,6 +217,7 @@ public sealed class StudyRunner : IDisposable
         // Ensembles first: they only refer to their members, which are disposed after them.
         foreach (var (model, _) in _models.Values.OrderBy(m => m.Model is TeacherEnsemble ? 0 : 1).Where(m => !_borrowed.Contains(m.Model))) model.Dispose();
         _models.Clear();
+        _outcomes.Clear();
         _borrowed.Clear();
     }
 }

@@ -77,6 +77,10 @@ public sealed class ShardCliTests : IDisposable
         Assert.Single(Directory.GetFiles(Path.Combine(sharded, "logits-cache"), "*.bin"));
         (code, _, errors) = Run("merge", sharded);
         Assert.True(code == 0, errors);
+        // The merge reads every model's results; it loads, trains and tests none of them.
+        Assert.DoesNotContain("Reusing", errors);
+        Assert.DoesNotContain("Testing", errors);
+        Assert.DoesNotContain("Training", errors);
 
         AssertSameResults(whole, sharded);
         foreach (var model in new[] { "teacher", "seed-1/scratch", "seed-2/scratch", "seed-1/points/p1/distilled", "seed-2/points/p2/distilled" })
