@@ -32,7 +32,7 @@ def load(folder):
 def main(folder):
     runs = load(folder)
     numbers = sorted({r for _, _, r in runs})
-    print("| program | precision | epoch CPU s (median; runs) | epoch wall s (median; runs) | accuracy |")
+    print("| program | precision | epoch CPU s (median; runs) | epoch wall s (median; runs) | accuracy (Distill: validation; peer: test) |")
     print("|---|---|---|---|---|")
     for who in ("distill", "before", "peer"):
         for precision in ("float32", "bfloat16"):
