@@ -9,6 +9,7 @@ peer_kd.py and `distill compare`, written the way someone who profiles their loo
 - the teacher's logits for the (unaugmented) training set are computed once and indexed with the
   same permutation slice, as Distill's logit cache does (`--live-teacher` runs it every step);
 - `--only ROLE` trains one model (the CNN timings: `distill train` against this);
+- `--precision bfloat16` runs the training steps under CPU autocast (bench/cnn-precision.sh);
 - `--augment hflip,rotate:D,crop:N` transforms every training batch as Distill's `--augment` does
   (each image mirrored with probability 0.5, turned by an angle uniform in [-D, D] degrees with
   bilinear resampling, shifted by up to N pixels; black fills the corners); with `--live-teacher`
@@ -207,7 +208,7 @@ def accuracy(model, x, y):
     return (logits_of(model, x).argmax(1) == y).float().mean().item()
 
 
-def train(model, train_set, val_set, epochs, batch_size, lr, teacher=None, cached=None, kd=None, augment=None):
+def train(model, train_set, val_set, epochs, batch_size, lr, teacher=None, cached=None, kd=None, augment=None, bf16=False):
     x_all, y_all = train_set
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999))
     best, best_state, epoch_seconds, epoch_cpu = -1.0, None, [], []
@@ -221,16 +222,18 @@ def train(model, train_set, val_set, epochs, batch_size, lr, teacher=None, cache
             if augment is not None:
                 x = augment(x)
             optimizer.zero_grad(set_to_none=True)
-            logits = model(x)
-            if kd is None:
-                loss = F.cross_entropy(logits, y)
-            else:
-                if cached is not None:
-                    teacher_logits = cached[idx]
+            # bf16: PyTorch's CPU autocast (products and convolutions in bfloat16, float32 weights).
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                logits = model(x)
+                if kd is None:
+                    loss = F.cross_entropy(logits, y)
                 else:
-                    with torch.no_grad():
-                        teacher_logits = teacher(x)
-                loss = kd_loss(logits, teacher_logits, y, *kd)
+                    if cached is not None:
+                        teacher_logits = cached[idx]
+                    else:
+                        with torch.no_grad():
+                            teacher_logits = teacher(x)
+                    loss = kd_loss(logits, teacher_logits, y, *kd)
             loss.backward()
             optimizer.step()
         val = accuracy(model, *val_set)
@@ -263,6 +266,8 @@ def main():
     p.add_argument("--live-teacher", action="store_true", help="run the teacher on every distillation step instead of caching its logits")
     p.add_argument("--augment", default="", help="transform every training batch: hflip, rotate:D, crop:N, comma-separated")
     p.add_argument("--channels-last", action="store_true", help="models and inputs in channels-last memory format")
+    p.add_argument("--precision", choices=["float32", "bfloat16"], default="float32",
+                   help="bfloat16: training steps under torch.autocast('cpu', bfloat16); evaluation stays float32")
     p.add_argument("--print-params", action="store_true", help="print the parameter counts of both specs and exit")
     a = p.parse_args()
     if a.threads:
@@ -304,7 +309,7 @@ def main():
                 cached = logits_of(teacher, train_set[0])
         epoch_seconds, epoch_cpu = train(model, train_set, val_set, epochs, a.batch_size, a.lr,
                               teacher=teacher, cached=cached, kd=kd if role == "distilled" else None,
-                              augment=augment if role != "teacher" else None)
+                              augment=augment if role != "teacher" else None, bf16=a.precision == "bfloat16")
         phases[role] = time.perf_counter() - start
         results[role] = {"model": model, "epoch_seconds": epoch_seconds, "epoch_cpu_seconds": epoch_cpu,
                          "test_accuracy": accuracy(model, *test_set)}

@@ -9,6 +9,7 @@
 // `Profile live-teacher IDX_DIR` times a distillation epoch with the teacher on every batch, and its parts;
 // `Profile view-cache IDX_DIR [augment] [epochs]` times a live against a per-view cached teacher;
 // `Profile teacher-cache TEACHER.bin` times feature distillation with a cached against a live teacher;
+// `Profile epoch IDX_DIR PRECISION [spec] [epochs]` times training epochs as `distill train` runs them, in CPU and wall time (PrecisionEpoch.cs);
 // `Profile pipeline FOLDER SIZE AUGMENT BATCH EPOCHS STREAM WORKERS` times the image pipeline (ImagePipeline.cs).
 using System.Diagnostics;
 using Distill.Models;
@@ -43,6 +44,12 @@ if (args is ["memory", var dataDir, var outDir, ..])
 if (args is ["pipeline", var imageFolder, var side, var augment, var batchSize, var epochCount, var streamed, var decoders])
 {
     ImagePipeline.Run(imageFolder, int.Parse(side), augment, int.Parse(batchSize), int.Parse(epochCount), bool.Parse(streamed), int.Parse(decoders));
+    return;
+}
+if (args is ["epoch", var epochData, var epochPrecision, ..])
+{
+    PrecisionEpoch.Run(epochData, Enum.Parse<Distill.Training.Precision>(epochPrecision, ignoreCase: true),
+        args.Length > 3 ? args[3] : "cnn:c32-relu-mp2-c64-relu-mp2-fc128-relu-drop0.3", args.Length > 4 ? int.Parse(args[4]) : 1);
     return;
 }
 if (args is ["conv-check", ..])

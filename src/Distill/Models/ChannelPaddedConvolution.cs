@@ -22,7 +22,7 @@ public static class ChannelPaddedConvolution
     /// <summary>The channel block of oneDNN's kernels: counts that are multiples of it are computed right.</summary>
     public const long ChannelBlock = 16;
 
-    /// <summary>conv2d(input, weight, bias) with <paramref name="padding"/> zeros around the image, computed in <paramref name="type"/>; returns that type.</summary>
+    /// <summary>conv2d(input, weight, bias) with <paramref name="padding"/> zeros around the image, computed in <paramref name="type"/>; returns that type, stored channels-last (<see cref="ChannelsLast"/>).</summary>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, long stride, ScalarType type, long padding = 0)
     {
         using var scope = NewDisposeScope();
@@ -43,6 +43,9 @@ public static class ChannelPaddedConvolution
             w = functional.pad(w, [0, 0, 0, 0, 0, 0, 0, extraOutputs]);
             b = b is null ? null : functional.pad(b, [0, extraOutputs]);
         }
+        // Channels-last input: oneDNN then computes (and returns) channels-last without reordering
+        // activations and gradients into its blocked layout and back on every call.
+        x = ChannelsLast.Of(x);
         var output = functional.conv2d(x, w, b, strides: [stride, stride], padding: [padding, padding]);
         if (extraOutputs > 0) output = output.narrow(1, 0, outputs);
         return output.MoveToOuterDisposeScope();

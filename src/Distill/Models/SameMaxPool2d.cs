@@ -40,14 +40,14 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
         var unpadded = top == 0 && bottom == 0 && left == 0 && right == 0;
         using var padded = unpadded ? input.alias() : functional.pad(input, [left, right, top, bottom], PaddingModes.Constant, double.NegativeInfinity);
         if (!padded.requires_grad)
-            using (var channelsLast = ChannelsLast(padded))
+            using (var channelsLast = ChannelsLast.Of(padded))
             using (var pooled = functional.max_pool2d(channelsLast, [_size, _size], [_stride, _stride]))
-                return pooled.contiguous();
+                return InLayoutOf(padded, pooled);
         if (_size == _stride && padded.shape[2] % _size == 0 && padded.shape[3] % _size == 0)
             return DisjointWindowsMaxPool.apply(padded, _size);
         Tensor positions;
         using (no_grad())
-        using (var channelsLast = ChannelsLast(padded))
+        using (var channelsLast = ChannelsLast.Of(padded))
         {
             var (values, indices) = functional.max_pool2d_with_indices(channelsLast, [_size, _size], [_stride, _stride]);
             values.Dispose();
@@ -60,8 +60,12 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
             return gathered.view(positions.shape);
     }
 
-    /// <summary>A copy of an NCHW tensor stored channels-last (NHWC strides, same shape), the layout libtorch pools fast forward.</summary>
-    private static Tensor ChannelsLast(Tensor images) => images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    /// <summary>
+    /// A result computed channels-last, in the layout of the input it came from: an input already
+    /// channels-last (a bfloat16 convolution's output) keeps it, so the next convolution and this
+    /// layer's backward need no copy; any other input gets contiguous NCHW back, as max_pool2d returns it.
+    /// </summary>
+    private static Tensor InLayoutOf(Tensor input, Tensor result) => ChannelsLast.Holds(input) ? result.alias() : result.contiguous();
 
     /// <summary>
     /// Max-pooling over windows that do not overlap (size = stride), as one autograd node: forward
@@ -79,14 +83,14 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
         {
             var input = (Tensor)vars[0];
             var size = (int)vars[1];
-            using var channelsLast = ChannelsLast(input);
+            using var channelsLast = ChannelsLast.Of(input);
             var (values, indices) = functional.max_pool2d_with_indices(channelsLast, [size, size], [size, size]);
             using (values)
             using (indices)
             {
-                ctx.save_for_backward([indices.contiguous()]);
+                ctx.save_for_backward([InLayoutOf(input, indices)]);
                 ctx.save_data("size", size);
-                return values.contiguous();
+                return InLayoutOf(input, values);
             }
         }
 
@@ -94,9 +98,10 @@ public sealed class SameMaxPool2d : Module<Tensor, Tensor>
         {
             var size = (long)(int)ctx.get_data("size");
             var positions = ctx.get_saved_variables()[0];
-            using var contiguous = gradient.contiguous();
+            // The gradient in the positions' layout, which max_unpool2d computes in without copying them.
+            using var laidOut = ChannelsLast.Holds(positions) ? ChannelsLast.Of(gradient) : gradient.contiguous();
             // One gradient per argument of apply; the window size has none.
-            return [functional.max_unpool2d(contiguous, positions, [size, size], [size, size], [0, 0], null), null!];
+            return [functional.max_unpool2d(laidOut, positions, [size, size], [size, size], [0, 0], null), null!];
         }
     }
 }

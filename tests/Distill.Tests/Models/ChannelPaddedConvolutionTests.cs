@@ -45,6 +45,8 @@ public sealed class ChannelPaddedConvolutionTests
             fast = ChannelPaddedConvolution.Conv2d(input, weight, bias, stride, ScalarType.BFloat16);
         Assert.Equal(ScalarType.BFloat16, fast.dtype);
         Assert.Equal(upstream.shape, fast.shape);
+        // Stored channels-last, the layout oneDNN computes in, unless padded channels were cut off.
+        Assert.Equal(outputs % ChannelPaddedConvolution.ChannelBlock == 0, ChannelsLast.Holds(fast));
         using (OneDnnSwitch.WhereCorrect([]))
             (fast.to(ScalarType.Float32) * upstream).sum().backward();
 
