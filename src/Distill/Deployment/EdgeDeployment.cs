@@ -90,7 +90,10 @@ public static class EdgeDeployment
             messages?.Report($"No channel pruning: {card.Spec} is a zoo architecture whose widths its spec fixes");
 
         var int8 = Path.Combine(output, "student-int8.onnx");
-        AtomicFile.WriteAllBytes(int8, OnnxQuantizer.Quantize(File.ReadAllBytes(studentOnnx), run.Data.Train.Features, options.Quantization, messages));
+        // A student trained quantization-aware is quantized on its own observed ranges, as it trained.
+        AtomicFile.WriteAllBytes(int8, card.QuantizationAware is { } learned
+            ? OnnxQuantizer.Quantize(File.ReadAllBytes(studentOnnx), learned, messages)
+            : OnnxQuantizer.Quantize(File.ReadAllBytes(studentOnnx), run.Data.Train.Features, options.Quantization, messages));
         rows.Add(measure.Onnx("int8", card.Spec, int8, card.Parameters, card.Parameters));
 
         var report = new EdgeReport(runFolder, run.Data.Info.Name, run.Data.Test.Count, options, rows, difference, DateTimeOffset.Now);
@@ -103,6 +106,8 @@ public static class EdgeDeployment
     private static IEnumerable<EdgeRow> SaveAndMeasure(EdgeMeasurer measure, string name, nn.Module<Tensor, Tensor> model, ModelCard card, string output)
     {
         model.eval();
+        // A fine-tune that ran quantization-aware has ranges of its own; one that did not has none.
+        card = card with { QuantizationAware = Quantization.QuantizationAwareModel.Of(model)?.Ranges() };
         var weights = Path.Combine(output, name, "best.bin");
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
         ModelStore.Save(model, card, weights);

@@ -81,6 +81,8 @@ public static class PruningCurve
     private static EdgeRow SaveAndMeasure(EdgeMeasurer measure, string name, nn.Module<Tensor, Tensor> model, ModelCard card, string output)
     {
         model.eval();
+        // A fine-tune that ran quantization-aware has ranges of its own; one that did not has none.
+        card = card with { QuantizationAware = Quantization.QuantizationAwareModel.Of(model)?.Ranges() };
         var weights = Path.Combine(output, name, "best.bin");
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
         ModelStore.Save(model, card, weights);
