@@ -47,7 +47,7 @@ internal static class QuantizedLayers
     {
         if (root && module is Training.MutualCohort)
             throw new DistillException("Quantization-aware training takes one student at a time; mutual learning's peers cannot train quantization-aware together yet.");
-        if (module is VggCifar or BasicBlock or WideBasicBlock or InvertedResidual || root && module is ResNetCifar or WideResNet or MobileNetV2Cifar)
+        if (module is VggCifar or BasicBlock or WideBasicBlock or InvertedResidual)
             throw new DistillException($"Quantization-aware training supports models whose layers run one after another (mlp, cnn, plaincnn, vgglike); '{(path.Length == 0 ? module.GetType().Name : path)}' has branches or skipped layers, so train it in float32 and quantize it with export --int8.");
         if (root || module is Sequential or LayerChain)
         {
