@@ -66,8 +66,8 @@ public static class EdgeDeployment
             using (pruned)
             {
                 using var masks = MagnitudePruning.Prune(pruned, options.Sparsity, options.Scope);
-                messages?.Report($"Pruned {masks.Sparsity:P1} of the student's weights ({options.Scope}); fine-tuning {options.FineTuneEpochs} epoch(s) by distillation");
-                if (options.FineTuneEpochs > 0) run.FineTune("pruned", pruned, masks, options.FineTuneEpochs, training);
+                messages?.Report($"Pruned {masks.Sparsity:P1} of the student's weights ({options.Scope}); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
+                if (options.FineTuneEpochs > 0) run.FineTune("pruned", pruned, masks, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
                 rows.AddRange(SaveAndMeasure(measure, "pruned", pruned, prunedCard with { Role = "pruned" }, output));
             }
         }
@@ -80,8 +80,8 @@ public static class EdgeDeployment
                 var (slim, slimCard) = ChannelPruning.Prune(original, originalCard, options.ChannelFraction);
                 using (slim)
                 {
-                    messages?.Report($"Removed {options.ChannelFraction:P0} of each layer's channels: {card.Spec} ({card.Parameters:N0} parameters) became {slimCard.Spec} ({slimCard.Parameters:N0}); fine-tuning {options.FineTuneEpochs} epoch(s) by distillation");
-                    if (options.FineTuneEpochs > 0) run.FineTune("slim", slim, null, options.FineTuneEpochs, training);
+                    messages?.Report($"Removed {options.ChannelFraction:P0} of each layer's channels: {card.Spec} ({card.Parameters:N0} parameters) became {slimCard.Spec} ({slimCard.Parameters:N0}); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
+                    if (options.FineTuneEpochs > 0) run.FineTune("slim", slim, null, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
                     rows.AddRange(SaveAndMeasure(measure, "slim", slim, slimCard with { Role = "slim" }, output));
                 }
             }
