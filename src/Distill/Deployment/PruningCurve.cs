@@ -41,7 +41,7 @@ public static class PruningCurve
         {
             student.eval();
             var onnx = Path.Combine(output, "student.onnx");
-            OnnxExporter.Save(student, card, onnx);
+            WriteOnnx(student, card, onnx);
             rows.Add(measure.Onnx("student", card.Spec, onnx, card.Parameters, card.Parameters));
         }
         foreach (var sparsity in sparsities)
@@ -87,9 +87,14 @@ public static class PruningCurve
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
         ModelStore.Save(model, card, weights);
         var onnx = Path.Combine(output, name + ".onnx");
-        // A quantization-aware fine-tune is deployed as what it trained to be: the int8 file on its own ranges.
-        var exported = OnnxExporter.Export(model, card);
-        AtomicFile.WriteAllBytes(onnx, card.QuantizationAware is { } ranges ? OnnxQuantizer.Quantize(exported, ranges) : exported);
+        WriteOnnx(model, card, onnx);
         return measure.Onnx(name, card.Spec, onnx, card.Parameters, EdgeMeasurer.Nonzero(model));
+    }
+
+    /// <summary>The model's ONNX file; a quantization-aware model's is the int8 file on its own ranges, what it trained to be.</summary>
+    private static void WriteOnnx(nn.Module<Tensor, Tensor> model, ModelCard card, string path)
+    {
+        var exported = OnnxExporter.Export(model, card);
+        AtomicFile.WriteAllBytes(path, card.QuantizationAware is { } ranges ? OnnxQuantizer.Quantize(exported, ranges) : exported);
     }
 }

@@ -100,4 +100,18 @@ public sealed class QuantizationAwareTrainingTests
         Assert.Equal("The quantization-aware model has no observed range for the activation 'fc1' its ONNX graph quantizes; retrain it with --qat, or export --int8 it from a float model to calibrate.",
             Assert.Throws<DistillException>(() => ranges.Of("fc1")).Message);
     }
+
+    [Fact]
+    public void An_experiment_file_turns_it_on_with_quantizationAware_and_the_CLI_set_too()
+    {
+        using var folder = new TemporaryFolder();
+        var path = folder.File("qat.json");
+        File.WriteAllText(path, """{ "dataset": "mnist", "studentTraining": { "epochs": 2, "quantizationAware": true } }""");
+
+        var experiment = Distill.Experiments.ExperimentFile.Load(path);
+        Assert.True(experiment.Study.StudentTraining.QuantizationAware);
+        Assert.False(experiment.Study.TeacherTraining.QuantizationAware);
+        Assert.EndsWith(", quantization-aware", experiment.Study.StudentTraining.ToString());
+        Assert.True(Distill.Experiments.ExperimentFile.Load(path, ["teacherTraining.quantizationAware=true"]).Study.TeacherTraining.QuantizationAware);
+    }
 }
