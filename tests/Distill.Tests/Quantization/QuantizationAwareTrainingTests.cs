@@ -114,4 +114,44 @@ public sealed class QuantizationAwareTrainingTests
         Assert.EndsWith(", quantization-aware", experiment.Study.StudentTraining.ToString());
         Assert.True(Distill.Experiments.ExperimentFile.Load(path, ["teacherTraining.quantizationAware=true"]).Study.TeacherTraining.QuantizationAware);
     }
+
+    [Fact]
+    public void A_run_killed_after_an_epoch_resumes_to_the_same_weights_and_ranges()
+    {
+        using var train = SyntheticPatterns.Make("train", 256, [1, 12, 12], 5, 1.2, 1);
+        using var validation = SyntheticPatterns.Make("validation", 128, [1, 12, 12], 5, 1.2, 2);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 32, QuantizationAware = true };
+        using var whole = new TemporaryFolder();
+        using var killed = new TemporaryFolder();
+        var (uninterrupted, _) = Run(options, whole.Path, null, resume: false);
+        using var cancellation = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => Run(options, killed.Path, cancellation, resume: false));
+        var (resumed, _) = Run(options, killed.Path, null, resume: true);
+
+        using (uninterrupted)
+        using (resumed)
+        {
+            foreach (var ((name, expected), (_, actual)) in uninterrupted.state_dict().Zip(resumed.state_dict()))
+                Assert.True(expected.equal(actual).all().item<bool>(), $"{name} differs after resuming");
+            Assert.Equal(File.ReadAllText(Path.Combine(whole.Path, "best.json")), File.ReadAllText(Path.Combine(killed.Path, "best.json")));
+        }
+
+        (nn.Module<Tensor, Tensor> Model, ModelCard Card) Run(TrainingOptions training, string folder, CancellationTokenSource? cancel, bool resume)
+        {
+            manual_seed(4);
+            var model = ModelBuilder.Build(ModelSpec.Parse("mlp:32"), [1, 12, 12], 5);
+            var card = new ModelCard("mlp:32", [1, 12, 12], 5, ModelBuilder.CountParameters(model), "synthetic", "student");
+            IProgress<TrainingProgress>? progress = cancel is null ? null : new KillAfterFirstEpoch(cancel);
+            new Trainer(training, progress, cancel?.Token ?? default).Train("student", model, train, validation, new SupervisedObjective(), card, folder, resume: resume);
+            return (model, card);
+        }
+    }
+
+    private sealed class KillAfterFirstEpoch(CancellationTokenSource cancellation) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Completed is { Epoch: 1 }) cancellation.Cancel();
+        }
+    }
 }
