@@ -11,7 +11,7 @@ internal static class DeployCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("deploy", "Take a finished run's student to the edge: export to ONNX, prune and fine-tune by distillation, quantize to int8, and measure teacher / student / pruned / slim / int8 (accuracy, size, parameters, latency). Writes RUN_DIR/deploy/.");
+        var command = new Command("deploy", "Take a finished run's student to the edge: export to ONNX, prune and fine-tune (by distillation, or --fine-tune labels), quantize to int8, and measure teacher / student / pruned / slim / int8 (accuracy, size, parameters, latency). Writes RUN_DIR/deploy/.");
         var run = new Argument<string>("run") { Description = "The folder of a finished quickstart, distill or compare run." };
         var sparsity = new Option<double>("--sparsity") { Description = "Share of the student's weights zeroed by magnitude (0 skips).", DefaultValueFactory = _ => 0.5 };
         var channels = new Option<double>("--channels") { Description = "Share of each layer's channels removed, for mlp: and cnn: students (0 skips).", DefaultValueFactory = _ => 0.25 };

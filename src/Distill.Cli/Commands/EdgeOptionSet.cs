@@ -9,7 +9,9 @@ namespace Distill.Cli.Commands;
 internal sealed class EdgeOptionSet
 {
     private readonly Option<string> _scope = new("--scope") { Description = "Magnitude threshold over the whole model (global) or per layer (layer).", DefaultValueFactory = _ => "global" };
-    private readonly Option<int> _epochs = new("--epochs") { Description = "Epochs of distillation from the run's teacher after pruning.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _epochs = new("--epochs") { Description = "Epochs of fine-tuning after pruning.", DefaultValueFactory = _ => 1 };
+    private readonly Option<string> _fineTune = new("--fine-tune") { Description = "What the pruned models fine-tune on: teacher (distillation from the run's teacher, with its method) or labels (cross-entropy alone).", DefaultValueFactory = _ => "teacher" };
+    private readonly Option<bool> _qat = new("--qat") { Description = "Fine-tune the pruned models quantization-aware (docs/qat.md); prune then writes each as int8 QDQ ONNX on its observed ranges." };
     private readonly Option<string> _calibration = new("--calibration") { Description = "Int8 activation ranges: minmax or percentile.", DefaultValueFactory = _ => "minmax" };
     private readonly Option<int> _calibrationRows = new("--calibration-rows") { Description = "Training rows run through the float model to calibrate int8.", DefaultValueFactory = _ => 1000 };
     private readonly Option<double> _seconds = new("--seconds") { Description = "Time each model and batch size for at least this long (and at least 200 runs).", DefaultValueFactory = _ => 0.5 };
@@ -19,11 +21,12 @@ internal sealed class EdgeOptionSet
     {
         _scope.AcceptOnlyFromAmong("global", "layer");
         _calibration.AcceptOnlyFromAmong("minmax", "percentile");
+        _fineTune.AcceptOnlyFromAmong("teacher", "labels");
     }
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _scope, _epochs, _calibration, _calibrationRows, _seconds, _threads }) command.Add(option);
+        foreach (var option in new Option[] { _scope, _epochs, _fineTune, _qat, _calibration, _calibrationRows, _seconds, _threads }) command.Add(option);
     }
 
     public EdgeOptions Read(ParseResult parse, double sparsity, double channels)
@@ -35,6 +38,8 @@ internal sealed class EdgeOptionSet
             ChannelFraction = channels,
             Scope = parse.GetValue(_scope) == "layer" ? PruningScope.PerLayer : PruningScope.Global,
             FineTuneEpochs = parse.GetValue(_epochs),
+            FineTune = parse.GetValue(_fineTune) == "labels" ? FineTuneSource.Labels : FineTuneSource.Teacher,
+            QuantizationAware = parse.GetValue(_qat),
             Quantization = new QuantizationOptions
             {
                 Calibration = parse.GetValue(_calibration) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,

@@ -18,7 +18,7 @@ internal static class ExportCommand
         var format = new Option<string>("--format") { Description = "Output format: onnx (float; --int8 for the quantized model).", DefaultValueFactory = _ => "onnx" };
         format.AcceptOnlyFromAmong("onnx");
         var output = new Option<string>("--output", "-o") { Description = "The file to write, e.g. student.onnx.", Required = true };
-        var int8 = new Option<bool>("--int8") { Description = "Write the int8 model instead: post-training static quantization (QDQ ONNX, per-channel int8 weights) calibrated on training rows." };
+        var int8 = new Option<bool>("--int8") { Description = "Write the int8 model instead: QDQ ONNX, per-channel int8 weights, activations calibrated on training rows (post-training static quantization), or a --qat model's own observed ranges." };
         var calibration = new Option<string>("--calibration") { Description = "With --int8: activation ranges by minmax or percentile.", DefaultValueFactory = _ => "minmax" };
         calibration.AcceptOnlyFromAmong("minmax", "percentile");
         var calibrationRows = new Option<int>("--calibration-rows") { Description = "With --int8: training rows to calibrate on.", DefaultValueFactory = _ => 1000 };
@@ -51,6 +51,14 @@ internal static class ExportCommand
             {
                 try { ClassBiasFolding.Apply(loaded, card.ClassBias!, card.ClassCount); }
                 catch { loaded.Dispose(); throw; }
+            }
+            if (parse.GetValue(int8) && card.QuantizationAware is { } learned)
+            {
+                byte[] exported;
+                using (loaded) exported = OnnxExporter.Export(loaded, card);
+                AtomicFile.WriteAllBytes(target, OnnxQuantizer.Quantize(exported, learned));
+                context.Output.WriteLine($"Exported {path} ({card.Spec}) to {target} as int8 QDQ ONNX (activation ranges observed in its quantization-aware training, no calibration; {new FileInfo(target).Length:N0} bytes).");
+                return 0;
             }
             if (parse.GetValue(int8))
             {

@@ -39,6 +39,7 @@ internal static class MethodsCommand
             }
             context.Output.Write(table);
             context.Output.WriteLine("Combine methods with '+' (kd+at); the cross-entropy with the labels is added once, with the first method's weight unless --hard-weight is given.");
+            context.Output.WriteLine("Quantization-aware distillation: --qat (--student-qat) trains the student with int8 weights and activations under any method, for export --int8 (docs/qat.md).");
             return 0;
         });
         return command;

@@ -10,7 +10,7 @@ internal static class PruneCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("prune", "Prune a finished run's student to each sparsity (magnitude) and channel share (structured), fine-tune each by distillation from the run's teacher, and measure accuracy, size and latency: the pruning curve. Writes RUN_DIR/prune/.");
+        var command = new Command("prune", "Prune a finished run's student to each sparsity (magnitude) and channel share (structured), fine-tune each (by distillation from the run's teacher, or --fine-tune labels), and measure accuracy, size and latency: the pruning curve. Writes RUN_DIR/prune/.");
         var run = new Argument<string>("run") { Description = "The folder of a finished quickstart, distill or compare run." };
         var sparsities = new Option<double[]>("--sparsity") { Description = "Sparsities to prune to, e.g. 0.5 0.7 0.9.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0.5, 0.7, 0.9] };
         var channels = new Option<double[]>("--channels") { Description = "Shares of channels to remove (mlp: and cnn: students), e.g. 0.25 0.5.", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [] };

@@ -49,6 +49,7 @@ internal sealed class TrainingOptionSet
         Add("new-head", "Start the classifier head afresh when the weights file's head has another class count (ImageNet's 1000)", defaults.NewHead, (o, v) => o with { NewHead = v });
         Add<string?>("freeze", "Freeze these module paths, comma-separated (layer1,layer2.0), or all-but-head: no gradients, batch norm and dropout in eval", defaults.Freeze, (o, v) => o with { Freeze = v });
         Add("head-lr", "Learning rate of the classifier head, 0 = the same as --lr", defaults.HeadLearningRate, (o, v) => o with { HeadLearningRate = v });
+        Add("qat", "Train quantization-aware: int8 weights (per channel) and activations (observed ranges) simulated in every step, so export --int8 keeps the accuracy; docs/qat.md", defaults.QuantizationAware, (o, v) => o with { QuantizationAware = v });
         Add("freeze-layers", "Freeze the first N named top-level layers (no gradients, batch norm in eval), 0 = none", defaults.FreezeLayers, (o, v) => o with { FreezeLayers = v });
     }
 

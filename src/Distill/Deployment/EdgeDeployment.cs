@@ -66,8 +66,8 @@ public static class EdgeDeployment
             using (pruned)
             {
                 using var masks = MagnitudePruning.Prune(pruned, options.Sparsity, options.Scope);
-                messages?.Report($"Pruned {masks.Sparsity:P1} of the student's weights ({options.Scope}); fine-tuning {options.FineTuneEpochs} epoch(s) by distillation");
-                if (options.FineTuneEpochs > 0) run.FineTune("pruned", pruned, masks, options.FineTuneEpochs, training);
+                messages?.Report($"Pruned {masks.Sparsity:P1} of the student's weights ({options.Scope}); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
+                if (options.FineTuneEpochs > 0) run.FineTune("pruned", pruned, masks, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
                 rows.AddRange(SaveAndMeasure(measure, "pruned", pruned, prunedCard with { Role = "pruned" }, output));
             }
         }
@@ -80,8 +80,8 @@ public static class EdgeDeployment
                 var (slim, slimCard) = ChannelPruning.Prune(original, originalCard, options.ChannelFraction);
                 using (slim)
                 {
-                    messages?.Report($"Removed {options.ChannelFraction:P0} of each layer's channels: {card.Spec} ({card.Parameters:N0} parameters) became {slimCard.Spec} ({slimCard.Parameters:N0}); fine-tuning {options.FineTuneEpochs} epoch(s) by distillation");
-                    if (options.FineTuneEpochs > 0) run.FineTune("slim", slim, null, options.FineTuneEpochs, training);
+                    messages?.Report($"Removed {options.ChannelFraction:P0} of each layer's channels: {card.Spec} ({card.Parameters:N0} parameters) became {slimCard.Spec} ({slimCard.Parameters:N0}); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
+                    if (options.FineTuneEpochs > 0) run.FineTune("slim", slim, null, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
                     rows.AddRange(SaveAndMeasure(measure, "slim", slim, slimCard with { Role = "slim" }, output));
                 }
             }
@@ -90,7 +90,10 @@ public static class EdgeDeployment
             messages?.Report($"No channel pruning: {card.Spec} is a zoo architecture whose widths its spec fixes");
 
         var int8 = Path.Combine(output, "student-int8.onnx");
-        AtomicFile.WriteAllBytes(int8, OnnxQuantizer.Quantize(File.ReadAllBytes(studentOnnx), run.Data.Train.Features, options.Quantization, messages));
+        // A student trained quantization-aware is quantized on its own observed ranges, as it trained.
+        AtomicFile.WriteAllBytes(int8, card.QuantizationAware is { } learned
+            ? OnnxQuantizer.Quantize(File.ReadAllBytes(studentOnnx), learned, messages)
+            : OnnxQuantizer.Quantize(File.ReadAllBytes(studentOnnx), run.Data.Train.Features, options.Quantization, messages));
         rows.Add(measure.Onnx("int8", card.Spec, int8, card.Parameters, card.Parameters));
 
         var report = new EdgeReport(runFolder, run.Data.Info.Name, run.Data.Test.Count, options, rows, difference, DateTimeOffset.Now);
@@ -103,6 +106,8 @@ public static class EdgeDeployment
     private static IEnumerable<EdgeRow> SaveAndMeasure(EdgeMeasurer measure, string name, nn.Module<Tensor, Tensor> model, ModelCard card, string output)
     {
         model.eval();
+        // A fine-tune that ran quantization-aware has ranges of its own; one that did not has none.
+        card = card with { QuantizationAware = Quantization.QuantizationAwareModel.Of(model)?.Ranges() };
         var weights = Path.Combine(output, name, "best.bin");
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
         ModelStore.Save(model, card, weights);

@@ -68,7 +68,7 @@ public sealed record EdgeReport(string RunFolder, string Dataset, long TestCount
         var c = CultureInfo.InvariantCulture;
         var o = Options;
         return $"Test accuracy on the {TestCount.ToString(c)} test rows of {Dataset}. pruned: {(o.Sparsity * 100).ToString("F0", c)} % of the conv/dense weights zeroed by magnitude ({o.Scope}), "
-            + $"slim: {(o.ChannelFraction * 100).ToString("F0", c)} % of each layer's channels removed (L1 norm); both fine-tuned for {o.FineTuneEpochs.ToString(c)} epoch(s) by distillation from the teacher. "
+            + $"slim: {(o.ChannelFraction * 100).ToString("F0", c)} % of each layer's channels removed (L1 norm); both fine-tuned for {o.FineTuneEpochs.ToString(c)} epoch(s) {o.FineTuneDescription}. "
             + $"int8: QDQ ONNX of the student, {o.Quantization.Calibration} calibration on {o.Quantization.CalibrationRows.ToString(c)} training rows, per-channel int8 weights. "
             + (OnnxMaxDifference is not { } difference ? "" : $"The exported student's logits differ from TorchSharp's by at most {difference.ToString("G3", c)} on the test set. ")
             + $"Size: the file on disk and gzip of it (zeros from unstructured pruning only shrink the latter). Latency: median and p95 of single forward passes after {o.Latency.WarmupRuns.ToString(c)} warm-up runs, "

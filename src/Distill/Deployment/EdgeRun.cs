@@ -69,22 +69,31 @@ public sealed class EdgeRun : IDisposable
         }
     }
 
-    /// <summary>Fine-tunes <paramref name="model"/> in place by distillation from the run's teacher, with the run's distillation and student training options; pruned weights stay pruned.</summary>
-    public TrainingResult FineTune(string name, nn.Module<Tensor, Tensor> model, PruningMasks? masks, int epochs, IProgress<TrainingProgress>? progress = null)
+    /// <summary>
+    /// Fine-tunes <paramref name="model"/> in place with the run's student training options, by distillation
+    /// from the run's teacher (its method and options) or on the labels alone; pruned weights stay pruned.
+    /// </summary>
+    public TrainingResult FineTune(string name, nn.Module<Tensor, Tensor> model, PruningMasks? masks, int epochs,
+        IProgress<TrainingProgress>? progress = null, FineTuneSource source = FineTuneSource.Teacher, bool quantizationAware = false)
     {
-        var options = Config.StudentTraining with { Epochs = epochs, EarlyStoppingPatience = 0 };
-        // The study's transfer rows, if it had any, take part as they did when the student was distilled.
-        using var frozen = new FrozenTeacher(Teacher, Data.DistillationTrain);
-        var distillation = DistillationObjective.Create(model, frozen, Config.Distillation, Data.Train.SampleShape, Data.Info.ClassCount,
-            Data.DistillationTrain.Count, options.Seed, augmented: options.Augments);
-        ITrainingObjective objective = masks is null ? distillation : new MaskedObjective(distillation, masks);
+        var options = Config.StudentTraining with { Epochs = epochs, EarlyStoppingPatience = 0, QuantizationAware = Config.StudentTraining.QuantizationAware || quantizationAware };
+        // Before the method's feature taps attach, so they read the quantized layers.
+        if (options.QuantizationAware) Quantization.QuantizationAwareModel.Prepare(model);
+        // The study's transfer rows, if it had any, take part as they did when the student was distilled; labels alone use the labeled rows.
+        var rows = source == FineTuneSource.Labels ? Data.Train : Data.DistillationTrain;
+        using var frozen = source == FineTuneSource.Labels ? null : new FrozenTeacher(Teacher, Data.DistillationTrain);
+        ITrainingObjective inner = frozen is null
+            ? new SupervisedObjective()
+            : DistillationObjective.Create(model, frozen, Config.Distillation, Data.Train.SampleShape, Data.Info.ClassCount,
+                Data.DistillationTrain.Count, options.Seed, augmented: options.Augments);
+        ITrainingObjective objective = masks is null ? inner : new MaskedObjective(inner, masks);
         try
         {
-            return new Trainer(options, progress).Train(name, model, Data.DistillationTrain, Data.Validation, objective);
+            return new Trainer(options, progress).Train(name, model, rows, Data.Validation, objective);
         }
         finally
         {
-            ((IDisposable)objective).Dispose();
+            (objective as IDisposable)?.Dispose();
         }
     }
 

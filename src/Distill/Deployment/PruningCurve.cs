@@ -9,7 +9,7 @@ namespace Distill.Deployment;
 
 /// <summary>
 /// The accuracy / sparsity / latency curve of a run's student: for each sparsity, magnitude pruning
-/// and for each channel share, channel pruning, each fine-tuned by distillation from the run's teacher,
+/// and for each channel share, channel pruning, each fine-tuned (by distillation from the run's teacher, or on the labels alone),
 /// saved, exported and measured like the models of the edge table. Written to the run's prune/ folder.
 /// </summary>
 public static class PruningCurve
@@ -41,7 +41,7 @@ public static class PruningCurve
         {
             student.eval();
             var onnx = Path.Combine(output, "student.onnx");
-            OnnxExporter.Save(student, card, onnx);
+            WriteOnnx(student, card, onnx);
             rows.Add(measure.Onnx("student", card.Spec, onnx, card.Parameters, card.Parameters));
         }
         foreach (var sparsity in sparsities)
@@ -51,8 +51,8 @@ public static class PruningCurve
             using (model)
             {
                 using var masks = MagnitudePruning.Prune(model, sparsity, options.Scope);
-                messages?.Report($"{name}: {masks.Sparsity:P1} of the weights pruned ({options.Scope}); fine-tuning {options.FineTuneEpochs} epoch(s) by distillation");
-                if (options.FineTuneEpochs > 0) run.FineTune(name, model, masks, options.FineTuneEpochs, training);
+                messages?.Report($"{name}: {masks.Sparsity:P1} of the weights pruned ({options.Scope}); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
+                if (options.FineTuneEpochs > 0) run.FineTune(name, model, masks, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
                 rows.Add(SaveAndMeasure(measure, name, model, modelCard with { Role = name }, output));
             }
         }
@@ -65,8 +65,8 @@ public static class PruningCurve
                 var (model, modelCard) = ChannelPruning.Prune(original, originalCard, fraction);
                 using (model)
                 {
-                    messages?.Report($"{name}: {card.Spec} became {modelCard.Spec} ({modelCard.Parameters:N0} parameters); fine-tuning {options.FineTuneEpochs} epoch(s) by distillation");
-                    if (options.FineTuneEpochs > 0) run.FineTune(name, model, null, options.FineTuneEpochs, training);
+                    messages?.Report($"{name}: {card.Spec} became {modelCard.Spec} ({modelCard.Parameters:N0} parameters); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
+                    if (options.FineTuneEpochs > 0) run.FineTune(name, model, null, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
                     rows.Add(SaveAndMeasure(measure, name, model, modelCard with { Role = name }, output));
                 }
             }
@@ -81,11 +81,20 @@ public static class PruningCurve
     private static EdgeRow SaveAndMeasure(EdgeMeasurer measure, string name, nn.Module<Tensor, Tensor> model, ModelCard card, string output)
     {
         model.eval();
+        // A fine-tune that ran quantization-aware has ranges of its own; one that did not has none.
+        card = card with { QuantizationAware = Quantization.QuantizationAwareModel.Of(model)?.Ranges() };
         var weights = Path.Combine(output, name, "best.bin");
         Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
         ModelStore.Save(model, card, weights);
         var onnx = Path.Combine(output, name + ".onnx");
-        OnnxExporter.Save(model, card, onnx);
+        WriteOnnx(model, card, onnx);
         return measure.Onnx(name, card.Spec, onnx, card.Parameters, EdgeMeasurer.Nonzero(model));
+    }
+
+    /// <summary>The model's ONNX file; a quantization-aware model's is the int8 file on its own ranges, what it trained to be.</summary>
+    private static void WriteOnnx(nn.Module<Tensor, Tensor> model, ModelCard card, string path)
+    {
+        var exported = OnnxExporter.Export(model, card);
+        AtomicFile.WriteAllBytes(path, card.QuantizationAware is { } ranges ? OnnxQuantizer.Quantize(exported, ranges) : exported);
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
+using Distill.Quantization;
 using static TorchSharp.torch;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -15,7 +16,8 @@ namespace Distill.Export;
 /// and dense weights are stored as int8 with one symmetric scale per output channel, and their biases
 /// as int32 on the scale input scale x weight scale. ONNX Runtime fuses the pairs around each
 /// operator into its integer kernels (QLinearConv, QGemm, ...); other runtimes read the same file.
-/// The logits stay float.
+/// The logits stay float. A model trained quantization-aware brings its own activation ranges
+/// (<see cref="QuantizationRanges"/>) and is written without calibration.
 /// </summary>
 public static class OnnxQuantizer
 {
@@ -24,18 +26,44 @@ public static class OnnxQuantizer
     {
         options.Validate();
         var model = ModelProto.Parser.ParseFrom(floatModel);
-        var graph = model.Graph;
-        var inputName = graph.Input.Single().Name;
+        var targets = Targets(model.Graph);
+        messages?.Report($"Calibrating {targets.Count} activations on {Math.Min(options.CalibrationRows, calibration.shape[0])} rows ({options.Calibration})");
+        var observed = Calibrate(model, targets, calibration, options);
+        var ranges = targets.ToDictionary(t => t, t => observed[t].Range(options.Calibration, options.Percentile), StringComparer.Ordinal);
+        var c = CultureInfo.InvariantCulture;
+        return Write(model, ranges, " Int8 QDQ (post-training static quantization by Distill).",
+            $"int8 QDQ: activations uint8 per tensor ({options.Calibration.ToString().ToLowerInvariant()}{(options.Calibration == CalibrationMethod.Percentile ? " " + options.Percentile.ToString(c) : "")}, {Math.Min(options.CalibrationRows, calibration.shape[0]).ToString(c)} training rows), weights int8 per channel, biases int32");
+    }
+
+    /// <summary>
+    /// The QDQ model of a model trained quantization-aware (<see cref="QuantizationAwareModel"/>): the
+    /// activation ranges are the ones observed in training, so the file computes what training simulated.
+    /// </summary>
+    public static byte[] Quantize(byte[] floatModel, QuantizationRanges ranges, IProgress<string>? messages = null)
+    {
+        var model = ModelProto.Parser.ParseFrom(floatModel);
+        var targets = Targets(model.Graph);
+        messages?.Report($"Quantizing {targets.Count} activations on the ranges observed in quantization-aware training");
+        return Write(model, targets.ToDictionary(t => t, ranges.Of, StringComparer.Ordinal), " Int8 QDQ (quantization-aware training by Distill).",
+            $"int8 QDQ: activations uint8 per tensor (ranges observed in quantization-aware training, momentum {ranges.Momentum.ToString(CultureInfo.InvariantCulture)}), weights int8 per channel, biases int32");
+    }
+
+    /// <summary>What is quantized: the input and every value some operator other than the final Identity reads.</summary>
+    private static List<string> Targets(GraphProto graph)
+    {
         var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        // What is quantized: the input and every value some operator other than the final Identity reads.
-        var targets = new List<string> { inputName };
+        var targets = new List<string> { graph.Input.Single().Name };
         foreach (var node in graph.Node)
             foreach (var output in node.Output)
                 if (!outputs.Contains(output) && graph.Node.Any(n => n.OpType != "Identity" && n.Input.Contains(output)))
                     targets.Add(output);
-        messages?.Report($"Calibrating {targets.Count} activations on {Math.Min(options.CalibrationRows, calibration.shape[0])} rows ({options.Calibration})");
-        var ranges = Calibrate(model, targets, calibration, options);
+        return targets;
+    }
 
+    private static byte[] Write(ModelProto model, Dictionary<string, (float Low, float High)> ranges, string note, string description)
+    {
+        var graph = model.Graph;
+        var inputName = graph.Input.Single().Name;
         var initializers = graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var quantized = new GraphProto { Name = graph.Name, DocString = graph.DocString };
         quantized.Input.AddRange(graph.Input);
@@ -45,9 +73,9 @@ public static class OnnxQuantizer
 
         void QuantizeActivation(string name)
         {
-            var (low, high) = ranges[name].Range(options.Calibration, options.Percentile);
-            var scale = high > low ? (high - low) / 255f : 1f;
-            var zeroPoint = (byte)Math.Clamp(Math.Round(-low / scale), 0, 255);
+            var (low, high) = ranges[name];
+            var (scale, zero) = FakeQuantization.ActivationParameters(low, high);
+            var zeroPoint = (byte)zero;
             scales[name] = scale;
             var scaleName = Add(quantized, $"{name}.scale", DataType.Float, [], MemoryMarshal.AsBytes(new[] { scale }.AsSpan()));
             var zeroName = Add(quantized, $"{name}.zero_point", DataType.Uint8, [], [zeroPoint]);
@@ -79,10 +107,8 @@ public static class OnnxQuantizer
 
         var result = model.Clone();
         result.Graph = quantized;
-        result.DocString = model.DocString + " Int8 QDQ (post-training static quantization by Distill).";
-        var c = CultureInfo.InvariantCulture;
-        result.MetadataProps.Add(new StringStringEntryProto { Key = "distill.quantization", Value =
-            $"int8 QDQ: activations uint8 per tensor ({options.Calibration.ToString().ToLowerInvariant()}{(options.Calibration == CalibrationMethod.Percentile ? " " + options.Percentile.ToString(c) : "")}, {Math.Min(options.CalibrationRows, calibration.shape[0]).ToString(c)} training rows), weights int8 per channel, biases int32" });
+        result.DocString = model.DocString + note;
+        result.MetadataProps.Add(new StringStringEntryProto { Key = "distill.quantization", Value = description });
         return result.ToByteArray();
     }
 

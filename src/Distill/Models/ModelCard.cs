@@ -73,6 +73,13 @@ public sealed record ModelCard(
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? InitialWeights { get; init; }
 
+    /// <summary>
+    /// The activation ranges of a model trained quantization-aware (<c>--qat</c>), which its int8 export
+    /// uses instead of calibrating; null for a model trained in float.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Quantization.QuantizationRanges? QuantizationAware { get; init; }
+
     /// <summary>The card of a model trained on <paramref name="data"/>: its standardisation, classes and split.</summary>
     public ModelCard WithData(DataDescription data) => this with
     {

@@ -69,7 +69,7 @@ public static class ModelStore
     public static (nn.Module<Tensor, Tensor> Model, ModelCard Card) Load(string weightsPath, Device? device = null, string? assembly = null)
     {
         var card = ReadCard(weightsPath);
-        if (card.ModuleType is not null) return (Into(UserModules.Create(card, weightsPath, assembly), weightsPath, card.Spec, device), card);
+        if (card.ModuleType is not null) return (Quantized(Into(UserModules.Create(card, weightsPath, assembly), weightsPath, card.Spec, device), card), card);
         var spec = ModelSpec.Parse(card.Spec);
         // A card describing a huge model next to a small weights file must not make us build it.
         var (parameters, _) = ModelSize.Estimate(spec, card.InputShape, card.ClassCount);
@@ -77,7 +77,23 @@ public static class ModelStore
         if (parameters * sizeof(float) > length)
             throw new DistillException(
                 $"Model file '{weightsPath}' does not hold valid weights for '{card.Spec}': it has {length:N0} bytes, too few for the {parameters:N0} parameters its metadata describes.");
-        return (Into(ModelBuilder.Build(spec, card.InputShape, card.ClassCount), weightsPath, card.Spec, device), card);
+        return (Quantized(Into(ModelBuilder.Build(spec, card.InputShape, card.ClassCount), weightsPath, card.Spec, device), card), card);
+    }
+
+    /// <summary>A model trained quantization-aware computes as it trained: fake-quantised on its recorded ranges.</summary>
+    private static nn.Module<Tensor, Tensor> Quantized(nn.Module<Tensor, Tensor> model, ModelCard card)
+    {
+        if (card.QuantizationAware is not { } ranges) return model;
+        try
+        {
+            Quantization.QuantizationAwareModel.Prepare(model, ranges);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary><paramref name="model"/> holding the weights in <paramref name="weightsPath"/>; disposed when they do not fit.</summary>

@@ -157,6 +157,17 @@ public sealed partial class ModelRunner
     {
         manual_seed(training.Seed);
         var model = source?.Build() ?? ModelBuilder.Build(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount);
+        try
+        {
+            // Before the method's feature taps attach, so they read the quantized layers' outputs.
+            if (training.QuantizationAware) Quantization.QuantizationAwareModel.Prepare(model);
+        }
+        catch
+        {
+            if (source is null) model.Dispose();
+            else source.Release(model);
+            throw;
+        }
         if (training.Weights is null) return (model, null);
         try
         {

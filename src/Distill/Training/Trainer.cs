@@ -5,6 +5,7 @@ using Distill.Evaluation;
 using Distill.Models;
 using static TorchSharp.torch;
 using Distill.Native;
+using Distill.Quantization;
 
 namespace Distill.Training;
 
@@ -66,6 +67,10 @@ public sealed class Trainer
         if (augmentation is not null) generators["augmentation"] = augmentation.Generator;
         foreach (var (generatorName, generator) in objective.Generators) generators["method." + generatorName] = generator;
         var companion = objective.Companion;
+        // A quantization-aware model saves its observed ranges in every card, the best epoch's with the best weights.
+        var quantization = _options.QuantizationAware ? QuantizationAwareModel.Prepare(model) : QuantizationAwareModel.Of(model);
+        if (card is not null && quantization is not null) card = card with { QuantizationAware = quantization.Ranges() };
+        QuantizationRanges? bestRanges = null;
         // A user's module names its own layers: its head is taken to be Distill's classifier name, as for a model without a card.
         var headPath = card is null || UserModules.IsModuleSpec(card.Spec) ? ModelBuilder.ClassifierName : ModelSpec.Parse(card.Spec).HeadPath;
         IReadOnlyList<nn.Module> frozen = [.. LayerFreezer.Freeze(model, _options.FreezeLayers), .. LayerFreezer.Freeze(model, _options.Freeze, headPath)];
@@ -90,6 +95,11 @@ public sealed class Trainer
             {
                 var (state, weights) = TrainingCheckpoint.Restore(statePath, fingerprint, _options.Epochs, model, companion, optimizer, trainable, generators);
                 bestWeights = weights;
+                if (quantization is not null)
+                {
+                    if (ModelStore.ReadCard(Path.Combine(checkpoints!, "last.bin")).QuantizationAware is { } lastRanges) quantization.Restore(lastRanges);
+                    bestRanges = ModelStore.ReadCard(Path.Combine(checkpoints!, "best.bin")).QuantizationAware;
+                }
                 // The schedule's own position is replayed; the saved learning rate then overrides
                 // whatever the replay computed, though both agree.
                 for (var epoch = 0; epoch < state.Epoch; epoch++) scheduler?.step();
@@ -102,8 +112,8 @@ public sealed class Trainer
                 // A kill between the weights files and the state may have left them one epoch ahead.
                 if (card is not null)
                 {
-                    ModelStore.Save(bestWeights, card, Path.Combine(checkpoints!, "best.bin"));
-                    ModelStore.Save(model, card, Path.Combine(checkpoints!, "last.bin"));
+                    ModelStore.Save(bestWeights, card with { QuantizationAware = bestRanges }, Path.Combine(checkpoints!, "best.bin"));
+                    ModelStore.Save(model, card with { QuantizationAware = quantization?.Ranges() }, Path.Combine(checkpoints!, "last.bin"));
                 }
                 foreach (var record in state.History)
                     _progress?.Report(new TrainingProgress(name, record.Epoch, _options.Epochs, sampler.BatchesPerEpoch, sampler.BatchesPerEpoch,
@@ -115,12 +125,14 @@ public sealed class Trainer
                 var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, augmentation, optimizer, trainable, frozen);
                 scheduler?.step();
                 history.Add(record);
+                if (card is not null && quantization is not null) card = card with { QuantizationAware = quantization.Ranges() };
 
                 if (record.ValidationAccuracy > best.Accuracy)
                 {
                     best = (epoch, record.ValidationAccuracy);
                     DisposeAll(bestWeights);
                     bestWeights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+                    bestRanges = quantization?.Ranges();
                     if (checkpoints is not null && card is not null) ModelStore.Save(model, card, Path.Combine(checkpoints, "best.bin"));
                 }
                 if (checkpoints is not null && card is not null) ModelStore.Save(model, card, Path.Combine(checkpoints, "last.bin"));
@@ -134,6 +146,7 @@ public sealed class Trainer
 
             lastEpochWeights?.Invoke(model);
             if (bestWeights is not null) model.load_state_dict(bestWeights);
+            if (bestRanges is not null) quantization!.Restore(bestRanges);
         }
         finally
         {

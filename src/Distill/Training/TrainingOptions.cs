@@ -61,6 +61,14 @@ public sealed record TrainingOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public double HeadLearningRate { get; init; }
 
+    /// <summary>
+    /// Train quantization-aware (<see cref="Quantization.QuantizationAwareModel"/>): the forward pass
+    /// computes with int8 weights and activations as the int8 ONNX export will, gradients pass
+    /// straight through to the float32 weights, and the card keeps the observed activation ranges.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool QuantizationAware { get; init; }
+
     /// <summary>Seed for weight initialisation, dropout, shuffling and augmentation.</summary>
     public int Seed { get; init; } = 1;
 
@@ -91,11 +99,13 @@ public sealed record TrainingOptions
         if (!(HeadLearningRate >= 0) || double.IsInfinity(HeadLearningRate)) throw new DistillException($"The head's learning rate must be 0 or more, not {HeadLearningRate}.");
         if (!(GradientClipNorm >= 0)) throw new DistillException($"The gradient clip norm must be 0 or more, not {GradientClipNorm}.");
         if (!Enum.IsDefined(Precision)) throw new DistillException($"The precision must be float32 or bfloat16, not {Precision}.");
+        if (QuantizationAware && Precision != Precision.Float32)
+            throw new DistillException("Quantization-aware training simulates int8 on float32 products, so it cannot run with bfloat16 precision; drop one of the two.");
         if (Optimizer is null || Schedule is null) throw new DistillException("The training options lack an optimizer or a schedule.");
         Optimizer.Validate();
         Schedule.Validate();
     }
 
     public override string ToString() =>
-        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(Augments ? $", augment {Data.Augmentation.Augmentations.Format(Transforms())}" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}{(Weights is null ? "" : $", from {Path.GetFileName(Weights)}{(NewHead ? " (new head)" : "")}")}{(Freeze is null ? "" : $", frozen {Freeze}")}{(HeadLearningRate > 0 ? FormattableString.Invariant($", head lr={HeadLearningRate:g3}") : "")}";
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(Augments ? $", augment {Data.Augmentation.Augmentations.Format(Transforms())}" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}{(Weights is null ? "" : $", from {Path.GetFileName(Weights)}{(NewHead ? " (new head)" : "")}")}{(Freeze is null ? "" : $", frozen {Freeze}")}{(HeadLearningRate > 0 ? FormattableString.Invariant($", head lr={HeadLearningRate:g3}") : "")}{(QuantizationAware ? ", quantization-aware" : "")}";
 }
