@@ -65,7 +65,7 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
                 progress?.Report(new TrainingProgress(name, epoch, training.Epochs, step, options.StepsPerEpoch, epochTerms.Loss, epochTerms.Agreement));
             }
             var (validationLoss, validationAgreement) = Check(student, teacher, synthesis.Sample(training.BatchSize));
-            history.Add(Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds));
+            Finish(history, Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds), options.StepsPerEpoch);
         }
         return (history, synthesis.Sample(KeptSamples));
     }
@@ -115,7 +115,7 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
             }
             var (validationLoss, validationAgreement) = Check(student, teacher, all);
             // The impressions' making counts toward the first epoch's time.
-            history.Add(Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds + (epoch == 1 ? madeIn : 0)));
+            Finish(history, Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds + (epoch == 1 ? madeIn : 0)), steps);
         }
         return (history, all.narrow(0, 0, Math.Min(KeptSamples, options.Impressions)).clone());
     }
@@ -132,6 +132,12 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
         images.Dispose();
         student.train();
         return result;
+    }
+
+    private void Finish(List<EpochRecord> history, EpochRecord record, int steps)
+    {
+        history.Add(record);
+        progress?.Report(new TrainingProgress(record.Model, record.Epoch, training.Epochs, steps, steps, record.TrainLoss, record.TrainAccuracy, record));
     }
 
     private static double Agreement(Tensor studentLogits, Tensor teacherLogits) =>
