@@ -64,7 +64,8 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
                 }
                 progress?.Report(new TrainingProgress(name, epoch, training.Epochs, step, options.StepsPerEpoch, epochTerms.Loss, epochTerms.Agreement));
             }
-            var (validationLoss, validationAgreement) = Check(student, teacher, synthesis.Sample(training.BatchSize));
+            double validationLoss, validationAgreement;
+            using (var fresh = synthesis.Sample(training.BatchSize)) (validationLoss, validationAgreement) = Check(student, teacher, fresh);
             Finish(history, Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds), options.StepsPerEpoch);
         }
         return (history, synthesis.Sample(KeptSamples));
@@ -120,7 +121,7 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
         return (history, all.narrow(0, 0, Math.Min(KeptSamples, options.Impressions)).clone());
     }
 
-    /// <summary>The student's KD loss and agreement with the teacher on <paramref name="images"/> (disposed), in eval mode.</summary>
+    /// <summary>The student's KD loss and agreement with the teacher on <paramref name="images"/>, in eval mode.</summary>
     private (double Loss, double Agreement) Check(nn.Module<Tensor, Tensor> student, DataFreeTeacher teacher, Tensor images)
     {
         using var scope = NewDisposeScope();
@@ -129,7 +130,6 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
         var teacherLogits = teacher.Logits(images);
         var logits = student.call(images);
         var result = (DistillationLosses.SoftTargetKl(logits, teacherLogits, options.EffectiveTemperature).item<float>(), Agreement(logits, teacherLogits));
-        images.Dispose();
         student.train();
         return result;
     }
