@@ -4,7 +4,7 @@
 # 98.91 %, student 98.20 %) and Zero-Shot KD (Nayak et al. 2019), each measured on the MNIST test set.
 # The paper's budget (DAFL: 200 epochs x 120 steps of 512 generated images; ZSKD: 24,000 impressions x
 # 1,500 steps) is out of reach on 2 shared cores; the reduced defaults below are what bench/RESULTS.md
-# reports. Env: SEEDS ("1"), TEACHER_EPOCHS (2), DAFL_EPOCHS (2), DAFL_STEPS (20), DAFL_BATCH (64),
+# reports. Env: SEEDS ("1"), TEACHER_EPOCHS (2), DAFL_EPOCHS (4), DAFL_STEPS (30), DAFL_BATCH (64),
 # ZSKD_IMPRESSIONS (1200), ZSKD_STEPS (200), ZSKD_EPOCHS (20), METHODS ("dafl zskd"), OUT (bench/runs/data-free),
 # SKIP_TEACHER (0; 1 reuses the teacher already in OUT).
 # Writes each run folder, the CLI's JSON of each run, GNU time's report of each, and data-free.json.
@@ -33,7 +33,7 @@ for seed in ${SEEDS:-1}; do
   if [[ " ${METHODS:-dafl zskd} " == *" dafl "* ]]; then
   echo "== seed $seed: DAFL" >&2
   timed "dafl-$seed" distill --teacher "$out/teacher" --student-spec lenet5-half --data-free dafl --dataset mnist \
-    --epochs "${DAFL_EPOCHS:-2}" --steps-per-epoch "${DAFL_STEPS:-20}" --batch-size "${DAFL_BATCH:-64}" --lr 0.002 --seed "$seed" -o "$out/dafl-$seed"
+    --epochs "${DAFL_EPOCHS:-4}" --steps-per-epoch "${DAFL_STEPS:-30}" --batch-size "${DAFL_BATCH:-64}" --lr 0.002 --seed "$seed" -o "$out/dafl-$seed"
   fi
 done
 /usr/bin/python3 - "$out" "$here" <<'PY' | tee "$here/data-free.json"
