@@ -110,6 +110,18 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
     }
 
     [Fact]
+    public void A_study_plans_its_data_free_student_last_and_refuses_an_onnx_teacher_before_any_work()
+    {
+        var roles = StudyPlan.Study(new StudyOptions { StudentSpec = "mlp:8", DataFree = new DataFreeOptions { Method = "zskd" } }).Roles;
+        var onnx = new StudyOptions { TeacherPath = Path.Combine(AppContext.BaseDirectory, "Golden", "teacher_mlp.onnx"), DataFree = new DataFreeOptions() };
+
+        Assert.Equal(DataFreePlan.Folder, roles[^1].Folder);
+        Assert.Equal(TeacherPlan.TeacherFolder, roles[^1].TeacherFolder);
+        Assert.Equal("zskd", roles[^1].DataFree!.Method);
+        Assert.Contains("is an ONNX model", Assert.Throws<DistillException>(onnx.Validate).Message);
+    }
+
+    [Fact]
     public void An_onnx_teacher_is_refused_in_one_sentence()
     {
         var onnx = Path.Combine(AppContext.BaseDirectory, "Golden", "teacher_mlp.onnx");
