@@ -29,6 +29,7 @@ internal static class CompareCommand
         command.Add(generations);
         var peers = new Option<string?>("--peers") { Description = "Deep mutual learning: peers trained together from scratch (comma-separated specs, at least 2, e.g. mlp:128-32,mlp:128-32), each on its labels plus the KL to the others' predictions, with the students' training options, beside the students." };
         command.Add(peers);
+        var dataFree = new DataFreeOptionSet(command);
         command.Add(assistants);
         command.Add(teacherSweep);
         command.Add(earlyStop);
@@ -87,6 +88,7 @@ internal static class CompareCommand
                 Generations = parse.GetValue(generations),
                 Mutual = parse.GetValue(peers) is { } peerList ? new MutualOptions { Peers = TeacherPlan.SplitList(peerList) } : null,
                 Tune = distillation.Tune(parse, context),
+                DataFree = dataFree.Read(parse),
             };
             if (options.TeacherPath is { } loaded)
                 TeacherArgument.WarnIgnored(context, parse, loaded, [teacherSpec, .. teacherTraining.Options]);

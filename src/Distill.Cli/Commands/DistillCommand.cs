@@ -22,6 +22,7 @@ internal static class DistillCommand
         run.RequireUnlessResuming(command, teacher, student);
         var training = new TrainingOptionSet(command, "", "the student", new TrainingOptions());
         var distillation = new DistillationOptionSet(command, new DistillationOptions());
+        var dataFree = new DataFreeOptionSet(command);
 
         command.SetAction(given =>
         {
@@ -31,10 +32,14 @@ internal static class DistillCommand
             var method = distillation.Read(parse);
             var tune = distillation.Tune(parse, context);
             var excluded = ExcludeClassesOption.Read(parse, exclude);
+            var free = dataFree.Read(parse);
+            if (free is not null && (tune is not null || excluded is not null || run.Data(parse).Transfer is not null))
+                throw new DistillException("A data-free student reads no training row, so --data-free cannot be combined with --tune, --exclude-classes or --transfer.");
             if (tune is not null && method.Method != "kd")
                 throw new DistillException($"--tune searches kd's temperature and weights, so it needs --method kd, not '{method.Method}'.");
             Models.ModelSpec.Parse(parse.GetValue(student)!);
             var teacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacher))!;
+            if (free is not null) DataFreePlan.RefuseOnnx(teacherPath);
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
             using var folder = run.OpenFolder(given, parse, command);
             var selection = run.Data(parse);
@@ -44,14 +49,17 @@ internal static class DistillCommand
                 Channels = selection.Channels, LabelColumn = selection.LabelColumn, HasHeader = selection.HasHeader, MaxImagePixels = selection.MaxImagePixels, Normalize = selection.Normalize,
                 Transfer = selection.Transfer, LabeledFraction = selection.LabeledFraction, ValidationCount = run.ValidationCount(parse),
                 TeacherPath = Path.GetFullPath(teacherPath), StudentSpec = parse.GetValue(student)!, ExcludeClasses = excluded,
-                StudentTraining = options, Distillation = method, Tune = tune,
+                StudentTraining = options, Distillation = method, Tune = tune, DataFree = free,
             };
+            var studentRole = free is null
+                ? StudyRole.Distilled("distilled", parse.GetValue(student)!, options, TeacherPlan.TeacherFolder, method) with { Tune = tune, ExcludeClasses = studyOptions.ExcludeClasses }
+                : DataFreePlan.Role("distilled", parse.GetValue(student)!, options, TeacherPlan.TeacherFolder, free);
             // The study's options, kept as config.json as compare and quickstart keep theirs: deploy, prune and report read them back.
             var plan = new StudyPlan(TeacherPlan.DataSelection(studyOptions, selection), run.ValidationCount(parse), options.Seed,
             [
                 StudyRole.Loaded(ModelRole.Teacher, TeacherPlan.TeacherFolder, teacherPath),
-                StudyRole.Distilled("distilled", parse.GetValue(student)!, options, TeacherPlan.TeacherFolder, method) with { Tune = tune, ExcludeClasses = studyOptions.ExcludeClasses },
-            ]) { Config = Runs.Json.Serialize(studyOptions), Name = "Distillation run", Command = "distill distill (its flags are in command-line.json)" };
+                studentRole,
+            ]) { Config = Runs.Json.Serialize(studyOptions), Name = free is null ? "Distillation run" : "Data-free distillation run", Command = "distill distill (its flags are in command-line.json)" };
             var result = folder.Run(_ => ProgressView.Run(context.Diagnostics, resumeCommand: RunOptionSet.ResumeCommand(command, folder),
                 work: observer => new StudyPipeline(observer, resume: resume).Run(plan, folder)));
             ResultView.Show(context, result, run.Json(parse));

@@ -40,6 +40,10 @@ internal static class MethodsCommand
             context.Output.Write(table);
             context.Output.WriteLine("Combine methods with '+' (kd+at); the cross-entropy with the labels is added once, with the first method's weight unless --hard-weight is given.");
             context.Output.WriteLine("Quantization-aware distillation: --qat (--student-qat) trains the student with int8 weights and activations under any method, for export --int8 (docs/qat.md).");
+            var free = new Table().Title("Data-free distillation (--data-free METHOD: the teacher alone, no training rows)").AddColumns("Method", "What it does", "Defaults", "Paper");
+            foreach (var method in Distill.DataFree.DataFreeMethod.All)
+                free.AddRow(Markup.Escape(method.Name), Markup.Escape(method.Description), Markup.Escape(method.Defaults), Markup.Escape(method.Paper));
+            context.Output.Write(free);
             return 0;
         });
         return command;

@@ -102,6 +102,7 @@ public static partial class ExperimentFile
                 study.Teachers is not null ? "teachers" : study.Chain is not null ? "chain" : study.TeacherSweep is not null ? "teacherSweep" : study.EarlyStopEpochs is not null ? "earlyStopEpochs" : study.AssistantCandidates is not null ? "assistantCandidates" : "chainMethods", source);
         if (study.Generations is not null) Check(() => Studies.GenerationPlan.Validate(study), "generations", source);
         if (study.Mutual is not null) Check(() => Studies.MutualPlan.Validate(study), "mutual", source);
+        if (study.DataFree is not null) Check(() => Studies.DataFreePlan.Validate(study), "dataFree", source);
         // Every part above passed, so what the whole check can still reject is the validation split or the teacher file.
         Check(study.Validate, study.TeacherPath is null ? "validationCount" : "teacherPath", source);
         return study;

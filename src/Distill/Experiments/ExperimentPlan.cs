@@ -43,7 +43,8 @@ public static class ExperimentPlan
                 var chain = TeacherPlan.ChainRoles(pointStudy, training, pointFolder).Concat(TeacherPlan.SweepStudentRoles(pointStudy, training, pointFolder, seeds[0]))
                     .Concat(TeacherPlan.CandidateRoles(pointStudy, training, pointFolder))
                     .Concat(GenerationPlan.Roles(pointStudy, seed, pointFolder))
-                    .Concat(MutualPlan.Roles(pointStudy, training, pointFolder)).Select(r => StudyPlan.ForStudents(r, pointStudy)).ToList();
+                    .Concat(MutualPlan.Roles(pointStudy, training, pointFolder))
+                    .Concat(DataFreePlan.Roles(pointStudy with { StudentTraining = training }, pointFolder)).Select(r => StudyPlan.ForStudents(r, pointStudy)).ToList();
                 roles.AddRange(chain);
                 points.Add(new PlannedPoint(point, seed, scratch, distilled.Folder, pointFolder, chain.Select(r => r.Folder).ToList()));
             }

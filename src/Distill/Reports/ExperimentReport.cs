@@ -80,6 +80,7 @@ public static class ExperimentReport
         PredictionSections.Add(document, result, best.Point, shown, folder);
         DeploySection.Add(document, folder);
         GallerySection.Add(document, folder, shown.RunDirectory);
+        SyntheticGallery.AddSection(document, folder);
         document.Heading("Repeat this run")
             .Paragraph("The resolved configuration is config.json in the run folder; this command, or `distill run config.json`, repeats the run:")
             .Code(RepeatCommand.Read(folder) ?? result.Command);
@@ -120,6 +121,7 @@ public static class ExperimentReport
             }
         }
         DeploySection.Add(document, folder);
+        SyntheticGallery.AddSection(document, folder);
         document.Heading("Repeat this run").Code(RepeatCommand.Read(folder) ?? result.Command);
         Save(document, folder);
     }

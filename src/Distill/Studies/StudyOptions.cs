@@ -144,6 +144,13 @@ public sealed record StudyOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public MutualOptions? Mutual { get; init; }
 
+    /// <summary>
+    /// Data-free distillation (DAFL, Zero-Shot KD, DeepInversion): one more student of the student's spec,
+    /// distilled from the teacher on inputs made from the teacher alone (<see cref="DataFreePlan"/>); null for none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DataFree.DataFreeOptions? DataFree { get; init; }
+
     /// <summary>Student architecture, shared by the scratch baseline and the distilled student.</summary>
     public string StudentSpec { get; init; } = "mlp:128-32";
 
@@ -180,6 +187,7 @@ public sealed record StudyOptions
         TeacherPlan.Validate(this);
         GenerationPlan.Validate(this);
         MutualPlan.Validate(this);
+        DataFreePlan.Validate(this);
         TeacherTraining.Validate();
         StudentTraining.Validate();
         Distillation.Validate();

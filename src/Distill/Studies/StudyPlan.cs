@@ -68,6 +68,7 @@ public sealed record StudyPlan(DataSelection? Data, int? ValidationCount, int Se
             .. TeacherPlan.CandidateRoles(options, options.StudentTraining, ""),
             .. GenerationPlan.Roles(options, options.TeacherTraining.Seed, ""),
             .. MutualPlan.Roles(options, options.StudentTraining, ""),
+            .. DataFreePlan.Roles(options, ""),
         ];
         roles = [.. roles.Select(r => ForStudents(r, options))];
         var others = roles.Where(r => r.Folder != "distilled" && r.Role is ModelRole.Assistant or ModelRole.Distilled or ModelRole.Peer).Select(r => r.Folder).ToList();

@@ -24,6 +24,7 @@ namespace Distill.Studies;
 /// <param name="ExcludeClasses">Classes (names or label numbers) whose rows this trained role never sees, in training or validation; null sees all.</param>
 /// <param name="Mutual">When set, the role is a deep-mutual-learning cohort whose peers train together (<see cref="MutualPlan"/>).</param>
 /// <param name="Cohort">The <see cref="Folder"/> of an earlier cohort role and the index of the peer this role takes out of it.</param>
+/// <param name="DataFree">When set, the role is a student distilled from <see cref="TeacherFolder"/> without data (<see cref="DataFreePlan"/>).</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -39,7 +40,8 @@ public sealed record StudyRole(
     Models.ModelSource? Source = null,
     IReadOnlyList<string>? ExcludeClasses = null,
     MutualOptions? Mutual = null,
-    (string Folder, int Index)? Cohort = null)
+    (string Folder, int Index)? Cohort = null,
+    DataFree.DataFreeOptions? DataFree = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

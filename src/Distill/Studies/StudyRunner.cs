@@ -105,7 +105,7 @@ public sealed class StudyRunner : IDisposable
     {
         var shape = _data.Train.SampleShape;
         foreach (var role in roles.Where(r => r.ExcludeClasses is { Count: > 0 })) Data.ClassList.Excluded(role.ExcludeClasses!, _data.Info.ClassNames);
-        foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null && r.Mutual is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
+        foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null && r.Mutual is null && r.DataFree is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
         {
             Data.Augmentation.AugmentationPipeline.Check(role.Training.Transforms(), shape);
             if (role.Source is null) Models.MemoryBudget.Check(Models.ModelSpec.Parse(role.Spec), shape, _data.Info.ClassCount, role.Training.BatchSize);
@@ -125,6 +125,7 @@ public sealed class StudyRunner : IDisposable
         if (role.Source is { IsInstance: true } given && role.TeacherFolder is null) return runner.Given(role.Role, name, given);
         if (role.Mutual is { } mutual) return runner.TrainCohort(name, mutual, role.Training);
         if (role.Cohort is { } cohort) return runner.Peer(name, role.Spec, _models[cohort.Folder].Outcome);
+        if (role.DataFree is { } dataFree && role.TeacherFolder is { } from) return runner.DataFree(name, role.Spec, role.Training, dataFree, _models[from].Model);
         var data = DataFor(role);
         if (role.TeacherFolder is null)
             return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective(), source: role.Source, trainingData: data);

@@ -27,6 +27,9 @@ public sealed class TorchScriptTeacher : ImportedTeacher
 
     public override long ParameterCount { get; }
 
+    /// <summary>The script's weights by name, read-only (data-free distillation reads the final layer's).</summary>
+    public IEnumerable<(string Name, Tensor Parameter)> Parameters => _script.named_parameters().Select(p => (p.name, (Tensor)p.parameter));
+
     public static TorchScriptTeacher Load(string path)
     {
         TorchArchive.RefuseWithoutCode(path);

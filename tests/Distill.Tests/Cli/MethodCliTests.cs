@@ -58,6 +58,8 @@ public sealed class MethodCliTests : IDisposable
         }
         Assert.Contains("hintWeight", output);
         Assert.Contains("Zagoruyko", output);
+        foreach (var method in Distill.DataFree.DataFreeMethod.All) Assert.Contains(method.Name, output);
+        Assert.Contains("Nayak", output);
     }
 
     [Theory]

@@ -42,6 +42,19 @@ public sealed class ZooParameterTests
         Assert.Equal(expected, ModelSize.Estimate(ModelSpec.Parse(spec), Cifar, classes).Parameters);
     }
 
+    [Theory]
+    [InlineData("lenet5", 61_706)]
+    [InlineData("lenet5-half", 15_738)]
+    public void LeNet_5_and_its_half_have_the_DAFL_parameter_counts_on_MNIST(string spec, long expected)
+    {
+        using var model = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 28, 28], 10);
+
+        Assert.Equal(expected, ModelBuilder.CountParameters(model));
+        Assert.Equal(["conv1", "pool1", "conv2", "pool2", "flatten", "fc1", "fc2", "classifier"], model.named_children().Select(c => c.name));
+        using var logits = model.call(TorchSharp.torch.zeros(2, 1, 28, 28));
+        Assert.Equal([2L, 10L], logits.shape);
+    }
+
     [Fact]
     public void The_case_study_student_has_about_296k_parameters_on_224_pixel_x_rays()
     {

@@ -25,6 +25,7 @@ public static partial class ModelZoo
             ["plaincnn:2", "plaincnn:4", "plaincnn:6", "plaincnn:8", "plaincnn:10"], PlainCnn.Parse),
         new("vgglike", "vgglike[:same]", "VGG-like student of a Keras chest X-ray case study: blocks of 8-16-32-64-64 filters, dense 256",
             ["vgglike:same"], VggLike.Parse),
+        .. LeNet5.Architectures,
         TorchVision.TorchVisionModels.Zoo,
     ];
 

@@ -1,0 +1,43 @@
+using Distill.DataFree;
+using Distill.Teachers;
+
+namespace Distill.Studies;
+
+/// <summary>
+/// Data-free distillation as a role (<see cref="DataFreeOptions"/>): the student's spec distilled from the
+/// study's teacher on inputs made from the teacher alone, in the folder "data-free", with the students'
+/// training options. The teacher must give gradients with respect to its input: trained here, saved by
+/// Distill (also from PyTorch weights) or TorchScript; ONNX is refused.
+/// </summary>
+public static class DataFreePlan
+{
+    public const string Folder = "data-free";
+
+    /// <summary>Refuses a data-free run that cannot work, in one sentence.</summary>
+    public static void Validate(StudyOptions options)
+    {
+        if (options.DataFree is not { } dataFree) return;
+        dataFree.Validate();
+        RefuseOnnx(options.TeacherPath);
+        foreach (var teacher in options.Teachers ?? []) RefuseOnnx(teacher);
+        if (options.Chain is not null) throw new DistillException("Data-free distillation learns from the study's one teacher, so it cannot be combined with --chain.");
+    }
+
+    /// <summary>An ONNX teacher, refused by its file name before anything runs.</summary>
+    public static void RefuseOnnx(string? teacher)
+    {
+        if (teacher is not null && Path.GetExtension(teacher).Equals(".onnx", StringComparison.OrdinalIgnoreCase))
+            throw new DistillException($"The teacher '{teacher}' is an ONNX model, which gives no gradients with respect to its input, so data-free distillation cannot use it; use a teacher trained or saved by Distill, or a TorchScript file.");
+    }
+
+    /// <summary>The data-free student in <paramref name="parent"/> ("" or seed-2/...); none without data-free options.</summary>
+    public static IReadOnlyList<StudyRole> Roles(StudyOptions options, string parent) =>
+        options.DataFree is not { } dataFree
+            ? []
+            : [Role((parent.Length == 0 ? "" : parent + "/") + Folder, options.StudentSpec, options.StudentTraining, TeacherPlan.TeacherFolder, dataFree)];
+
+    /// <summary>One data-free student of <paramref name="spec"/>, distilled from the role in <paramref name="teacherFolder"/>.</summary>
+    public static StudyRole Role(string folder, string spec, Training.TrainingOptions training, string teacherFolder, DataFreeOptions dataFree) =>
+        new(ModelRole.Distilled, folder, spec, training, TeacherFolder: teacherFolder, DataFree: dataFree,
+            Title: $"Data-free student ({dataFree.Method}, {spec})");
+}
