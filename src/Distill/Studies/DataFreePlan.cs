@@ -21,6 +21,24 @@ public static class DataFreePlan
         RefuseOnnx(options.TeacherPath);
         foreach (var teacher in options.Teachers ?? []) RefuseOnnx(teacher);
         if (options.Chain is not null) throw new DistillException("Data-free distillation learns from the study's one teacher, so it cannot be combined with --chain.");
+        RefuseUnused(options.StudentTraining);
+    }
+
+    /// <summary>
+    /// The student's training options a data-free run does not apply (it trains on synthetic batches at a
+    /// constant learning rate in float32), refused in one sentence rather than silently ignored.
+    /// </summary>
+    public static void RefuseUnused(Training.TrainingOptions training)
+    {
+        var unused = new List<string>();
+        if (training.Augments) unused.Add("augmentation");
+        if (training.Schedule.Kind != Training.ScheduleKind.Constant) unused.Add($"a {training.Schedule.Kind.ToString().ToLowerInvariant()} learning-rate schedule");
+        if (training.Precision != Training.Precision.Float32) unused.Add("bfloat16 precision");
+        if (training.GradientClipNorm > 0) unused.Add("gradient clipping");
+        if (training.EarlyStoppingPatience > 0) unused.Add("early stopping");
+        if (training.QuantizationAware) unused.Add("quantization-aware training");
+        if (unused.Count > 0)
+            throw new DistillException($"A data-free student trains on synthetic batches at a constant learning rate in float32, so its training options cannot include {string.Join(", ", unused)}; leave them out for the data-free run.");
     }
 
     /// <summary>An ONNX teacher, refused by its file name before anything runs.</summary>

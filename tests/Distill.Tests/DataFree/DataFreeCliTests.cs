@@ -150,6 +150,10 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
     [InlineData("The option 'dataFree.impressions' must be a whole number from 1 to 10000000, not 0.", "--data-free", "zskd", "--impressions", "0")]
     [InlineData("Unknown data-free method 'gan'; choose dafl, zskd, deepinversion.", "--data-free", "gan")]
     [InlineData("--impressions sets up data-free distillation, so it needs --data-free dafl, zskd or deepinversion.", "--impressions", "10")]
+    [InlineData("A data-free student trains on synthetic batches at a constant learning rate in float32, so its training options cannot include augmentation, a cosine learning-rate schedule; leave them out for the data-free run.",
+        "--data-free", "dafl", "--augment", "hflip", "--schedule", "cosine")]
+    [InlineData("A data-free student trains on synthetic batches at a constant learning rate in float32, so its training options cannot include bfloat16 precision, early stopping; leave them out for the data-free run.",
+        "--data-free", "zskd", "--precision", "bfloat16", "--patience", "2")]
     public void Bad_data_free_options_are_refused_in_one_sentence(string message, params string[] flags)
     {
         var result = InProcessCli.Run(["distill", "--teacher", _teacher.Run, "--student-spec", "mlp:8", "--data-dir", _teacher.Data, "--out", _teacher.Folder.File("bad"), .. flags]);
