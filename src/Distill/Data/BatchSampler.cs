@@ -30,6 +30,12 @@ public sealed class BatchSampler
     {
         using var order = _generator is null ? arange(_count, ScalarType.Int64) : randperm(_count, generator: _generator);
         for (long start = 0; start < _count; start += _batchSize)
-            yield return order.narrow(0, start, Math.Min(_batchSize, _count - start)).clone();
+        {
+            // The view is held (and freed) here: a chained temporary outside any dispose scope can be
+            // finalized while libtorch still clones it in an optimized build (seen as a segfault in
+            // at::native::clone during a Release quickstart).
+            using var slice = order.narrow(0, start, Math.Min(_batchSize, _count - start));
+            yield return slice.clone();
+        }
     }
 }
