@@ -33,6 +33,11 @@ public static class CliApplication
                 return context.Fail(Suggestions.ForUnmatched(parsed) ?? OneSentence(parsed.Errors[0].Message, OptionOf(parsed.Errors[0])));
             context.Wide = parsed.GetValue(wide);
             DeviceOption.Apply(parsed);
+            // Every tensor the command makes on this thread belongs to a dispose scope until the command
+            // ends, so none is left to the finalizer: one that nothing holds can be freed by a collection
+            // while libtorch still reads it (a chained temporary such as a.ge(0).sum()), which crashed
+            // about one terminal quickstart in four. What a command disposes itself leaves this scope then.
+            using var tensors = TorchSharp.torch.NewDisposeScope();
             return parsed.Invoke(configuration);
         }
         catch (DistillException e)

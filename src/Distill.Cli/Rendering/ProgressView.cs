@@ -30,7 +30,13 @@ internal static class ProgressView
 
         var width = console.Profile.Width;
         T result = default!;
+        // Rendered on the training thread, between steps, never by Spectre's refresh thread: a thread
+        // that allocates while the trainer is inside libtorch can start a collection that finalizes a
+        // TorchSharp temporary (a Scalar made by an implicit conversion inside TorchSharp itself) that
+        // libtorch is still reading, which crashed about one terminal run in four.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         console.Progress()
+            .AutoRefresh(false)
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(Columns(width))
@@ -38,6 +44,13 @@ internal static class ProgressView
             {
                 var tasks = new Dictionary<string, ProgressTask>();
                 ProgressTask? phase = null;
+                var rendered = long.MinValue;
+                void Render(bool now)
+                {
+                    if (!now && clock.ElapsedMilliseconds - rendered < RefreshMilliseconds) return;
+                    context.Refresh();
+                    rendered = clock.ElapsedMilliseconds;
+                }
                 void Phase(string text)
                 {
                     // Spectre.Console refuses a task without a name: the first phase names it.
@@ -51,6 +64,7 @@ internal static class ProgressView
                     {
                         console.MarkupLine("[grey]" + Markup.Escape(Fit(message, width - 1)) + "[/]");
                         Phase(message);
+                        Render(now: true);
                     }),
                     new InlineProgress<TrainingProgress>(p =>
                     {
@@ -68,6 +82,7 @@ internal static class ProgressView
                             console.MarkupLine("[grey]" + Markup.Escape(Fit(EpochLine(record, p.Epochs, p.Restored), width - 1)) + "[/]");
                             if (p.Epoch == p.Epochs) Finish(task);
                         }
+                        Render(now: p.Completed is not null);
                     }));
                 result = work(observer);
                 foreach (var task in tasks.Values) Finish(task);
@@ -78,6 +93,7 @@ internal static class ProgressView
                     phase.Value = phase.MaxValue;
                     phase.StopTask();
                 }
+                context.Refresh();
             });
         return result;
     }
@@ -95,6 +111,9 @@ internal static class ProgressView
     }
 
     private const int PercentageWidth = 4;
+
+    /// <summary>At most this often the live view redraws between steps (Spectre's own refresh rate).</summary>
+    private const int RefreshMilliseconds = 100;
 
     private static int DescriptionWidth(int width) => Math.Clamp(width - ElapsedColumn.Width - PercentageWidth - 12, 20, 44);
 

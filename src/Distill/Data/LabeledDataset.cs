@@ -72,7 +72,9 @@ public sealed class LabeledDataset : IDisposable
     {
         get
         {
-            using var labeled = Labels.ge(0).sum();
+            // Each temporary held: one left to the collector can be freed while libtorch reads it.
+            using var isLabeled = Labels.ge(0);
+            using var labeled = isLabeled.sum();
             return labeled.item<long>();
         }
     }

@@ -18,7 +18,7 @@ public static class DistillationLosses
         // TorchSharp's kl_div has no "batchmean" and defaults log_target differently from
         // PyTorch, so both are spelled out.
         using var summed = nn.functional.kl_div(studentLog, teacherLog, reduction: nn.Reduction.Sum, log_target: true);
-        return summed * (temperature * temperature / studentLogits.shape[0]);
+        return summed.mul(HeldScalar.Of(temperature * temperature / studentLogits.shape[0]));
     }
 
     /// <summary>
@@ -29,13 +29,13 @@ public static class DistillationLosses
     /// </summary>
     public static Tensor HardLabelCrossEntropy(Tensor logits, Tensor labels)
     {
-        using var unlabeled = labels.lt(0);
+        using var unlabeled = labels.lt(HeldScalar.Of(0L));
         using var anyUnlabeled = unlabeled.any();
         if (!anyUnlabeled.item<bool>()) return nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Mean);
         using var scope = NewDisposeScope();
         var labeled = unlabeled.logical_not();
-        var perRow = nn.functional.cross_entropy(logits, labels.clamp_min(0), reduction: nn.Reduction.None);
-        return (perRow * labeled).sum().div(labeled.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        var perRow = nn.functional.cross_entropy(logits, labels.clamp_min(HeldScalar.Of(0L)), reduction: nn.Reduction.None);
+        return (perRow * labeled).sum().div(labeled.sum().clamp_min(HeldScalar.One)).MoveToOuterDisposeScope();
     }
 
     internal static void CheckShapes(Tensor student, Tensor teacher)

@@ -29,7 +29,7 @@ public sealed class LossTerms : IDisposable
     public LossTerms Add(string name, Tensor unweighted, double weight)
     {
         _unweighted.Add((name, unweighted));
-        _terms.Add((name, unweighted * weight));
+        _terms.Add((name, unweighted.mul(HeldScalar.Of(weight))));
         return this;
     }
 
@@ -45,7 +45,7 @@ public sealed class LossTerms : IDisposable
     {
         if (_terms.Count == 0) throw new InvalidOperationException("A loss needs at least one term.");
         var total = _terms[0].Value.alias();
-        foreach (var (_, value) in _terms.Skip(1)) total = total + value;
+        foreach (var (_, value) in _terms.Skip(1)) total = total.add(value, HeldScalar.One);
         return total;
     }
 

@@ -8,15 +8,19 @@ namespace Distill.Losses;
 /// </summary>
 public static class SoftTargets
 {
+    // The scaled logits and the scalar are held through the call (see HeldScalar): the caller may
+    // have no dispose scope open.
     public static Tensor Probabilities(Tensor logits, double temperature)
     {
         TemperatureCheck.Check(temperature);
-        return nn.functional.softmax(logits / temperature, dim: -1);
+        using var scaled = logits.div(HeldScalar.Of(temperature));
+        return nn.functional.softmax(scaled, dim: -1);
     }
 
     public static Tensor LogProbabilities(Tensor logits, double temperature)
     {
         TemperatureCheck.Check(temperature);
-        return nn.functional.log_softmax(logits / temperature, dim: -1);
+        using var scaled = logits.div(HeldScalar.Of(temperature));
+        return nn.functional.log_softmax(scaled, dim: -1);
     }
 }

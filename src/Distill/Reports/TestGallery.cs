@@ -42,7 +42,9 @@ public static class TestGallery
         using (NewDisposeScope())
         {
             using var subset = test.Subset(tensor(rows, ScalarType.Int64));
-            predicted = Evaluator.Logits(model, subset).argmax(1).data<long>().ToArray();
+            // The logits leave the evaluator outside any scope: held here, not left to the collector mid-use.
+            using var logits = Evaluator.Logits(model, subset);
+            predicted = logits.argmax(1).data<long>().ToArray();
             truth = subset.Labels.data<long>().ToArray();
             pixels = TestImages.Rgb(subset, normalization);
         }

@@ -120,7 +120,7 @@ public sealed partial class ModelRunner
         StudyData? trainingData = null, LabeledDataset? train = null, ModelSource? source = null)
     {
         var data = trainingData ?? _data;
-        var initial = source is { IsInstance: true } instance ? Snapshot(instance.Build()) : null;
+        var initial = source is { IsInstance: true } instance ? WeightSnapshot.Of(instance.Build()) : null;
         // A trial starts where the trained model will: the same seeded build, from the pretrained weights it is given.
         var (model, _) = Start(spec, training, source);
         ITrainingObjective? objective = null;
@@ -137,9 +137,6 @@ public sealed partial class ModelRunner
             else source.Release(model);
         }
     }
-
-    private static Dictionary<string, Tensor> Snapshot(nn.Module<Tensor, Tensor> model) =>
-        model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
 
     private static void Restore(nn.Module<Tensor, Tensor> model, Dictionary<string, Tensor> saved)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Distill.Data;
 using Distill.Data.Augmentation;
 using Distill.Evaluation;
+using Distill.Losses;
 using Distill.Models;
 using static TorchSharp.torch;
 using Distill.Native;
@@ -131,7 +132,7 @@ public sealed class Trainer
                 {
                     best = (epoch, record.ValidationAccuracy);
                     DisposeAll(bestWeights);
-                    bestWeights = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+                    bestWeights = WeightSnapshot.Of(model);
                     bestRanges = quantization?.Ranges();
                     if (checkpoints is not null && card is not null) ModelStore.Save(model, card, Path.Combine(checkpoints, "best.bin"));
                 }
@@ -235,7 +236,7 @@ public sealed class Trainer
                 }
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 seen += batch;
-                labeledSeen += partlyLabeled ? labels.ge(0).sum().item<long>() : batch;
+                labeledSeen += partlyLabeled ? labels.ge(HeldScalar.Of(0L)).sum().item<long>() : batch;
             }
             _progress?.Report(new TrainingProgress(name, epoch, _options.Epochs, step, sampler.BatchesPerEpoch,
                 lossSum / seen, (double)correct / Math.Max(1, labeledSeen)));
