@@ -69,43 +69,66 @@ public sealed partial class ModelRunner
         ITrainingObjective? objective = null;
         try
         {
-            objective = objectiveFor(model);
-            var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
-            if (objective is DistillationObjective distillation)
+            return FinishRole(model, source, checkpoints, () =>
             {
-                _observer.Messages?.Report($"Distilling {name}: {distillation.Describe()}");
-                if (distillation.StudentLayers.Count > 0) extraHyperparameters += ", layers " + distillation.LayerPairs;
-            }
-            var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
-            (EvaluationResult Result, TestPredictions Predictions)? last = null;
-            var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
-                lastEpochWeights: m =>
+                objective = objectiveFor(model);
+                var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
+                if (objective is DistillationObjective distillation)
                 {
-                    _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-                    last = Evaluator.EvaluateWithPredictions(m, _data.Test);
-                }, resume: _resume);
-            var seconds = clock.Elapsed.TotalSeconds;
-            var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
-            // The best epoch is often the last: its weights were just tested, so the test set is not run twice.
-            var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
-            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value, bestIsLast, result.History, result.BestEpoch, seconds)
-                with { MethodParameters = methodParameters };
-            // outcome.json marks the model finished, so every artefact of the model is written before it:
-            // a run killed between the two resumes into a model with all its files.
-            WriteGallery(model, checkpoints);
-            AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
-            return (model, outcome);
-        }
-        catch
-        {
-            if (source is null) model.Dispose();
-            else source.Release(model);
-            throw;
+                    _observer.Messages?.Report($"Distilling {name}: {distillation.Describe()}");
+                    if (distillation.StudentLayers.Count > 0) extraHyperparameters += ", layers " + distillation.LayerPairs;
+                }
+                var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
+                (EvaluationResult Result, TestPredictions Predictions)? last = null;
+                var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
+                    lastEpochWeights: m =>
+                    {
+                        _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
+                        last = Evaluator.EvaluateWithPredictions(m, _data.Test);
+                    }, resume: _resume);
+                var seconds = clock.Elapsed.TotalSeconds;
+                var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
+                // The best epoch is often the last: its weights were just tested, so the test set is not run twice.
+                var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
+                return Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value, bestIsLast, result.History, result.BestEpoch, seconds)
+                    with { MethodParameters = methodParameters };
+            });
         }
         finally
         {
             (objective as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Runs what is left of a role once its model is built (<paramref name="work"/>: train or distil it,
+    /// save it, test it, <see cref="Describe"/> it) and finishes the role the one way every role that
+    /// makes a model does: its test gallery, then outcome.json. outcome.json marks the model finished,
+    /// so every artefact of the model is written before it: a run killed between the two resumes into
+    /// a model with all its files. When anything fails the model is released and the error goes on.
+    /// </summary>
+    private (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) FinishRole(
+        nn.Module<Tensor, Tensor> model, ModelSource? source, string checkpoints, Func<ModelOutcome> work)
+    {
+        try
+        {
+            var outcome = work();
+            WriteGallery(model, checkpoints);
+            AtomicFile.WriteAllText(Path.Combine(checkpoints, OutcomeFile), Json.Serialize(outcome));
+            return (model, outcome);
+        }
+        catch
+        {
+            Release(model, source);
+            throw;
+        }
+    }
+
+    /// <summary>Disposes a model built here; a user's module goes back to its source, which keeps an instance it was given.</summary>
+    private static void Release(nn.Module<Tensor, Tensor> model, ModelSource? source)
+    {
+        if (source is null) model.Dispose();
+        else source.Release(model);
     }
 
     /// <summary>
@@ -133,8 +156,7 @@ public sealed partial class ModelRunner
         {
             (objective as IDisposable)?.Dispose();
             if (initial is not null) Restore(model, initial);
-            if (source is null) model.Dispose();
-            else source.Release(model);
+            Release(model, source);
         }
     }
 
@@ -161,22 +183,12 @@ public sealed partial class ModelRunner
         {
             // Before the method's feature taps attach, so they read the quantized layers' outputs.
             if (training.QuantizationAware) Quantization.QuantizationAwareModel.Prepare(model);
-        }
-        catch
-        {
-            if (source is null) model.Dispose();
-            else source.Release(model);
-            throw;
-        }
-        if (training.Weights is null) return (model, null);
-        try
-        {
+            if (training.Weights is null) return (model, null);
             return (model, Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead).Describe());
         }
         catch
         {
-            if (source is null) model.Dispose();
-            else source.Release(model);
+            Release(model, source);
             throw;
         }
     }
@@ -249,8 +261,7 @@ public sealed partial class ModelRunner
         var model = source is null ? ModelStore.Load(best).Model : source.Load(best);
         if (card.ClassCount != _data.Info.ClassCount || !card.InputShape.SequenceEqual(_data.Train.SampleShape))
         {
-            if (source is null) model.Dispose();
-            else source.Release(model);
+            Release(model, source);
             throw new DistillException($"The saved {role.ToString().ToLowerInvariant()} in '{checkpoints}' does not fit {_data.Info.Name}.");
         }
         // Runs written before the gallery came before outcome.json may have lost it to a kill: draw it again.
