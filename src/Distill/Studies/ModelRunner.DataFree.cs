@@ -43,9 +43,7 @@ public sealed partial class ModelRunner
             var card = Card(model, spec, name, null);
             var weights = Path.Combine(checkpoints, "best.bin");
             ModelStore.Save(model, card, weights);
-            _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-            var evaluation = Evaluator.EvaluateWithPredictions(model, _data.Test);
-            return Describe(ModelRole.Distilled, model, card, weights, checkpoints, $"{training}, data-free: {dataFree}", evaluation, true, history,
+            return Describe(ModelRole.Distilled, model, card, weights, checkpoints, $"{training}, data-free: {dataFree}", Test(name, model), true, history,
                 history.Count == 0 ? 0 : history[^1].Epoch, seconds);
         });
     }

@@ -41,8 +41,7 @@ public sealed partial class ModelRunner
             var result = trainer.Train(name, cohort, _data.Train, _data.Validation, new MutualObjective(mutual.MimicryWeight, mutual.Temperature), null, checkpoints,
                 lastEpochWeights: m =>
                 {
-                    _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-                    last = Evaluator.EvaluateWithPredictions(m, _data.Test);
+                    last = Test(name, m);
                     SavePeers(cohort, cards, checkpoints, "last.bin");
                 }, resume: _resume);
             SavePeers(cohort, cards, checkpoints, "best.bin");

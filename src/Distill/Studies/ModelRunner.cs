@@ -81,11 +81,7 @@ public sealed partial class ModelRunner
                 var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
                 (EvaluationResult Result, TestPredictions Predictions)? last = null;
                 var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
-                    lastEpochWeights: m =>
-                    {
-                        _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-                        last = Evaluator.EvaluateWithPredictions(m, _data.Test);
-                    }, resume: _resume);
+                    lastEpochWeights: m => last = Test(name, m), resume: _resume);
                 var seconds = clock.Elapsed.TotalSeconds;
                 var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
                 // The best epoch is often the last: its weights were just tested, so the test set is not run twice.
@@ -122,6 +118,13 @@ public sealed partial class ModelRunner
             Release(model, source);
             throw;
         }
+    }
+
+    /// <summary>Tests <paramref name="model"/> on the test set, saying so.</summary>
+    private (EvaluationResult Result, TestPredictions Predictions) Test(string name, nn.Module<Tensor, Tensor> model)
+    {
+        _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
+        return Evaluator.EvaluateWithPredictions(model, _data.Test);
     }
 
     /// <summary>Disposes a model built here; a user's module goes back to its source, which keeps an instance it was given.</summary>
