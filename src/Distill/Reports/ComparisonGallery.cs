@@ -16,13 +16,13 @@ namespace Distill.Reports;
 public static class ComparisonGallery
 {
     public const string FileName = "comparison-gallery.png";
-    private const int Columns = 8;
     private const int Limit = 32;
     private const int Side = 96;
     // Wider than the image, so "distilled: " and a class name of 11 characters fit on one line.
     private const int CellWidth = 140;
     private const int Pad = 4;
     private const int Line = 14;
+    private const int NameLength = 11;
     private static readonly SKColor Right = new(0x2e, 0x7d, 0x32);
     private static readonly SKColor Wrong = new(0xc6, 0x28, 0x28);
     private static readonly SKColor Disagree = new(0xf5, 0x9e, 0x0b);
@@ -31,9 +31,8 @@ public static class ComparisonGallery
     public static long[] Pick(IReadOnlyList<TestPredictions> models, int limit = Limit)
     {
         var count = models[0].Count;
-        bool Differ(int row) => models.Any(m => m.Predicted[row] != models[0].Predicted[row]);
-        var disagreeing = Enumerable.Range(0, count).Where(Differ).Take(limit).ToList();
-        var agreeing = Enumerable.Range(0, count).Where(r => !Differ(r)).ToList();
+        var disagreeing = Enumerable.Range(0, count).Where(r => Differ(models, r)).Take(limit).ToList();
+        var agreeing = Enumerable.Range(0, count).Where(r => !Differ(models, r)).ToList();
         var rest = Math.Min(limit - disagreeing.Count, agreeing.Count);
         return [.. disagreeing.Concat(Enumerable.Range(0, rest).Select(i => agreeing[(int)((long)i * agreeing.Count / rest)])).Select(r => (long)r)];
     }
@@ -52,54 +51,30 @@ public static class ComparisonGallery
     {
         if (!TestGallery.Applies(test.SampleShape)) throw new DistillException($"'{test.Name}' holds inputs of shape {string.Join("x", test.SampleShape)}, not images; it has no gallery.");
         if (models.Any(m => m.Predictions.Count != test.Count)) throw new DistillException($"The predictions to compare are not of the {test.Count} rows of '{test.Name}'.");
-        var rows = Pick([.. models.Select(m => m.Predictions)]);
+        TestPredictions[] predictions = [.. models.Select(m => m.Predictions)];
+        var rows = Pick(predictions);
         var (height, width) = ((int)test.SampleShape[1], (int)test.SampleShape[2]);
         byte[] pixels;
         using (NewDisposeScope())
         using (var subset = test.Subset(tensor(rows, ScalarType.Int64)))
             pixels = TestImages.Rgb(subset, normalization);
 
-        var cellWidth = CellWidth;
-        var cellHeight = Side + 2 * Pad + Line * (models.Count + 1) + Pad;
-        using var surface = SKSurface.Create(new SKImageInfo(Columns * cellWidth, (rows.Length + Columns - 1) / Columns * cellHeight));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 11);
-        using var grey = new SKPaint { Color = SKColors.DimGray, IsAntialias = true };
-        using var right = new SKPaint { Color = Right, IsAntialias = true };
-        using var wrong = new SKPaint { Color = Wrong, IsAntialias = true };
-        using var frame = new SKPaint { Color = Disagree, IsAntialias = true };
-        var disagreements = 0;
-        for (var i = 0; i < rows.Length; i++)
+        var grid = new CaptionedImageGrid(CellWidth, Side + 2 * Pad + Line * (models.Count + 1) + Pad, PictureLeft: Pad, PictureTop: Pad, PictureSide: Side, CaptionLeft: 2);
+        const int firstLine = Side + 2 * Pad + Line - 3;
+        grid.Write(rows.Length, i =>
         {
             var row = (int)rows[i];
-            var (x, y) = (i % Columns * cellWidth, i / Columns * cellHeight);
-            // An orange frame marks the images the models disagree on, so where they stop is visible.
-            if (models.Any(m => m.Predictions.Predicted[row] != models[0].Predictions.Predicted[row]))
-            {
-                disagreements++;
-                canvas.DrawRect(x, y, Side + 2 * Pad, Side + 2 * Pad, frame);
-            }
-            using var image = TestImages.Picture(pixels, i, width, height);
-            canvas.DrawImage(image, new SKRect(x + Pad, y + Pad, x + Pad + Side, y + Pad + Side), new SKSamplingOptions(SKFilterMode.Nearest));
             var truth = models[0].Predictions.Labels[row];
-            var top = y + Side + 2 * Pad + Line - 3;
-            canvas.DrawText($"true: {Name(classNames, truth)}", x + 2, top, SKTextAlign.Left, font, grey);
-            for (var m = 0; m < models.Count; m++)
-            {
-                var predicted = models[m].Predictions.Predicted[row];
-                canvas.DrawText($"{models[m].Label}: {Name(classNames, predicted)}", x + 2, top + Line * (m + 1), SKTextAlign.Left, font, predicted == truth ? right : wrong);
-            }
-        }
-        using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        Runs.AtomicFile.WriteAllBytes(path, png.ToArray());
-        return disagreements;
+            var captions = models.Select((m, k) => new CaptionedImageGrid.Caption(
+                $"{m.Label}: {CaptionedImageGrid.ClassName(classNames, m.Predictions.Predicted[row], NameLength)}", firstLine + Line * (k + 1),
+                m.Predictions.Predicted[row] == truth ? Right : Wrong));
+            // An orange frame marks the images the models disagree on, so where they stop is visible.
+            return new CaptionedImageGrid.Cell(TestImages.Picture(pixels, i, width, height),
+                [new($"true: {CaptionedImageGrid.ClassName(classNames, truth, NameLength)}", firstLine, SKColors.DimGray), .. captions],
+                Differ(predictions, row) ? new CaptionedImageGrid.Frame(Side + 2 * Pad, Side + 2 * Pad, Disagree) : null);
+        }, path);
+        return rows.Count(r => Differ(predictions, (int)r));
     }
 
-    private static string Name(IReadOnlyList<string> classNames, int label)
-    {
-        var name = label < classNames.Count ? classNames[label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return name.Length <= 11 ? name : name[..10] + "…";
-    }
+    private static bool Differ(IReadOnlyList<TestPredictions> models, int row) => models.Any(m => m.Predicted[row] != models[0].Predicted[row]);
 }

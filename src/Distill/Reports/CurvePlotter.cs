@@ -19,12 +19,8 @@ public static class CurvePlotter
     public static void Accuracy(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path, string title = "Accuracy per epoch")
     {
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        var index = 0;
-        foreach (var (label, history) in models)
+        foreach (var (label, history, color) in Coloured(models))
         {
-            if (history.Count == 0) continue;
-            var color = palette.GetColor(index++);
             Line(plot, Epochs(history), history.Select(r => r.ValidationAccuracy * 100), $"{label} (validation)", color);
             Line(plot, Epochs(history), history.Select(r => r.TrainAccuracy * 100), $"{label} (train)", color, LinePattern.Dashed);
         }
@@ -39,12 +35,8 @@ public static class CurvePlotter
     public static void CrossEntropy(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, ISet<string> crossEntropyTrained, string path)
     {
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        var index = 0;
-        foreach (var (label, history) in models)
+        foreach (var (label, history, color) in Coloured(models))
         {
-            if (history.Count == 0) continue;
-            var color = palette.GetColor(index++);
             Line(plot, Epochs(history), history.Select(r => r.ValidationLoss), $"{label} (validation)", color);
             if (!crossEntropyTrained.Contains(label)) continue;
             Steps(plot, history, color);
@@ -84,12 +76,11 @@ public static class CurvePlotter
     public static void LearningRate(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models, string path)
     {
         var plot = new Plot();
-        var palette = new ScottPlot.Palettes.Category10();
-        var drawn = models.Where(m => m.History.Count > 0).ToList();
+        var drawn = Coloured(models).ToList();
         for (var i = 0; i < drawn.Count; i++)
         {
             // Earlier lines wider, so models sharing one schedule stay visible under each other.
-            var line = Line(plot, Epochs(drawn[i].History), drawn[i].History.Select(r => r.LearningRate), drawn[i].Label, palette.GetColor(i));
+            var line = Line(plot, Epochs(drawn[i].History), drawn[i].History.Select(r => r.LearningRate), drawn[i].Label, drawn[i].Color);
             line.LineWidth = 2 + 3 * (drawn.Count - 1 - i);
             line.MarkerSize = 5 + 3 * (drawn.Count - 1 - i);
         }
@@ -101,6 +92,13 @@ public static class CurvePlotter
 
     /// <summary>True when any record carries unweighted terms (metrics from before they were logged do not).</summary>
     public static bool HasUnweightedTerms(IReadOnlyList<EpochRecord> history) => history.Any(r => r.UnweightedLossTerms is { Count: > 0 });
+
+    // The models that ran epochs, each with the next colour of the palette.
+    private static IEnumerable<(string Label, IReadOnlyList<EpochRecord> History, Color Color)> Coloured(IEnumerable<(string Label, IReadOnlyList<EpochRecord> History)> models)
+    {
+        var palette = new ScottPlot.Palettes.Category10();
+        return models.Where(m => m.History.Count > 0).Select((m, i) => (m.Label, m.History, palette.GetColor(i)));
+    }
 
     private static double[] Epochs(IReadOnlyList<EpochRecord> history) => history.Select(r => (double)r.Epoch).ToArray();
 

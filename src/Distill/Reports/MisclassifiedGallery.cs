@@ -1,5 +1,4 @@
 using Distill.Evaluation;
-using Distill.Runs;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -13,10 +12,14 @@ namespace Distill.Reports;
 public static class MisclassifiedGallery
 {
     public const string FileName = "misclassified.png";
-    private const int Columns = 8;
     private const int Cell = 84;
     private const int Caption = 30;
     private const int Gap = 6;
+    private const int NameLength = 13;
+    private static readonly SKColor Predicted = new(0xC6, 0x28, 0x28);
+    // The picture sits between the true class above it and the predicted one below.
+    private static readonly CaptionedImageGrid Grid = new(CellWidth: Cell + Gap, CellHeight: Cell + Caption + Gap,
+        PictureLeft: 0, PictureTop: Caption / 2, PictureSide: Cell, CaptionLeft: 0, Margin: Gap);
 
     /// <summary>True for image-shaped samples: [H, W] or [C, H, W] with 1 or 3 channels.</summary>
     public static bool Fits(IReadOnlyList<long> sampleShape) =>
@@ -35,38 +38,19 @@ public static class MisclassifiedGallery
         using (var picked = features.index_select(0, rows).cpu().to(float32).contiguous())
             pixels = picked.data<float>().ToArray();
 
-        var rowsOfCells = (wrong.Length + Columns - 1) / Columns;
-        using var bitmap = new SKBitmap(Columns * (Cell + Gap) + Gap, rowsOfCells * (Cell + Caption + Gap) + Gap);
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 11);
-        using var truth = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        using var predicted = new SKPaint { Color = new SKColor(0xC6, 0x28, 0x28), IsAntialias = true };
         var sampleSize = channels * height * width;
-        for (var k = 0; k < wrong.Length; k++)
-        {
-            var left = Gap + k % Columns * (Cell + Gap);
-            var top = Gap + k / Columns * (Cell + Caption + Gap);
-            DrawImage(bitmap, pixels.AsSpan(k * sampleSize, sampleSize), channels, height, width, left, top + Caption / 2);
-            canvas.DrawText(Name(classNames, predictions.Labels[wrong[k]]), left, top + 11, SKTextAlign.Left, font, truth);
-            canvas.DrawText("→ " + Name(classNames, predictions.Predicted[wrong[k]]), left, top + Caption / 2 + Cell + 12, SKTextAlign.Left, font, predicted);
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.WriteAllBytes(path, png.ToArray());
+        Grid.Write(wrong.Length, k => new CaptionedImageGrid.Cell(Picture(pixels.AsSpan(k * sampleSize, sampleSize), channels, height, width),
+            [
+                new(CaptionedImageGrid.ClassName(classNames, predictions.Labels[wrong[k]], NameLength), 11, SKColors.Black),
+                new("→ " + CaptionedImageGrid.ClassName(classNames, predictions.Predicted[wrong[k]], NameLength), Caption / 2 + Cell + 12, Predicted),
+            ]), path);
         return wrong.Length;
-    }
-
-    private static string Name(IReadOnlyList<string> names, int label)
-    {
-        var name = label < names.Count ? names[label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return name.Length <= 13 ? name : name[..12] + "…";
     }
 
     private static byte Level(float value, float min, float scale) => (byte)Math.Clamp((value - min) * scale, 0, 255);
 
     // Nearest-neighbour scaling into a Cell x Cell square, grey or RGB, stretched to the image's own range.
-    private static void DrawImage(SKBitmap bitmap, ReadOnlySpan<float> image, int channels, int height, int width, int left, int top)
+    private static SKImage Picture(ReadOnlySpan<float> image, int channels, int height, int width)
     {
         var (min, max) = (float.PositiveInfinity, float.NegativeInfinity);
         foreach (var v in image)
@@ -76,15 +60,16 @@ public static class MisclassifiedGallery
         }
         var scale = max > min ? 255f / (max - min) : 0f;
         var plane = height * width;
+        var rgb = new byte[Cell * Cell * 3];
         for (var y = 0; y < Cell; y++)
         for (var x = 0; x < Cell; x++)
         {
             var source = y * height / Cell * width + x * width / Cell;
-            var red = Level(image[source], min, scale);
-            var color = channels == 3
-                ? new SKColor(red, Level(image[plane + source], min, scale), Level(image[2 * plane + source], min, scale))
-                : new SKColor(red, red, red);
-            bitmap.SetPixel(left + x, top + y, color);
+            var at = (y * Cell + x) * 3;
+            rgb[at] = Level(image[source], min, scale);
+            rgb[at + 1] = channels == 3 ? Level(image[plane + source], min, scale) : rgb[at];
+            rgb[at + 2] = channels == 3 ? Level(image[2 * plane + source], min, scale) : rgb[at];
         }
+        return TestImages.Picture(rgb, 0, Cell, Cell);
     }
 }

@@ -11,9 +11,9 @@ namespace Distill.Reports;
 public static class SyntheticGallery
 {
     public const string FileName = "synthetic.png";
-    private const int Columns = 8;
     private const int Side = 84;
     private const int CaptionHeight = 18;
+    private static readonly CaptionedImageGrid Grid = new(CellWidth: Side + 4, CellHeight: Side + CaptionHeight, PictureLeft: 0, PictureTop: 0, PictureSide: Side, CaptionLeft: 2);
 
     /// <summary>Draws <paramref name="images"/> ([N, C, H, W], C 1 or 3) with the teacher's classes into <paramref name="path"/> (PNG).</summary>
     public static void Write(Tensor images, IReadOnlyList<long> teacherClasses, IReadOnlyList<string> classNames, string path)
@@ -29,24 +29,8 @@ public static class SyntheticGallery
             if (images.shape[1] == 1) scaled = scaled.expand(-1, 3, -1, -1);
             pixels = scaled.permute(0, 2, 3, 1).contiguous().data<byte>().ToArray();
         }
-        var rows = (count + Columns - 1) / Columns;
-        var cellHeight = Side + CaptionHeight;
-        using var surface = SKSurface.Create(new SKImageInfo(Columns * (Side + 4), Math.Max(1, rows) * cellHeight));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 11);
-        using var ink = new SKPaint { Color = SKColors.DimGray, IsAntialias = true };
-        for (var i = 0; i < count; i++)
-        {
-            var (x, y) = (i % Columns * (Side + 4), i / Columns * cellHeight);
-            using var image = TestImages.Picture(pixels, i, width, height);
-            canvas.DrawImage(image, new SKRect(x, y, x + Side, y + Side), new SKSamplingOptions(SKFilterMode.Nearest));
-            var label = teacherClasses[i] < classNames.Count ? classNames[(int)teacherClasses[i]] : teacherClasses[i].ToString();
-            canvas.DrawText($"teacher: {label}", x + 2, y + Side + 13, SKTextAlign.Left, font, ink);
-        }
-        using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        Runs.AtomicFile.WriteAllBytes(path, png.ToArray());
+        Grid.Write(count, i => new CaptionedImageGrid.Cell(TestImages.Picture(pixels, i, width, height),
+            [new($"teacher: {CaptionedImageGrid.ClassName(classNames, teacherClasses[i])}", Side + 13, SKColors.DimGray)]), path);
     }
 
     /// <summary>The report's section: every synthetic.png under <paramref name="folder"/>, by its model folder.</summary>

@@ -13,13 +13,14 @@ namespace Distill.Reports;
 public static class TestGallery
 {
     public const string FileName = "gallery.png";
-    private const int Columns = 8;
     private const int Rows = 4;
     private const int Side = 96;
     private const int Frame = 4;
     private const int CaptionHeight = 34;
     private static readonly SKColor Right = new(0x2e, 0x7d, 0x32);
     private static readonly SKColor Wrong = new(0xc6, 0x28, 0x28);
+    private static readonly CaptionedImageGrid Grid = new(CellWidth: Side + 2 * Frame, CellHeight: Side + 2 * Frame + CaptionHeight,
+        PictureLeft: Frame, PictureTop: Frame, PictureSide: Side, CaptionLeft: 2);
 
     /// <summary>True for images (1 or 3 channels); tables get no gallery.</summary>
     public static bool Applies(IReadOnlyList<long> sampleShape) => sampleShape.Count == 3 && sampleShape[0] is 1 or 3;
@@ -27,7 +28,7 @@ public static class TestGallery
     /// <summary>The test rows shown: up to 32, evenly spaced.</summary>
     public static long[] Sample(long count)
     {
-        var shown = Math.Min(count, Columns * Rows);
+        var shown = Math.Min(count, CaptionedImageGrid.Columns * Rows);
         return Enumerable.Range(0, (int)shown).Select(i => i * count / shown).ToArray();
     }
 
@@ -49,32 +50,16 @@ public static class TestGallery
             pixels = TestImages.Rgb(subset, normalization);
         }
 
-        var cellWidth = Side + 2 * Frame;
-        var cellHeight = Side + 2 * Frame + CaptionHeight;
-        var shownRows = (rows.Length + Columns - 1) / Columns;
-        using var surface = SKSurface.Create(new SKImageInfo(Columns * cellWidth, shownRows * cellHeight));
-        var canvas = surface.Canvas;
-        canvas.Clear(SKColors.White);
-        using var font = new SKFont(SKTypeface.Default, 11);
-        var correct = 0;
-        for (var i = 0; i < rows.Length; i++)
+        Grid.Write(rows.Length, i =>
         {
-            var right = predicted[i] == truth[i];
-            if (right) correct++;
-            var (x, y) = (i % Columns * cellWidth, i / Columns * cellHeight);
-            using var frame = new SKPaint { Color = right ? Right : Wrong, IsAntialias = true };
-            canvas.DrawRect(x, y, cellWidth - 2, Side + 2 * Frame, frame);
-            using var image = TestImages.Picture(pixels, i, width, height);
-            canvas.DrawImage(image, new SKRect(x + Frame, y + Frame, x + Frame + Side, y + Frame + Side), new SKSamplingOptions(SKFilterMode.Nearest));
-            canvas.DrawText($"pred: {Name(classNames, predicted[i])}", x + 2, y + Side + 2 * Frame + 13, SKTextAlign.Left, font, frame);
-            using var plain = new SKPaint { Color = SKColors.DimGray, IsAntialias = true };
-            canvas.DrawText($"true: {Name(classNames, truth[i])}", x + 2, y + Side + 2 * Frame + 27, SKTextAlign.Left, font, plain);
-        }
-        using var snapshot = surface.Snapshot();
-        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        Runs.AtomicFile.WriteAllBytes(path, png.ToArray());
-        return correct;
+            var colour = predicted[i] == truth[i] ? Right : Wrong;
+            return new CaptionedImageGrid.Cell(TestImages.Picture(pixels, i, width, height),
+                [
+                    new($"pred: {CaptionedImageGrid.ClassName(classNames, predicted[i])}", Side + 2 * Frame + 13, colour),
+                    new($"true: {CaptionedImageGrid.ClassName(classNames, truth[i])}", Side + 2 * Frame + 27, SKColors.DimGray),
+                ],
+                new CaptionedImageGrid.Frame(Grid.CellWidth - 2, Side + 2 * Frame, colour));
+        }, path);
+        return Enumerable.Range(0, rows.Length).Count(i => predicted[i] == truth[i]);
     }
-
-    private static string Name(IReadOnlyList<string> classNames, long label) => label < classNames.Count ? classNames[(int)label] : label.ToString();
 }

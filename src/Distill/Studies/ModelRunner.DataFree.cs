@@ -3,7 +3,6 @@ using Distill.DataFree;
 using Distill.Evaluation;
 using Distill.Models;
 using Distill.Reports;
-using Distill.Runs;
 using Distill.Training;
 using static TorchSharp.torch;
 
@@ -29,7 +28,7 @@ public sealed partial class ModelRunner
         var shape = _data.Test.SampleShape;
         MemoryBudget.Check(ModelSpec.Parse(spec), shape, _data.Info.ClassCount, training.BatchSize);
         var (model, _) = Start(spec, training, source: null);
-        try
+        return FinishRole(model, null, checkpoints, () =>
         {
             var clock = Stopwatch.StartNew();
             var trainer = new DataFreeTrainer(dataFree, training, new ForwardingProgress(_observer.Training, _metrics), _observer.Messages, _cancellation);
@@ -44,18 +43,8 @@ public sealed partial class ModelRunner
             var card = Card(model, spec, name, null);
             var weights = Path.Combine(checkpoints, "best.bin");
             ModelStore.Save(model, card, weights);
-            _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-            var evaluation = Evaluator.EvaluateWithPredictions(model, _data.Test);
-            var outcome = Describe(ModelRole.Distilled, model, card, weights, checkpoints, $"{training}, data-free: {dataFree}", evaluation, true, history,
+            return Describe(ModelRole.Distilled, model, card, weights, checkpoints, $"{training}, data-free: {dataFree}", Test(name, model), true, history,
                 history.Count == 0 ? 0 : history[^1].Epoch, seconds);
-            WriteGallery(model, checkpoints);
-            AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
-            return (model, outcome);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        });
     }
 }

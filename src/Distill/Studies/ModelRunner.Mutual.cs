@@ -33,7 +33,7 @@ public sealed partial class ModelRunner
         }
         var cohort = new MutualCohort(peers);
         cards = cards.Select((card, i) => card with { Parameters = ModelBuilder.CountParameters(peers[i]) }).ToList();
-        try
+        return FinishRole(cohort, null, checkpoints, () =>
         {
             var clock = Stopwatch.StartNew();
             var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
@@ -41,24 +41,15 @@ public sealed partial class ModelRunner
             var result = trainer.Train(name, cohort, _data.Train, _data.Validation, new MutualObjective(mutual.MimicryWeight, mutual.Temperature), null, checkpoints,
                 lastEpochWeights: m =>
                 {
-                    _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-                    last = Evaluator.EvaluateWithPredictions(m, _data.Test);
+                    last = Test(name, m);
                     SavePeers(cohort, cards, checkpoints, "last.bin");
                 }, resume: _resume);
             SavePeers(cohort, cards, checkpoints, "best.bin");
             var (card, description) = DescribeCohort(mutual, cards, checkpoints);
             var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
-            var outcome = Describe(ModelRole.Peer, cohort, card, description, checkpoints, $"{training}, {mutual}", last!.Value, bestIsLast,
+            return Describe(ModelRole.Peer, cohort, card, description, checkpoints, $"{training}, {mutual}", last!.Value, bestIsLast,
                 result.History, result.BestEpoch, clock.Elapsed.TotalSeconds) with { SizeBytes = PeerBytes(mutual, checkpoints) };
-            WriteGallery(cohort, checkpoints);
-            AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
-            return (cohort, outcome);
-        }
-        catch
-        {
-            cohort.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <summary>
@@ -72,22 +63,14 @@ public sealed partial class ModelRunner
         if (_resume && File.Exists(outcomePath)) return Reload(ModelRole.Peer, name, spec, checkpoints, outcomePath, null);
         var best = Path.Combine(checkpoints, "best.bin");
         var (model, card) = ModelStore.Load(best);
-        try
+        return FinishRole(model, null, checkpoints, () =>
         {
             (EvaluationResult Result, TestPredictions Predictions) last;
             using (var lastModel = ModelStore.Load(Path.Combine(checkpoints, "last.bin")).Model)
                 last = Evaluator.EvaluateWithPredictions(lastModel, _data.Test);
-            var outcome = Describe(ModelRole.Peer, model, card, best, checkpoints, cohort.Hyperparameters, last, cohort.BestEpoch == cohort.EpochsRun, [], cohort.BestEpoch, 0)
+            return Describe(ModelRole.Peer, model, card, best, checkpoints, cohort.Hyperparameters, last, cohort.BestEpoch == cohort.EpochsRun, [], cohort.BestEpoch, 0)
                 with { EpochsRun = cohort.EpochsRun, TrainingSeconds = cohort.TrainingSeconds };
-            WriteGallery(model, checkpoints);
-            AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
-            return (model, outcome);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <summary>A cohort an interrupted run finished, rebuilt from its peers' best weights.</summary>

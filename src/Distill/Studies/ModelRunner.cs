@@ -69,38 +69,26 @@ public sealed partial class ModelRunner
         ITrainingObjective? objective = null;
         try
         {
-            objective = objectiveFor(model);
-            var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
-            if (objective is DistillationObjective distillation)
+            return FinishRole(model, source, checkpoints, () =>
             {
-                _observer.Messages?.Report($"Distilling {name}: {distillation.Describe()}");
-                if (distillation.StudentLayers.Count > 0) extraHyperparameters += ", layers " + distillation.LayerPairs;
-            }
-            var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
-            (EvaluationResult Result, TestPredictions Predictions)? last = null;
-            var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
-                lastEpochWeights: m =>
+                objective = objectiveFor(model);
+                var methodParameters = objective.Companion?.parameters().Sum(p => p.numel()) ?? 0;
+                if (objective is DistillationObjective distillation)
                 {
-                    _observer.Messages?.Report($"Testing {name} on {_data.Test.Count:N0} test examples");
-                    last = Evaluator.EvaluateWithPredictions(m, _data.Test);
-                }, resume: _resume);
-            var seconds = clock.Elapsed.TotalSeconds;
-            var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
-            // The best epoch is often the last: its weights were just tested, so the test set is not run twice.
-            var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
-            var outcome = Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value, bestIsLast, result.History, result.BestEpoch, seconds)
-                with { MethodParameters = methodParameters };
-            // outcome.json marks the model finished, so every artefact of the model is written before it:
-            // a run killed between the two resumes into a model with all its files.
-            WriteGallery(model, checkpoints);
-            AtomicFile.WriteAllText(outcomePath, Json.Serialize(outcome));
-            return (model, outcome);
-        }
-        catch
-        {
-            if (source is null) model.Dispose();
-            else source.Release(model);
-            throw;
+                    _observer.Messages?.Report($"Distilling {name}: {distillation.Describe()}");
+                    if (distillation.StudentLayers.Count > 0) extraHyperparameters += ", layers " + distillation.LayerPairs;
+                }
+                var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
+                (EvaluationResult Result, TestPredictions Predictions)? last = null;
+                var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
+                    lastEpochWeights: m => last = Test(name, m), resume: _resume);
+                var seconds = clock.Elapsed.TotalSeconds;
+                var hyperparameters = extraHyperparameters is null ? training.ToString() : $"{training}, {extraHyperparameters}";
+                // The best epoch is often the last: its weights were just tested, so the test set is not run twice.
+                var bestIsLast = result.History.Count > 0 && result.BestEpoch == result.History[^1].Epoch;
+                return Describe(role, model, card, Path.Combine(checkpoints, "best.bin"), checkpoints, hyperparameters, last!.Value, bestIsLast, result.History, result.BestEpoch, seconds)
+                    with { MethodParameters = methodParameters };
+            });
         }
         finally
         {
@@ -133,8 +121,7 @@ public sealed partial class ModelRunner
         {
             (objective as IDisposable)?.Dispose();
             if (initial is not null) Restore(model, initial);
-            if (source is null) model.Dispose();
-            else source.Release(model);
+            Release(model, source);
         }
     }
 
@@ -158,22 +145,12 @@ public sealed partial class ModelRunner
         {
             // Before the method's feature taps attach, so they read the quantized layers' outputs.
             if (training.QuantizationAware) Quantization.QuantizationAwareModel.Prepare(model);
-        }
-        catch
-        {
-            if (source is null) model.Dispose();
-            else source.Release(model);
-            throw;
-        }
-        if (training.Weights is null) return (model, null);
-        try
-        {
+            if (training.Weights is null) return (model, null);
             return (model, Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead).Describe());
         }
         catch
         {
-            if (source is null) model.Dispose();
-            else source.Release(model);
+            Release(model, source);
             throw;
         }
     }
@@ -246,8 +223,7 @@ public sealed partial class ModelRunner
         var model = source is null ? ModelStore.Load(best).Model : source.Load(best);
         if (card.ClassCount != _data.Info.ClassCount || !card.InputShape.SequenceEqual(_data.Train.SampleShape))
         {
-            if (source is null) model.Dispose();
-            else source.Release(model);
+            Release(model, source);
             throw new DistillException($"The saved {role.ToString().ToLowerInvariant()} in '{checkpoints}' does not fit {_data.Info.Name}.");
         }
         // Runs written before the gallery came before outcome.json may have lost it to a kill: draw it again.
@@ -256,13 +232,6 @@ public sealed partial class ModelRunner
         // A copied or moved run folder names its own weights, not those of the folder it came from.
         var predictions = Path.Combine(checkpoints, TestPredictions.FileName);
         return (model, outcome with { WeightsPath = Path.Combine(checkpoints, "best.bin"), PredictionsPath = File.Exists(predictions) ? predictions : null });
-    }
-
-    /// <summary>The test gallery of a model trained here (images only), from the weights it ends with.</summary>
-    private void WriteGallery(nn.Module<Tensor, Tensor> model, string checkpoints)
-    {
-        if (TestGallery.Applies(_data.Test.SampleShape))
-            TestGallery.Write(model, _data.Test, _data.Info.Normalization, _data.Info.ClassNames, Path.Combine(checkpoints, TestGallery.FileName));
     }
 
     /// <summary>
@@ -326,31 +295,6 @@ public sealed partial class ModelRunner
             teacher.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The model's line: its test numbers, size and latency. Its test predictions go into
-    /// <paramref name="folder"/> for the report, and a distilled student on images also leaves a
-    /// gallery of the test images it gets wrong (drawn now, while the images are at hand).
-    /// <paramref name="last"/> is the test of the last epoch's weights; when <paramref name="lastIsBest"/>,
-    /// the model holds those very weights and they are not tested again.
-    /// </summary>
-    private ModelOutcome Describe(
-        ModelRole role, nn.Module<Tensor, Tensor> model, ModelCard card, string weights, string folder, string hyperparameters,
-        (EvaluationResult Result, TestPredictions Predictions) last, bool lastIsBest, IReadOnlyList<EpochRecord> history, int bestEpoch, double seconds)
-    {
-        var (best, predictions) = lastIsBest ? last : Evaluator.EvaluateWithPredictions(model, _data.Test);
-        var predictionsPath = Path.Combine(folder, TestPredictions.FileName);
-        predictions.Save(predictionsPath);
-        // A streamed test set is not held as one tensor; its model folders keep TestGallery's picture.
-        if (role == ModelRole.Distilled && MisclassifiedGallery.Fits(_data.Test.SampleShape) && !_data.Test.IsStreamed)
-            MisclassifiedGallery.Draw(predictions, _data.Test.Features, _data.Info.ClassNames, Path.Combine(folder, MisclassifiedGallery.FileName));
-        var latency = LatencyMeter.MedianMilliseconds(model, _data.Test.SampleShape);
-        return new ModelOutcome(role, card.Spec, card.Parameters, new FileInfo(weights).Length, hyperparameters,
-            best.Accuracy, best.Errors, last.Result.Accuracy, last.Result.Errors, bestEpoch, history.Count, seconds, latency, weights, history, best.ConfusionMatrix)
-        {
-            PredictionsPath = predictionsPath,
-        };
     }
 
     /// <summary>Passes progress on and appends each finished epoch to the run's metrics log.</summary>
