@@ -26,6 +26,7 @@ public static class EdgeDeployment
     public static EdgeReport Run(string runFolder, EdgeOptions options, StudyObserver? observer = null, bool resume = false, CancellationToken cancellation = default)
     {
         options.Validate();
+        EdgeRun.CheckResumable(runFolder, FolderName, "deploy", resume);
         var messages = observer?.Messages;
         using var run = EdgeRun.Open(runFolder, messages);
         var folder = run.Output(FolderName, "deploy", resume);

@@ -78,12 +78,18 @@ public sealed class EdgeRun : IDisposable
     /// </summary>
     public RunFolder Output(string name, string command, bool resume)
     {
-        var output = Path.Combine(Folder, name);
-        OutputFile.CheckFolder(output, [TeacherPath, ModelStore.CardPath(TeacherPath), StudentPath, ModelStore.CardPath(StudentPath)], command);
-        if (resume && !File.Exists(Path.Combine(output, "config.json")))
-            throw new DistillException($"'{output}' holds no earlier {command} to resume; run {command} without --resume.");
+        CheckResumable(Folder, name, command, resume);
+        OutputFile.CheckFolder(Path.Combine(Folder, name), [TeacherPath, ModelStore.CardPath(TeacherPath), StudentPath, ModelStore.CardPath(StudentPath)], command);
         _lock ??= RunFolder.Open(Folder);
         return _lock.Child(name);
+    }
+
+    /// <summary>Refuses <paramref name="resume"/> when the run's folder <paramref name="name"/> holds no earlier <paramref name="command"/> (its config.json).</summary>
+    public static void CheckResumable(string runFolder, string name, string command, bool resume)
+    {
+        var output = Path.Combine(runFolder, name);
+        if (resume && !File.Exists(Path.Combine(output, "config.json")))
+            throw new DistillException($"'{output}' holds no earlier {command} to resume; run {command} without --resume.");
     }
 
     /// <summary>Test accuracy of a model under TorchSharp.</summary>

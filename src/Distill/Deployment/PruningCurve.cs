@@ -33,6 +33,7 @@ public static class PruningCurve
         if (channelFractions.Count > 0 && File.Exists(studentWeights) && ModelStore.ReadCard(studentWeights).Spec is var spec && ModelSpec.Parse(spec).Zoo is not null)
             throw new DistillException($"Channel pruning narrows mlp: and cnn: models; '{spec}' is a zoo architecture whose widths its spec fixes (use --sparsity for it).");
 
+        EdgeRun.CheckResumable(runFolder, FolderName, "prune", resume);
         var messages = observer?.Messages;
         using var run = EdgeRun.Open(runFolder, messages);
         var output = run.Output(FolderName, "prune", resume);

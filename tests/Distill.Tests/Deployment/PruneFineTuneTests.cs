@@ -131,6 +131,21 @@ public sealed class PruneFineTuneTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("prune")]
+    [InlineData("deploy")]
+    public void Resume_without_an_earlier_run_of_the_command_is_refused_in_one_sentence(string command)
+    {
+        var empty = _folder.File("empty");
+        Directory.CreateDirectory(empty);
+
+        var (code, _, errors) = InProcessCli.Run(command, empty, "--resume");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"holds no earlier {command} to resume; run {command} without --resume.", errors);
+        Assert.Single(errors.Trim().Split('\n'));
+    }
+
     /// <summary>Each row's test accuracy in prune/curve.json, in order (the student first).</summary>
     private static List<double> CurveAccuracies(string run)
     {
