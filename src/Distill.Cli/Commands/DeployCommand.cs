@@ -25,7 +25,7 @@ internal static class DeployCommand
         {
             var options = shared.Read(parse, parse.GetValue(sparsity), parse.GetValue(channels));
             var folder = parse.GetValue(run)!;
-            var report = ProgressView.Run(context.Diagnostics, observer => EdgeDeployment.Run(folder, options, observer.Messages, observer.Training));
+            var report = ProgressView.Run(context.Diagnostics, observer => EdgeDeployment.Run(folder, options, observer, shared.Resume(parse)), shared.ResumeCommand(parse, command));
             EdgeView.Show(context.Output, report);
             context.Output.WriteLine($"Written: {Path.Combine(folder, EdgeDeployment.FolderName, EdgeReport.MarkdownFile)}, {EdgeReport.HtmlFile} and {EdgeReport.JsonFile}.");
             // The run's report gains the edge section (runs from before train and distill wrote report.html keep deploy.html alone).

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Distill.Deployment;
 using Distill.Export;
 using Distill.Pruning;
@@ -16,6 +17,7 @@ internal sealed class EdgeOptionSet
     private readonly Option<int> _calibrationRows = new("--calibration-rows") { Description = "Training rows run through the float model to calibrate int8.", DefaultValueFactory = _ => 1000 };
     private readonly Option<double> _seconds = new("--seconds") { Description = "Time each model and batch size for at least this long (and at least 200 runs).", DefaultValueFactory = _ => 0.5 };
     private readonly Option<int?> _threads = new("--threads") { Description = "Threads for both runtimes while timing; default: each runtime's own." };
+    private readonly Option<bool> _resume = new("--resume") { Description = "Continue an interrupted run of this command on RUN_DIR (give the same options): finished models are reused, an interrupted fine-tune continues from its last whole epoch." };
 
     public EdgeOptionSet()
     {
@@ -26,7 +28,18 @@ internal sealed class EdgeOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _scope, _epochs, _fineTune, _qat, _calibration, _calibrationRows, _seconds, _threads }) command.Add(option);
+        foreach (var option in new Option[] { _scope, _epochs, _fineTune, _qat, _calibration, _calibrationRows, _seconds, _threads, _resume }) command.Add(option);
+    }
+
+    /// <summary>True when the command continues an interrupted run (--resume).</summary>
+    public bool Resume(ParseResult parse) => parse.GetValue(_resume);
+
+    /// <summary>The command line that continues this run after an interruption: the same words, with --resume.</summary>
+    public string ResumeCommand(ParseResult parse, Command command)
+    {
+        var words = parse.Tokens.Where(t => t.Type != TokenType.Command && t.Value != CliContext.WideFlag).Select(t => t.Value).ToList();
+        if (!words.Contains(_resume.Name)) words.Add(_resume.Name);
+        return string.Join(' ', new[] { "distill", command.Name }.Concat(words.Select(Runs.RepeatCommand.Quote)));
     }
 
     public EdgeOptions Read(ParseResult parse, double sparsity, double channels)

@@ -25,7 +25,8 @@ internal static class PruneCommand
             var options = shared.Read(parse, 0.5, 0.25);
             var folder = parse.GetValue(run)!;
             var report = ProgressView.Run(context.Diagnostics, observer =>
-                PruningCurve.Run(folder, parse.GetValue(sparsities)!, parse.GetValue(channels)!, options, observer.Messages, observer.Training));
+                PruningCurve.Run(folder, parse.GetValue(sparsities)!, parse.GetValue(channels)!, options, observer, shared.Resume(parse)),
+                shared.ResumeCommand(parse, command));
             EdgeView.Show(context.Output, report);
             context.Output.WriteLine($"Written: {Path.Combine(folder, PruningCurve.FolderName, "curve.md")} and curve.json.");
             return 0;

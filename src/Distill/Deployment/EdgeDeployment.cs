@@ -2,8 +2,8 @@ using Distill.Export;
 using Distill.Models;
 using Distill.Pruning;
 using Distill.Runs;
+using Distill.Studies;
 using Distill.Teachers;
-using Distill.Training;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -12,21 +12,25 @@ namespace Distill.Deployment;
 /// <summary>
 /// The whole edge path for a finished run, written to its deploy/ folder: the student exported to
 /// ONNX (and checked against TorchSharp on the test set), magnitude-pruned and channel-pruned copies
-/// fine-tuned by distillation from the run's teacher, the int8 QDQ model of the student, and every
+/// fine-tuned by distillation from the run's teacher (or on the labels) as roles of the study pipeline
+/// (<see cref="EdgeFineTune"/>), the int8 QDQ model of the student, and every
 /// model (teacher included) measured for test accuracy, size, parameters and latency.
 /// </summary>
 public static class EdgeDeployment
 {
     public const string FolderName = "deploy";
 
-    public static EdgeReport Run(string runFolder, EdgeOptions options, IProgress<string>? messages = null, IProgress<TrainingProgress>? training = null)
+    /// <param name="observer">Progress messages and the fine-tunes' epochs.</param>
+    /// <param name="resume">Continue an interrupted deploy in the run's deploy/ folder (same options): finished models are
+    /// reused, the interrupted fine-tune continues from its last whole epoch.</param>
+    public static EdgeReport Run(string runFolder, EdgeOptions options, StudyObserver? observer = null, bool resume = false, CancellationToken cancellation = default)
     {
         options.Validate();
+        EdgeRun.CheckResumable(runFolder, FolderName, "deploy", resume);
+        var messages = observer?.Messages;
         using var run = EdgeRun.Open(runFolder, messages);
-        var output = Path.Combine(runFolder, FolderName);
-        // Its files are rewritten each time, so a teacher or student kept there would be written over while read.
-        OutputFile.CheckFolder(output, [run.TeacherPath, ModelStore.CardPath(run.TeacherPath), run.StudentPath, ModelStore.CardPath(run.StudentPath)], "deploy");
-        Directory.CreateDirectory(output);
+        var folder = run.Output(FolderName, "deploy", resume);
+        var output = folder.Path;
         var rows = new List<EdgeRow>();
         var measure = new EdgeMeasurer(run, options.Latency, messages);
 
@@ -60,34 +64,18 @@ public static class EdgeDeployment
             rows.Add(measure.Onnx("student", card.Spec, studentOnnx, card.Parameters, card.Parameters));
         }
 
-        if (options.Sparsity > 0)
-        {
-            var (pruned, prunedCard) = ModelStore.Load(run.StudentPath);
-            using (pruned)
-            {
-                using var masks = MagnitudePruning.Prune(pruned, options.Sparsity, options.Scope);
-                messages?.Report($"Pruned {masks.Sparsity:P1} of the student's weights ({options.Scope}); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
-                if (options.FineTuneEpochs > 0) run.FineTune("pruned", pruned, masks, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
-                rows.AddRange(SaveAndMeasure(measure, "pruned", pruned, prunedCard with { Role = "pruned" }, output));
-            }
-        }
-
-        if (options.ChannelFraction > 0 && ModelSpec.Parse(card.Spec).Zoo is null)
-        {
-            var (original, originalCard) = ModelStore.Load(run.StudentPath);
-            using (original)
-            {
-                var (slim, slimCard) = ChannelPruning.Prune(original, originalCard, options.ChannelFraction);
-                using (slim)
-                {
-                    messages?.Report($"Removed {options.ChannelFraction:P0} of each layer's channels: {card.Spec} ({card.Parameters:N0} parameters) became {slimCard.Spec} ({slimCard.Parameters:N0}); fine-tuning {options.FineTuneEpochs} epoch(s) {options.FineTuneDescription}");
-                    if (options.FineTuneEpochs > 0) run.FineTune("slim", slim, null, options.FineTuneEpochs, training, options.FineTune, options.QuantizationAware);
-                    rows.AddRange(SaveAndMeasure(measure, "slim", slim, slimCard with { Role = "slim" }, output));
-                }
-            }
-        }
+        // The magnitude-pruned and channel-pruned students, fine-tuned as roles of the study pipeline.
+        var models = new List<(string Name, PruningStart Start)>();
+        if (options.Sparsity > 0) models.Add(("pruned", PruningStart.Magnitude(run.StudentPath, options.Sparsity, options.Scope)));
+        if (options.ChannelFraction > 0 && ModelSpec.Parse(card.Spec).Zoo is null) models.Add(("slim", PruningStart.Channels(run.StudentPath, options.ChannelFraction)));
         else if (options.ChannelFraction > 0)
             messages?.Report($"No channel pruning: {card.Spec} is a zoo architecture whose widths its spec fixes");
+        var outcomes = EdgeFineTune.Run(run, folder, options, models, "deploy", options, observer, resume, cancellation);
+        foreach (var ((name, _), outcome) in models.Zip(outcomes))
+        {
+            var (model, modelCard) = ModelStore.Load(outcome.WeightsPath);
+            using (model) rows.AddRange(ExportAndMeasure(measure, name, model, modelCard, outcome.WeightsPath, output));
+        }
 
         var int8 = Path.Combine(output, "student-int8.onnx");
         // A student trained quantization-aware is quantized on its own observed ranges, as it trained.
@@ -103,14 +91,10 @@ public static class EdgeDeployment
         return report;
     }
 
-    private static IEnumerable<EdgeRow> SaveAndMeasure(EdgeMeasurer measure, string name, nn.Module<Tensor, Tensor> model, ModelCard card, string output)
+    /// <summary>The fine-tuned model's rows: its weights under TorchSharp, and its ONNX file (written beside its folder) under ONNX Runtime.</summary>
+    private static IEnumerable<EdgeRow> ExportAndMeasure(EdgeMeasurer measure, string name, nn.Module<Tensor, Tensor> model, ModelCard card, string weights, string output)
     {
         model.eval();
-        // A fine-tune that ran quantization-aware has ranges of its own; one that did not has none.
-        card = card with { QuantizationAware = Quantization.QuantizationAwareModel.Of(model)?.Ranges() };
-        var weights = Path.Combine(output, name, "best.bin");
-        Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
-        ModelStore.Save(model, card, weights);
         var onnx = Path.Combine(output, name + ".onnx");
         OnnxExporter.Save(model, card, onnx);
         var nonzero = EdgeMeasurer.Nonzero(model);

@@ -1,11 +1,9 @@
 using Distill.Evaluation;
 using Distill.Export;
 using Distill.Models;
-using Distill.Pruning;
 using Distill.Runs;
 using Distill.Studies;
 using Distill.Teachers;
-using Distill.Training;
 using Microsoft.ML.OnnxRuntime;
 using static TorchSharp.torch;
 
@@ -13,11 +11,14 @@ namespace Distill.Deployment;
 
 /// <summary>
 /// A finished run opened for the edge path: its options (config.json), its data split as the run
-/// split it, its teacher (trained here or imported) and its distilled student; plus fine-tuning by
-/// distillation from that teacher and test accuracy under either runtime.
+/// split it, its teacher (trained here or imported) and its distilled student; the folder its pruned
+/// models are fine-tuned in (by <see cref="EdgeFineTune"/>, through the study pipeline) and test
+/// accuracy under either runtime.
 /// </summary>
 public sealed class EdgeRun : IDisposable
 {
+    private RunFolder? _lock;
+
     private EdgeRun(string folder, StudyOptions config, StudyData data, nn.Module<Tensor, Tensor> teacher, string teacherPath, string studentPath)
     {
         Folder = folder;
@@ -70,31 +71,25 @@ public sealed class EdgeRun : IDisposable
     }
 
     /// <summary>
-    /// Fine-tunes <paramref name="model"/> in place with the run's student training options, by distillation
-    /// from the run's teacher (its method and options) or on the labels alone; pruned weights stay pruned.
+    /// The run's folder <paramref name="name"/> (prune, deploy), where the pruned models are fine-tuned by
+    /// <see cref="EdgeFineTune"/>: refused when the run's teacher or student lies in it (its files are
+    /// rewritten), or, for <paramref name="resume"/>, when it holds no earlier <paramref name="command"/>.
+    /// The run folder stays locked until this run is disposed, so no other command trains in it meanwhile.
     /// </summary>
-    public TrainingResult FineTune(string name, nn.Module<Tensor, Tensor> model, PruningMasks? masks, int epochs,
-        IProgress<TrainingProgress>? progress = null, FineTuneSource source = FineTuneSource.Teacher, bool quantizationAware = false)
+    public RunFolder Output(string name, string command, bool resume)
     {
-        var options = Config.StudentTraining with { Epochs = epochs, EarlyStoppingPatience = 0, QuantizationAware = Config.StudentTraining.QuantizationAware || quantizationAware };
-        // Before the method's feature taps attach, so they read the quantized layers.
-        if (options.QuantizationAware) Quantization.QuantizationAwareModel.Prepare(model);
-        // The study's transfer rows, if it had any, take part as they did when the student was distilled; labels alone use the labeled rows.
-        var rows = source == FineTuneSource.Labels ? Data.Train : Data.DistillationTrain;
-        using var frozen = source == FineTuneSource.Labels ? null : new FrozenTeacher(Teacher, Data.DistillationTrain);
-        ITrainingObjective inner = frozen is null
-            ? new SupervisedObjective()
-            : DistillationObjective.Create(model, frozen, Config.Distillation, Data.Train.SampleShape, Data.Info.ClassCount,
-                Data.DistillationTrain.Count, options.Seed, augmented: options.Augments);
-        ITrainingObjective objective = masks is null ? inner : new MaskedObjective(inner, masks);
-        try
-        {
-            return new Trainer(options, progress).Train(name, model, rows, Data.Validation, objective);
-        }
-        finally
-        {
-            (objective as IDisposable)?.Dispose();
-        }
+        CheckResumable(Folder, name, command, resume);
+        OutputFile.CheckFolder(Path.Combine(Folder, name), [TeacherPath, ModelStore.CardPath(TeacherPath), StudentPath, ModelStore.CardPath(StudentPath)], command);
+        _lock ??= RunFolder.Open(Folder);
+        return _lock.Child(name);
+    }
+
+    /// <summary>Refuses <paramref name="resume"/> when the run's folder <paramref name="name"/> holds no earlier <paramref name="command"/> (its config.json).</summary>
+    public static void CheckResumable(string runFolder, string name, string command, bool resume)
+    {
+        var output = Path.Combine(runFolder, name);
+        if (resume && !File.Exists(Path.Combine(output, "config.json")))
+            throw new DistillException($"'{output}' holds no earlier {command} to resume; run {command} without --resume.");
     }
 
     /// <summary>Test accuracy of a model under TorchSharp.</summary>
@@ -126,5 +121,6 @@ public sealed class EdgeRun : IDisposable
     {
         Teacher.Dispose();
         Data.Dispose();
+        _lock?.Dispose();
     }
 }

@@ -73,7 +73,7 @@ public static partial class ChannelPruning
                     var weight = parameters[key + "weight"];
                     var inputKeep = Features(keep, input, weight.shape[1]);
                     var norms = weight.abs().flatten(1).sum(1);
-                    var count = Math.Max(1, weight.shape[0] - (long)Math.Round(fraction * weight.shape[0], MidpointRounding.AwayFromZero));
+                    var count = Kept(weight.shape[0], fraction);
                     var (_, order) = norms.sort(0, descending: true, stable: true);
                     keep = order.narrow(0, 0, count).sort(0).Values;
                     keeps.Add(keep);
@@ -109,6 +109,33 @@ public static partial class ChannelPruning
         if (input.dim() != 4 || features == input.shape[1]) return keep;
         var positions = input.shape[2] * input.shape[3];
         return (keep.unsqueeze(1) * positions + arange(positions).unsqueeze(0)).flatten();
+    }
+
+    /// <summary>The spec <see cref="Prune"/> makes of <paramref name="spec"/> at <paramref name="fraction"/>, known before any weights are read.</summary>
+    public static string Narrowed(string spec, double fraction)
+    {
+        if (!(fraction >= 0 && fraction < 1))
+            throw new DistillException($"The share of channels to prune must be at least 0 and below 1, not {fraction}.");
+        var parsed = ModelSpec.Parse(spec);
+        if (parsed.Zoo is not null)
+            throw new DistillException($"Channel pruning narrows mlp: and cnn: models; '{spec}' is a zoo architecture whose widths its spec fixes (use --sparsity for it).");
+        return Respecify(parsed, [.. Widths(parsed).Select(w => (int)Kept(w, fraction))]);
+    }
+
+    /// <summary>The channels a layer of <paramref name="width"/> keeps: all but the pruned share, and at least one.</summary>
+    private static long Kept(long width, double fraction) => Math.Max(1, width - (long)Math.Round(fraction * width, MidpointRounding.AwayFromZero));
+
+    /// <summary>The convolution filters and hidden widths of an mlp: or cnn: spec, in order (what <see cref="Respecify"/> replaces).</summary>
+    private static IReadOnlyList<int> Widths(ModelSpec spec)
+    {
+        var body = spec.Text[(spec.Text.IndexOf(':') + 1)..];
+        if (spec.Kind == "mlp")
+        {
+            var comma = body.IndexOf(',');
+            var list = comma < 0 ? body : body[..comma];
+            return list.Length == 0 ? [] : [.. list.Split('-').Select(w => int.TryParse(w, CultureInfo.InvariantCulture, out var width) ? width : -1).Where(w => w > 0)];
+        }
+        return [.. body.Split('-').Select(token => WidthToken().Match(token.Trim())).Where(m => m.Success).Select(m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))];
     }
 
     /// <summary>The spec with its convolution filters and hidden widths replaced, in order.</summary>

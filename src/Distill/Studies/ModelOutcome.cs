@@ -44,6 +44,7 @@ public sealed record ModelOutcome(
         ModelRole.Assistant => "Teacher assistant",
         ModelRole.SweepTeacher => "Teacher (capacity sweep)",
         ModelRole.Peer => "Mutual-learning peer",
+        ModelRole.Pruned => "Pruned student",
         _ => "Student (distilled)",
     };
 }

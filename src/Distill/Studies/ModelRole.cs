@@ -17,4 +17,7 @@ public enum ModelRole
 
     /// <summary>A peer of deep mutual learning, trained from scratch together with the others, or their cohort.</summary>
     Peer,
+
+    /// <summary>A pruned copy of a finished student, fine-tuned from the teacher or on the labels (<c>prune</c>, <c>deploy</c>; <see cref="PruningStart"/>).</summary>
+    Pruned,
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Distill.Data;
 using Distill.Evaluation;
 using Distill.Models;
+using Distill.Pruning;
 using Distill.Reports;
 using Distill.Runs;
 using Distill.Teachers;
@@ -47,18 +48,20 @@ public sealed partial class ModelRunner
     /// <param name="source">The user's module to train instead of building <paramref name="spec"/> ("module:TYPE").</param>
     /// <param name="trainingData">The training and validation parts the model learns on, when not the whole split (classes left out).</param>
     /// <param name="train">The rows to train on; null: the labeled training rows of <paramref name="trainingData"/> (a distilled student adds the transfer set's).</param>
+    /// <param name="pruned">Start from a finished model's weights, pruned, instead of building <paramref name="spec"/> (a fine-tune of prune or deploy).</param>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) Train(
         ModelRole role, string name, string spec, TrainingOptions training, Func<nn.Module<Tensor, Tensor>, ITrainingObjective> objectiveFor,
-        string? extraHyperparameters = null, ModelSource? source = null, StudyData? trainingData = null, LabeledDataset? train = null)
+        string? extraHyperparameters = null, ModelSource? source = null, StudyData? trainingData = null, LabeledDataset? train = null, PruningStart? pruned = null)
     {
         // A student trained without some classes (StudyData.WithoutClasses) learns and selects its epoch on its own parts, and is tested on the whole test set.
         var data = trainingData ?? _data;
         var checkpoints = _folder.Subfolder(name);
         var outcomePath = Path.Combine(checkpoints, OutcomeFile);
         if (_resume && File.Exists(outcomePath)) return Reload(role, name, spec, checkpoints, outcomePath, source);
-        _observer.Messages?.Report($"Training {name}: {spec}, {training}");
-        if (source is null) MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
-        var (model, loaded) = Start(spec, training, source);
+        _observer.Messages?.Report($"{(pruned is null ? "Training" : "Fine-tuning")} {name}: {spec}, {training}");
+        if (source is null && pruned is null) MemoryBudget.Check(ModelSpec.Parse(spec), _data.Train.SampleShape, _data.Info.ClassCount, training.BatchSize);
+        PruningMasks? masks = null;
+        var (model, loaded) = pruned is null ? Start(spec, training, source) : (StartPruned(name, spec, pruned, training.QuantizationAware, out masks), (string?)null);
         if (loaded is not null) _observer.Messages?.Report(loaded);
         var card = Card(model, spec, name, source) with
         {
@@ -78,6 +81,8 @@ public sealed partial class ModelRunner
                     _observer.Messages?.Report($"Distilling {name}: {distillation.Describe()}");
                     if (distillation.StudentLayers.Count > 0) extraHyperparameters += ", layers " + distillation.LayerPairs;
                 }
+                // Pruned weights stay zero through the fine-tune: the masks are applied again after every step.
+                if (masks is not null) objective = new MaskedObjective(objective, masks);
                 var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
                 (EvaluationResult Result, TestPredictions Predictions)? last = null;
                 var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
@@ -93,6 +98,7 @@ public sealed partial class ModelRunner
         finally
         {
             (objective as IDisposable)?.Dispose();
+            masks?.Dispose();
         }
     }
 
@@ -180,7 +186,8 @@ public sealed partial class ModelRunner
     private ModelCard Card(nn.Module<Tensor, Tensor> model, string spec, string name, ModelSource? source)
     {
         var card = new ModelCard(spec, _data.Train.SampleShape, _data.Info.ClassCount, ModelBuilder.CountParameters(model), _data.Info.Name, name).WithData(_data.Info);
-        return source is null ? card : UserModules.Describe(card, model);
+        // A pruned copy of a user's module has no source here, but its spec still names the module's type.
+        return source is null && !UserModules.IsModuleSpec(spec) ? card : UserModules.Describe(card, model);
     }
 
     /// <summary>

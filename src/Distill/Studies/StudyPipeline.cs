@@ -9,7 +9,8 @@ namespace Distill.Studies;
 /// The one path from a <see cref="StudyPlan"/> to a finished run folder: config.json, the data and
 /// its validation split, the roles run in order by <see cref="StudyRunner"/>, the result (results.json
 /// or experiment.json) and the report. Every command that trains (compare, quickstart, train, distill,
-/// run) describes its roles as a plan and calls <see cref="Run(StudyPlan, RunFolder)"/>. A plan run in
+/// run; prune and deploy for their fine-tunes, <see cref="Deployment.EdgeFineTune"/>) describes its roles
+/// as a plan and calls <see cref="Run(StudyPlan, RunFolder)"/> (or, on data it has loaded, <see cref="Run(StudyPlan, StudyData, RunFolder)"/>). A plan run in
 /// parts by several processes (the shards of an experiment) runs each part through <see cref="RunPart"/>,
 /// the same runner, and ends with <see cref="Merge"/>, the same result and report from what the parts left.
 /// </summary>

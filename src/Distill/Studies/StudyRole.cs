@@ -25,6 +25,8 @@ namespace Distill.Studies;
 /// <param name="Mutual">When set, the role is a deep-mutual-learning cohort whose peers train together (<see cref="MutualPlan"/>).</param>
 /// <param name="Cohort">The <see cref="Folder"/> of an earlier cohort role and the index of the peer this role takes out of it.</param>
 /// <param name="DataFree">When set, the role is a student distilled from <see cref="TeacherFolder"/> without data (<see cref="DataFreePlan"/>).</param>
+/// <param name="Pruned">When set, the role starts from a finished model's weights, pruned (<see cref="PruningStart"/>), instead of
+/// building <see cref="Spec"/>; it fine-tunes from <see cref="TeacherFolder"/> or on the labels like any trained role.</param>
 public sealed record StudyRole(
     ModelRole Role,
     string Folder,
@@ -41,7 +43,8 @@ public sealed record StudyRole(
     IReadOnlyList<string>? ExcludeClasses = null,
     MutualOptions? Mutual = null,
     (string Folder, int Index)? Cohort = null,
-    DataFree.DataFreeOptions? DataFree = null)
+    DataFree.DataFreeOptions? DataFree = null,
+    PruningStart? Pruned = null)
 {
     public static StudyRole Trained(ModelRole role, string folder, string spec, TrainingOptions training) => new(role, folder, spec, training);
 

@@ -108,7 +108,8 @@ public sealed class StudyRunner : IDisposable
         foreach (var role in roles.Where(r => r.LoadFrom is null && r.Members is null && r.Mutual is null && r.DataFree is null).DistinctBy(r => (r.Spec, r.Training.BatchSize, Augmentation: r.Training.ToString())))
         {
             Data.Augmentation.AugmentationPipeline.Check(role.Training.Transforms(), shape);
-            if (role.Source is null) Models.MemoryBudget.Check(Models.ModelSpec.Parse(role.Spec), shape, _data.Info.ClassCount, role.Training.BatchSize);
+            // A pruned role's model exists already, at most the size of the model it was pruned from.
+            if (role.Source is null && role.Pruned is null) Models.MemoryBudget.Check(Models.ModelSpec.Parse(role.Spec), shape, _data.Info.ClassCount, role.Training.BatchSize);
         }
     }
 
@@ -126,9 +127,11 @@ public sealed class StudyRunner : IDisposable
         if (role.Mutual is { } mutual) return runner.TrainCohort(name, mutual, role.Training);
         if (role.Cohort is { } cohort) return runner.Peer(name, role.Spec, _models[cohort.Folder].Outcome);
         if (role.DataFree is { } dataFree && role.TeacherFolder is { } from) return runner.DataFree(name, role.Spec, role.Training, dataFree, _models[from].Model);
+        if (role.Pruned is { FineTune: false } asPruned) return runner.Pruned(role.Role, name, role.Spec, asPruned);
         var data = DataFor(role);
+        var pruning = role.Pruned?.ToString();
         if (role.TeacherFolder is null)
-            return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective(), source: role.Source, trainingData: data);
+            return runner.Train(role.Role, name, role.Spec, role.Training, _ => new SupervisedObjective(), pruning, role.Source, data, pruned: role.Pruned);
         var teacher = TeacherOf(role.TeacherFolder, data);
         var distillation = role.Distillation ?? throw new DistillException($"The distilled role '{role.Folder}' has no distillation options.");
         if (role.Tune is { } tune) distillation = Tuned(role, tune, distillation, teacher, runner, data);
@@ -140,7 +143,7 @@ public sealed class StudyRunner : IDisposable
                 return DistillationObjective.Create(student, teacher, distillation, data.Train.SampleShape, data.Info.ClassCount,
                     data.DistillationTrain.Count, role.Training.Seed, augmented: role.Training.Augments, role.Training.Transforms());
             },
-            distillation.ToString(), role.Source, data, data.DistillationTrain);
+            pruning is null ? distillation.ToString() : $"{pruning}, {distillation}", role.Source, data, data.DistillationTrain, role.Pruned);
     }
 
     /// <summary>

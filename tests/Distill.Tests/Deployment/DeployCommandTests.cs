@@ -40,6 +40,9 @@ public sealed class DeployCommandTests : IDisposable
         var deploy = Path.Combine(run, "deploy");
         foreach (var file in new[] { "student.onnx", "teacher.onnx", "student-int8.onnx", "pruned.onnx", "slim.onnx", "pruned/best.bin", "slim/best.bin", "deploy.md", "deploy.html", "deploy.json" })
             Assert.True(File.Exists(Path.Combine(deploy, file)), $"{file} is missing");
+        // The pruned and slim students are fine-tuned as roles of the study pipeline: each with its outcome, all in one result and report.
+        foreach (var file in new[] { "pruned/outcome.json", "slim/outcome.json", "metrics.jsonl", "results.json", "report.html" })
+            Assert.True(File.Exists(Path.Combine(deploy, file)), $"{file} is missing");
         Assert.Contains("int8 (mlp:32-16)", output);
         Assert.Contains("slim (mlp:16-8)", File.ReadAllText(Path.Combine(deploy, "deploy.md")));
 

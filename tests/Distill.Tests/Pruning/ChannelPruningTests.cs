@@ -34,6 +34,19 @@ public sealed class ChannelPruningTests
 
     [Theory]
     [MemberData(nameof(Specs))]
+    public void The_narrowed_spec_is_known_before_pruning_and_is_the_spec_pruning_makes(string spec, long[] shape)
+    {
+        using var model = Trained(spec, shape);
+        foreach (var fraction in new[] { 0, 0.25, 0.5, 0.9 })
+        {
+            var (pruned, card) = ChannelPruning.Prune(model, Card(spec, shape), fraction);
+            pruned.Dispose();
+            Assert.Equal(card.Spec, ChannelPruning.Narrowed(spec, fraction));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Specs))]
     public void A_channel_pruned_model_is_narrower_with_fewer_parameters_and_the_same_output_shape(string spec, long[] shape)
     {
         using var model = Trained(spec, shape);
