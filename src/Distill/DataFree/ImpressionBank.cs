@@ -7,7 +7,7 @@ namespace Distill.DataFree;
 /// so far, both as buffers: the run's checkpoint saves them with the student, so a run killed while it makes
 /// impressions resumes at the next batch.
 /// </summary>
-public sealed class ImpressionBank : nn.Module
+internal sealed class ImpressionBank : nn.Module
 {
     private readonly Tensor _made;
 
