@@ -117,6 +117,30 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
     }
 
     [Fact]
+    public void A_library_run_resumes_from_its_checkpoint_and_refuses_one_written_with_other_options()
+    {
+        using var teacher = Distill.Models.ModelStore.Load(Path.Combine(_teacher.Run, "teacher", "best.bin")).Model;
+        var folder = Directory.CreateDirectory(_teacher.Folder.File("library-checkpoint")).FullName;
+        var options = new DataFreeOptions { Method = "zskd", Impressions = 20, ImpressionSteps = 2 };
+        var training = new TrainingOptions { Epochs = 2, BatchSize = 10 };
+        (IReadOnlyList<EpochRecord> History, Dictionary<string, TorchSharp.torch.Tensor> Weights) Train(DataFreeOptions given, bool resume)
+        {
+            using var student = Distill.Models.ModelBuilder.Build(Distill.Models.ModelSpec.Parse("mlp:16"), [1, 12, 12], 10);
+            var (history, samples) = new DataFreeTrainer(given, training).Train("student", student, teacher, [1, 12, 12], 10, folder, resume);
+            samples.Dispose();
+            return (history, student.state_dict().ToDictionary(p => p.Key, p => p.Value.clone()));
+        }
+
+        var first = Train(options, resume: false);
+        var resumed = Train(options, resume: true);
+        var other = Assert.Throws<DistillException>(() => Train(options with { Impressions = 30 }, resume: true));
+
+        Assert.Equal(first.History.Select(r => r.TrainLoss), resumed.History.Select(r => r.TrainLoss));
+        foreach (var (name, weight) in first.Weights) Assert.True(weight.eq(resumed.Weights[name]).all().item<bool>(), $"the resumed student's {name} differs");
+        Assert.EndsWith("was written with other training options; resume with the options the run started with.", other.Message);
+    }
+
+    [Fact]
     public void Data_free_students_come_from_an_experiment_file_beside_the_study()
     {
         var file = _teacher.Folder.File("free.json");
