@@ -1,12 +1,16 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Distill.Methods;
 using Distill.Runs;
 using Spectre.Console;
 
 namespace Distill.Cli.Commands;
 
-/// <summary>methods: every distillation method with its description, paper, options and defaults.</summary>
+/// <summary>
+/// methods: every distillation method (--method) and every data-free method (--data-free) with its
+/// description, paper, options and defaults; with --json one list, each row's "kind" saying which flag picks it.
+/// </summary>
 internal static class MethodsCommand
 {
     public static Command Create(CliContext context)
@@ -20,14 +24,18 @@ internal static class MethodsCommand
             var rows = MethodRegistry.All.Select(m => new
             {
                 m.Name,
+                Kind = "distillation",
                 m.Description,
                 m.Paper,
-                m.DefaultHardLabelWeight,
+                DefaultHardLabelWeight = (double?)m.DefaultHardLabelWeight,
                 Options = JsonSerializer.SerializeToNode(m.Options(defaults), m.Options(defaults).GetType(), Json.Options),
             }).ToList();
+            var dataFree = Distill.DataFree.DataFreeMethod.All;
             if (given.GetValue(json))
             {
-                context.RawOutput.WriteLine(Json.Serialize(rows));
+                // A data-free method has no hard-label term: the student never sees a label.
+                var free = dataFree.Select(m => new { m.Name, Kind = "data-free", m.Description, m.Paper, DefaultHardLabelWeight = (double?)null, Options = (JsonNode?)m.Options() });
+                context.RawOutput.WriteLine(Json.Serialize(rows.Concat(free).ToList()));
                 return 0;
             }
             var table = new Table().AddColumns("Method", "What it does", "Options (defaults)", "Paper");
@@ -40,10 +48,10 @@ internal static class MethodsCommand
             context.Output.Write(table);
             context.Output.WriteLine("Combine methods with '+' (kd+at); the cross-entropy with the labels is added once, with the first method's weight unless --hard-weight is given.");
             context.Output.WriteLine("Quantization-aware distillation: --qat (--student-qat) trains the student with int8 weights and activations under any method, for export --int8 (docs/qat.md).");
-            var free = new Table().Title("Data-free distillation (--data-free METHOD: the teacher alone, no training rows)").AddColumns("Method", "What it does", "Defaults", "Paper");
-            foreach (var method in Distill.DataFree.DataFreeMethod.All)
-                free.AddRow(Markup.Escape(method.Name), Markup.Escape(method.Description), Markup.Escape(method.Defaults), Markup.Escape(method.Paper));
-            context.Output.Write(free);
+            var freeTable = new Table().Title("Data-free distillation (--data-free METHOD: the teacher alone, no training rows)").AddColumns("Method", "What it does", "Defaults", "Paper");
+            foreach (var method in dataFree)
+                freeTable.AddRow(Markup.Escape(method.Name), Markup.Escape(method.Description), Markup.Escape(method.Defaults), Markup.Escape(method.Paper));
+            context.Output.Write(freeTable);
             return 0;
         });
         return command;

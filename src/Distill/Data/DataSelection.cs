@@ -42,6 +42,13 @@ public sealed record DataSelection
 
     /// <summary>How inputs are standardised: the training set's statistics (default), ImageNet's, or not at all.</summary>
     public InputNormalization? Normalize { get; init; }
+
+    /// <summary>
+    /// Statistics to standardise every part with as given, instead of <see cref="Normalize"/>'s (a saved teacher's,
+    /// for a data-free student that must see the test set as the teacher saw its inputs); null: none given.
+    /// </summary>
+    public ChannelNormalization? Statistics { get; init; }
+
     /// <summary>
     /// Rows without labels that distilled students also learn from, through the teacher's soft terms
     /// only (<see cref="TransferSet"/>): an image folder without class subfolders, an IDX images file, a
@@ -78,7 +85,7 @@ public sealed record DataSelection
         HasHeader = HasHeader ?? true,
         ModelColumns = ModelColumns,
         Seed = seed,
-        Normalization = normalization,
+        Normalization = normalization ?? Statistics,
         Normalize = Normalize ?? InputNormalization.Dataset,
         Stream = Stream,
         Workers = Workers ?? Environment.ProcessorCount,

@@ -28,6 +28,15 @@ public sealed class DaflSynthesis : IDisposable
         _generatorOptimizer = optim.Adam(_generator.parameters(), options.GeneratorLearningRate, beta1: 0.9, beta2: 0.999);
     }
 
+    /// <summary>The generator, whose weights and batch-norm statistics a checkpoint saves.</summary>
+    public nn.Module Generator => _generator;
+
+    /// <summary>The generator's Adam, whose moments a checkpoint saves.</summary>
+    public optim.Optimizer Optimizer => _generatorOptimizer;
+
+    /// <summary>The generator's parameters, in the order its optimizer holds their states.</summary>
+    public IReadOnlyList<TorchSharp.Modules.Parameter> Parameters => [.. _generator.parameters()];
+
     /// <summary>One step of the generator and the student; the images made, the teacher's logits on them (detached) and the weighted generator terms, by name.</summary>
     public (Tensor Images, Tensor TeacherLogits, LossTerms Terms) Step(Func<Tensor, Tensor, Tensor> studentLoss)
     {

@@ -20,8 +20,12 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
     public const int KeptSamples = 32;
 
     /// <summary>Trains <paramref name="student"/> in place; returns its history and some synthetic inputs with the teacher's classes for them.</summary>
+    /// <param name="checkpoints">A folder for the run's state (<see cref="DataFreeCheckpoint"/>), saved after every epoch and
+    /// every batch of impressions; null saves none.</param>
+    /// <param name="resume">Continue from the state in <paramref name="checkpoints"/>, if there is one: the epoch or batch of
+    /// impressions the run was in is redone, so it ends as an uninterrupted run.</param>
     public (IReadOnlyList<EpochRecord> History, Tensor Samples) Train(string name, nn.Module<Tensor, Tensor> student, nn.Module<Tensor, Tensor> teacherModel,
-        IReadOnlyList<long> imageShape, int classCount)
+        IReadOnlyList<long> imageShape, int classCount, string? checkpoints = null, bool resume = false)
     {
         options.Validate();
         training.Validate();
@@ -31,16 +35,19 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
             needFeatures: options.Method == "dafl" && options.ActivationWeight > 0, needBatchNorm: options.EffectiveBatchNormWeight > 0);
         manual_seed(training.Seed);
         using var optimizer = training.Optimizer.Create(student.parameters());
+        var state = new DataFreeCheckpoint(checkpoints, options, training, resume);
         return options.Method == "dafl"
-            ? Dafl(name, student, teacher, optimizer, imageShape)
-            : Impressions(name, student, teacher, optimizer, imageShape, classCount);
+            ? Dafl(name, student, teacher, optimizer, imageShape, state)
+            : Impressions(name, student, teacher, optimizer, imageShape, classCount, state);
     }
 
-    private (IReadOnlyList<EpochRecord>, Tensor) Dafl(string name, nn.Module<Tensor, Tensor> student, DataFreeTeacher teacher, optim.Optimizer optimizer, IReadOnlyList<long> imageShape)
+    private (IReadOnlyList<EpochRecord>, Tensor) Dafl(string name, nn.Module<Tensor, Tensor> student, DataFreeTeacher teacher, optim.Optimizer optimizer,
+        IReadOnlyList<long> imageShape, DataFreeCheckpoint state)
     {
         using var synthesis = new DaflSynthesis(options, teacher, imageShape, training.BatchSize);
-        var history = new List<EpochRecord>();
-        for (var epoch = 1; epoch <= training.Epochs; epoch++)
+        IReadOnlyList<optim.Optimizer> optimizers = [optimizer, synthesis.Optimizer];
+        var history = Restored(name, state.Restore(student, synthesis.Generator, optimizers, [.. student.parameters(), .. synthesis.Parameters]), options.StepsPerEpoch);
+        for (var epoch = history.Count + 1; epoch <= training.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var epochTerms = new EpochSums();
@@ -66,40 +73,46 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
             }
             double validationLoss, validationAgreement;
             using (var fresh = synthesis.Sample(training.BatchSize)) (validationLoss, validationAgreement) = Check(student, teacher, fresh);
-            Finish(history, Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds), options.StepsPerEpoch);
+            history.Add(Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds));
+            state.Save(epoch, history, student, synthesis.Generator, optimizers);
+            Report(history[^1], options.StepsPerEpoch);
         }
         return (history, synthesis.Sample(KeptSamples));
     }
 
     private (IReadOnlyList<EpochRecord>, Tensor) Impressions(string name, nn.Module<Tensor, Tensor> student, DataFreeTeacher teacher, optim.Optimizer optimizer,
-        IReadOnlyList<long> imageShape, int classCount)
+        IReadOnlyList<long> imageShape, int classCount, DataFreeCheckpoint state)
     {
         var clock = Stopwatch.StartNew();
+        // Drawn right after the seed, so a resumed run draws the same targets before its saved generator state is put back.
         using var targets = options.Method == "zskd"
             ? DataImpressions.DirichletTargets(teacher.FinalWeights, options.Betas, options.Impressions)
             : randint(classCount, [options.Impressions], dtype: ScalarType.Int64);
-        var batches = new List<Tensor>();
-        var count = (options.Impressions + training.BatchSize - 1) / training.BatchSize;
-        for (var b = 0; b < count; b++)
+        using var bank = new ImpressionBank(options.Impressions, imageShape);
+        IReadOnlyList<optim.Optimizer> optimizers = [optimizer];
+        var steps = (options.Impressions + training.BatchSize - 1) / training.BatchSize;
+        var history = Restored(name, state.Restore(student, bank, optimizers, [.. student.parameters()]), steps);
+        if (bank.Made > 0 && bank.Made < options.Impressions)
+            messages?.Report($"Resuming {name} from its checkpoint: {bank.Made} of {options.Impressions} impressions made");
+        for (var b = (bank.Made + training.BatchSize - 1) / training.BatchSize; b < steps; b++)
         {
             var start = b * training.BatchSize;
             using var batchTargets = targets.narrow(0, start, Math.Min(training.BatchSize, options.Impressions - start));
             var (images, loss) = DataImpressions.Optimise(teacher, options, batchTargets, imageShape, cancellation);
-            batches.Add(images);
-            messages?.Report(FormattableString.Invariant($"Impressions for {name}: batch {b + 1} of {count} made ({images.shape[0]} inputs, last loss {loss:g4})"));
+            var made = images.shape[0];
+            using (images) bank.Add(images);
+            state.Save(0, history, student, bank, optimizers);
+            messages?.Report(FormattableString.Invariant($"Impressions for {name}: batch {b + 1} of {steps} made ({made} inputs, last loss {loss:g4})"));
         }
-        using var all = cat(batches, 0);
-        foreach (var batch in batches) batch.Dispose();
+        var all = bank.Images;
         using var teacherLogits = teacher.Logits(all);
-        var history = new List<EpochRecord>();
         var madeIn = clock.Elapsed.TotalSeconds;
-        for (var epoch = 1; epoch <= training.Epochs; epoch++)
+        for (var epoch = history.Count + 1; epoch <= training.Epochs; epoch++)
         {
             clock.Restart();
             var epochTerms = new EpochSums();
             student.train();
             using var order = randperm(options.Impressions);
-            var steps = (options.Impressions + training.BatchSize - 1) / training.BatchSize;
             for (var step = 0; step < steps; step++)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -116,7 +129,9 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
             }
             var (validationLoss, validationAgreement) = Check(student, teacher, all);
             // The impressions' making counts toward the first epoch's time.
-            Finish(history, Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds + (epoch == 1 ? madeIn : 0)), steps);
+            history.Add(Record(name, epoch, epochTerms, validationLoss, validationAgreement, clock.Elapsed.TotalSeconds + (epoch == 1 ? madeIn : 0)));
+            state.Save(epoch, history, student, bank, optimizers);
+            Report(history[^1], steps);
         }
         return (history, all.narrow(0, 0, Math.Min(KeptSamples, options.Impressions)).clone());
     }
@@ -134,10 +149,16 @@ public sealed class DataFreeTrainer(DataFreeOptions options, TrainingOptions tra
         return result;
     }
 
-    private void Finish(List<EpochRecord> history, EpochRecord record, int steps)
+    private void Report(EpochRecord record, int steps, bool restored = false) =>
+        progress?.Report(new TrainingProgress(record.Model, record.Epoch, training.Epochs, steps, steps, record.TrainLoss, record.TrainAccuracy, record, restored));
+
+    /// <summary>The epochs a checkpoint holds, reported again as restored; empty for a fresh run.</summary>
+    private List<EpochRecord> Restored(string name, IReadOnlyList<EpochRecord>? restored, int steps)
     {
-        history.Add(record);
-        progress?.Report(new TrainingProgress(record.Model, record.Epoch, training.Epochs, steps, steps, record.TrainLoss, record.TrainAccuracy, record));
+        if (restored is null) return [];
+        if (restored.Count > 0) messages?.Report($"Resuming {name} from its checkpoint after epoch {restored.Count}");
+        foreach (var record in restored) Report(record, steps, restored: true);
+        return [.. restored];
     }
 
     private static double Agreement(Tensor studentLogits, Tensor teacherLogits) =>

@@ -48,6 +48,18 @@ public static class DataFreePlan
             throw new DistillException($"The teacher '{teacher}' is an ONNX model, which gives no gradients with respect to its input, so data-free distillation cannot use it; use a teacher trained or saved by Distill, or a TorchScript file.");
     }
 
+    /// <summary>
+    /// The data of a study with a data-free student and a saved Distill teacher, standardised with the teacher's
+    /// own statistics (its card's) rather than statistics measured on the training rows, which the student never
+    /// reads: its synthetic inputs imitate the teacher's standardised inputs, so the test set that measures it must
+    /// be standardised as the teacher's were. A TorchScript teacher carries no statistics: the data's own apply.
+    /// </summary>
+    public static Data.DataSelection Statistics(StudyOptions options, Data.DataSelection selection) =>
+        options.DataFree is not null && options.TeacherPath is { } teacher && !ImportedTeacher.IsImported(teacher) && File.Exists(teacher)
+            && Models.ModelStore.ReadCard(teacher).Normalization is { } statistics
+            ? selection with { Statistics = statistics }
+            : selection;
+
     /// <summary>The data-free student in <paramref name="parent"/> ("" or seed-2/...); none without data-free options.</summary>
     public static IReadOnlyList<StudyRole> Roles(StudyOptions options, string parent) =>
         options.DataFree is not { } dataFree

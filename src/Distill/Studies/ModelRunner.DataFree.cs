@@ -16,7 +16,7 @@ public sealed partial class ModelRunner
     /// synthetic inputs only (<see cref="DataFreeTrainer"/>); the test set measures it at the end, like every
     /// model. Without real validation data the last epoch is the one kept. The folder gets the student
     /// (best.bin, last epoch), its test predictions and <see cref="SyntheticGallery"/>'s picture of the inputs.
-    /// A resumed run reuses a finished student and restarts an unfinished one.
+    /// A resumed run reuses a finished student and continues an unfinished one from its checkpoint (<see cref="DataFreeTrainer"/>).
     /// </summary>
     public (nn.Module<Tensor, Tensor> Model, ModelOutcome Outcome) DataFree(string name, string spec, TrainingOptions training, DataFreeOptions dataFree,
         nn.Module<Tensor, Tensor> teacher)
@@ -32,7 +32,7 @@ public sealed partial class ModelRunner
         {
             var clock = Stopwatch.StartNew();
             var trainer = new DataFreeTrainer(dataFree, training, new ForwardingProgress(_observer.Training, _metrics), _observer.Messages, _cancellation);
-            var (history, samples) = trainer.Train(name, model, teacher, shape, _data.Info.ClassCount);
+            var (history, samples) = trainer.Train(name, model, teacher, shape, _data.Info.ClassCount, checkpoints, _resume);
             var seconds = clock.Elapsed.TotalSeconds;
             using (samples)
             {

@@ -191,6 +191,7 @@ public static class TeacherPlan
     public static Data.DataSelection DataSelection(StudyOptions options, Data.DataSelection? selection = null)
     {
         selection ??= options.ToDataSelection();
+        selection = DataFreePlan.Statistics(options, selection);
         var saved = new[] { options.TeacherPath }.OfType<string>().Concat(SavedTeachers(options))
             .Where(path => !ImportedTeacher.IsImported(path) && File.Exists(path));
         foreach (var path in saved)

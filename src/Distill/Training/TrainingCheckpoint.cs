@@ -44,11 +44,21 @@ public sealed class TrainingCheckpoint
     public static void Save(
         string path, string fingerprint, int epoch, int bestEpoch, double bestAccuracy, IReadOnlyList<EpochRecord> history,
         nn.Module model, nn.Module? companion, IReadOnlyDictionary<string, Tensor> bestWeights, optim.Optimizer optimizer,
+        IReadOnlyDictionary<string, Generator> generators) =>
+        Save(path, fingerprint, epoch, bestEpoch, bestAccuracy, history, model, companion, bestWeights, [optimizer], generators);
+
+    /// <summary>
+    /// The state of a run with several optimizers (a data-free student's and its generator's): their
+    /// per-parameter states are numbered in turn, the first optimizer's first.
+    /// </summary>
+    public static void Save(
+        string path, string fingerprint, int epoch, int bestEpoch, double bestAccuracy, IReadOnlyList<EpochRecord> history,
+        nn.Module model, nn.Module? companion, IReadOnlyDictionary<string, Tensor> bestWeights, IReadOnlyList<optim.Optimizer> optimizers,
         IReadOnlyDictionary<string, Generator> generators)
     {
-        var states = OptimizerCheckpoint.States(optimizer);
+        var states = optimizers.SelectMany(OptimizerCheckpoint.States).ToList();
         var header = new Header(fingerprint, epoch, bestEpoch, bestAccuracy, [.. history],
-            [.. optimizer.ParamGroups.Select(g => g.LearningRate)],
+            [.. optimizers.SelectMany(o => o.ParamGroups).Select(g => g.LearningRate)],
             [.. states.Select(s => s switch { Adam.State a => a.step, AdamW.State w => w.step, _ => 0L })]);
 
         var tensors = new List<KeyValuePair<string, Tensor>>();
@@ -98,16 +108,27 @@ public sealed class TrainingCheckpoint
     /// </summary>
     public static (TrainingCheckpoint Checkpoint, Dictionary<string, Tensor> BestWeights) Restore(
         string path, string fingerprint, int epochs, nn.Module model, nn.Module? companion, optim.Optimizer optimizer,
-        IReadOnlyList<Parameter> trainable, IReadOnlyDictionary<string, Generator> generators)
+        IReadOnlyList<Parameter> trainable, IReadOnlyDictionary<string, Generator> generators) =>
+        Restore(path, fingerprint, epochs, model, companion, [optimizer], trainable, generators);
+
+    /// <summary>
+    /// <see cref="Restore(string, string, int, nn.Module, nn.Module?, optim.Optimizer, IReadOnlyList{Parameter}, IReadOnlyDictionary{string, Generator})"/>
+    /// for several optimizers, <paramref name="trainable"/> holding their parameters in turn.
+    /// </summary>
+    /// <param name="firstEpoch">The smallest epoch a checkpoint may hold: 0 for a run that saves its state
+    /// before its first epoch (a data-free run's impressions, made before the student trains).</param>
+    public static (TrainingCheckpoint Checkpoint, Dictionary<string, Tensor> BestWeights) Restore(
+        string path, string fingerprint, int epochs, nn.Module model, nn.Module? companion, IReadOnlyList<optim.Optimizer> optimizers,
+        IReadOnlyList<Parameter> trainable, IReadOnlyDictionary<string, Generator> generators, int firstEpoch = 1)
     {
         var what = $"Checkpoint '{path}'";
         using var stream = OpenVerified(path, what);
         var header = ReadHeader(stream, what);
         if (header.Options != fingerprint)
             throw new DistillException($"{what} was written with other training options; resume with the options the run started with.");
-        var states = OptimizerCheckpoint.States(optimizer);
-        var groups = optimizer.ParamGroups.ToList();
-        if (header.Epoch < 1 || header.Epoch > epochs || header.BestEpoch < 1 || header.BestEpoch > header.Epoch
+        var states = optimizers.SelectMany(OptimizerCheckpoint.States).ToList();
+        var groups = optimizers.SelectMany(o => o.ParamGroups).ToList();
+        if (header.Epoch < Math.Max(0, firstEpoch) || header.Epoch > epochs || header.BestEpoch < Math.Min(1, header.Epoch) || header.BestEpoch > header.Epoch
             || header.History is null || header.History.Count != header.Epoch
             || header.LearningRates is null || header.LearningRates.Length != groups.Count || header.LearningRates.Any(r => !double.IsFinite(r))
             || header.Steps is null || header.Steps.Length != states.Count || header.Steps.Any(s => s < 0))

@@ -44,10 +44,23 @@ public sealed class MethodCliTests : IDisposable
         Assert.True(code == 0, errors);
         var rows = JsonNode.Parse(output)!.AsArray();
         Assert.True(rows.Count >= 10, $"only {rows.Count} methods are listed");
-        Assert.Equal(MethodRegistry.All.Select(m => m.Name), rows.Select(r => r!["name"]!.GetValue<string>()));
+        string[] Names(string kind) => rows.Where(r => r!["kind"]!.GetValue<string>() == kind).Select(r => r!["name"]!.GetValue<string>()).ToArray();
+        Assert.Equal(MethodRegistry.All.Select(m => m.Name), Names("distillation"));
+        Assert.Equal(["dafl", "zskd", "deepinversion"], Names("data-free"));
+        Assert.Equal(rows.Count, Names("distillation").Length + Names("data-free").Length);
         Assert.All(rows, r => Assert.Matches(@"\b(19|20)\d\d\b", r!["paper"]!.GetValue<string>()));
-        Assert.Equal(1000, rows.Single(r => r!["name"]!.GetValue<string>() == "at")!["options"]!["attentionWeight"]!.GetValue<double>());
-        Assert.Equal(16384, rows.Single(r => r!["name"]!.GetValue<string>() == "crd")!["options"]!["negatives"]!.GetValue<int>());
+        JsonNode Row(string name) => rows.Single(r => r!["name"]!.GetValue<string>() == name)!;
+        Assert.Equal(1000, Row("at")["options"]!["attentionWeight"]!.GetValue<double>());
+        Assert.Equal(16384, Row("crd")["options"]!["negatives"]!.GetValue<int>());
+        // Each data-free row carries the defaults its method resolves to, under the keys of an experiment file's "dataFree" block.
+        Assert.Equal("""{"stepsPerEpoch":120,"latentSize":100,"generatorLearningRate":0.2,"oneHotWeight":1,"activationWeight":0.1,"entropyWeight":5,"batchNormWeight":0,"temperature":1}""",
+            Row("dafl")["options"]!.ToJsonString());
+        Assert.Equal(20, Row("zskd")["options"]!["temperature"]!.GetValue<double>());
+        Assert.Equal([1.0, 0.1], Row("zskd")["options"]!["betas"]!.AsArray().Select(b => b!.GetValue<double>()));
+        Assert.Equal(1, Row("deepinversion")["options"]!["batchNormWeight"]!.GetValue<double>());
+        Assert.Null(Row("deepinversion")["defaultHardLabelWeight"]);
+        Assert.All(Names("data-free"), name => Assert.DoesNotContain(Row(name)["options"]!.AsObject(), kv => kv.Value is null));
+        Assert.Contains("Nayak", Row("zskd")["paper"]!.GetValue<string>());
 
         (code, output, errors) = Run("methods");
         Assert.True(code == 0, errors);

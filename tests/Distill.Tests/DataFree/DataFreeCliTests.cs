@@ -68,6 +68,37 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
     }
 
     [Fact]
+    public void The_test_set_is_standardised_with_the_teachers_statistics_whatever_the_training_rows_hold()
+    {
+        var teacherCard = Distill.Models.ModelStore.ReadCard(Path.Combine(_teacher.Run, "teacher", "best.bin"));
+        // The same test rows beside other training rows: inverted pixels, whose own statistics are far from the teacher's.
+        // Named "blocks", the folder is no known set with fixed statistics, so without the teacher's its training rows would be measured.
+        var other = _teacher.Folder.File("other-training-rows");
+        Directory.CreateDirectory(other);
+        foreach (var file in Directory.GetFiles(_teacher.Data)) File.Copy(file, Path.Combine(other, Path.GetFileName(file)));
+        var images = File.ReadAllBytes(Path.Combine(other, Distill.Data.DatasetInfo.TrainImages));
+        for (var i = 16; i < images.Length; i++) images[i] = (byte)(255 - images[i]);
+        File.WriteAllBytes(Path.Combine(other, Distill.Data.DatasetInfo.TrainImages), images);
+        using (var measured = Distill.Data.DataSources.Load(new Distill.Data.DataSelection { Path = other, Dataset = "blocks" }.ToRequest(other, 1)))
+            Assert.True(Math.Abs(measured.Info.Normalization.Mean[0] - teacherCard.Normalization!.Mean[0]) > 0.1, "the other training rows must have other statistics");
+        string Distil(string data, string name)
+        {
+            var run = _teacher.Folder.File(name);
+            var (code, _, errors) = InProcessCli.Run("distill", "--teacher", _teacher.Run, "--student-spec", "mlp:16", "--data-free", "zskd", "--data-dir", data,
+                "--dataset", "blocks", "--validation", "100", "--epochs", "1", "--impressions", "40", "--impression-steps", "5", "--out", run);
+            Assert.True(code == 0, errors);
+            return run;
+        }
+
+        var (first, second) = (Distil(_teacher.Data, "statistics-own"), Distil(other, "statistics-other"));
+
+        foreach (var run in new[] { first, second })
+            Assert.Equal(teacherCard.Normalization!.Mean, Distill.Models.ModelStore.ReadCard(Path.Combine(run, "distilled", "best.bin")).Normalization!.Mean);
+        Assert.Equal(RunRecords.Accuracies(first), RunRecords.Accuracies(second));
+        Assert.True(File.ReadAllBytes(Path.Combine(first, "distilled", "best.bin")).SequenceEqual(File.ReadAllBytes(Path.Combine(second, "distilled", "best.bin"))));
+    }
+
+    [Fact]
     public void The_teacher_never_changes_and_the_student_learns_through_the_library()
     {
         using var teacher = Distill.Models.ModelStore.Load(Path.Combine(_teacher.Run, "teacher", "best.bin")).Model;
@@ -83,6 +114,30 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
         Assert.Contains("activation", history[0].LossTerms.Keys);
         foreach (var pair in teacher.state_dict()) Assert.True(before[pair.Key].eq(pair.Value).all().item<bool>(), $"the teacher's {pair.Key} changed");
         samples.Dispose();
+    }
+
+    [Fact]
+    public void A_library_run_resumes_from_its_checkpoint_and_refuses_one_written_with_other_options()
+    {
+        using var teacher = Distill.Models.ModelStore.Load(Path.Combine(_teacher.Run, "teacher", "best.bin")).Model;
+        var folder = Directory.CreateDirectory(_teacher.Folder.File("library-checkpoint")).FullName;
+        var options = new DataFreeOptions { Method = "zskd", Impressions = 20, ImpressionSteps = 2 };
+        var training = new TrainingOptions { Epochs = 2, BatchSize = 10 };
+        (IReadOnlyList<EpochRecord> History, Dictionary<string, TorchSharp.torch.Tensor> Weights) Train(DataFreeOptions given, bool resume)
+        {
+            using var student = Distill.Models.ModelBuilder.Build(Distill.Models.ModelSpec.Parse("mlp:16"), [1, 12, 12], 10);
+            var (history, samples) = new DataFreeTrainer(given, training).Train("student", student, teacher, [1, 12, 12], 10, folder, resume);
+            samples.Dispose();
+            return (history, student.state_dict().ToDictionary(p => p.Key, p => p.Value.clone()));
+        }
+
+        var first = Train(options, resume: false);
+        var resumed = Train(options, resume: true);
+        var other = Assert.Throws<DistillException>(() => Train(options with { Impressions = 30 }, resume: true));
+
+        Assert.Equal(first.History.Select(r => r.TrainLoss), resumed.History.Select(r => r.TrainLoss));
+        foreach (var (name, weight) in first.Weights) Assert.True(weight.eq(resumed.Weights[name]).all().item<bool>(), $"the resumed student's {name} differs");
+        Assert.EndsWith("was written with other training options; resume with the options the run started with.", other.Message);
     }
 
     [Fact]
