@@ -15,7 +15,8 @@ internal static class WeightSnapshot
         foreach (var (key, value) in model.state_dict())
         {
             using var view = value.detach();
-            copies[key] = view.clone();
+            // The caller owns the copies and frees them; no dispose scope it runs in does.
+            copies[key] = view.clone().DetachFromDisposeScope();
         }
         return copies;
     }

@@ -25,7 +25,11 @@ public static class TensorFile
             WriteLeb128(writer, (long)tensor.dtype);
             WriteLeb128(writer, tensor.shape.Length);
             foreach (var size in tensor.shape) WriteLeb128(writer, size);
-            using var data = tensor.detach().cpu().contiguous();
+            // Each step held and freed here: a chained temporary left to the collector can be freed while
+            // libtorch reads it, or, inside a command's dispose scope, keeps a freed tensor's storage alive.
+            using var detached = tensor.detach();
+            using var onCpu = detached.cpu();
+            using var data = onCpu.contiguous();
             writer.Write(data.bytes);
         }
     }

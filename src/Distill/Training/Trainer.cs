@@ -123,6 +123,9 @@ public sealed class Trainer
 
             for (var epoch = firstEpoch; epoch <= _options.Epochs && !stoppedEarly; epoch++)
             {
+                // What an epoch makes and does not free itself (views taken to save a checkpoint) is freed
+                // with the epoch, not left to the collector or to a scope the caller holds for the whole run.
+                using var epochScope = NewDisposeScope();
                 var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, augmentation, optimizer, trainable, frozen);
                 scheduler?.step();
                 history.Add(record);
