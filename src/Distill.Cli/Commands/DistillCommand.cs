@@ -39,7 +39,12 @@ internal static class DistillCommand
                 throw new DistillException($"--tune searches kd's temperature and weights, so it needs --method kd, not '{method.Method}'.");
             Models.ModelSpec.Parse(parse.GetValue(student)!);
             var teacherPath = TeacherArgument.Resolve(context, parse.GetValue(teacher))!;
-            if (free is not null) { DataFreePlan.RefuseOnnx(teacherPath); DataFreePlan.RefuseUnused(options); }
+            if (free is not null)
+            {
+                DataFreePlan.RefuseOnnx(teacherPath);
+                DataFreePlan.RefuseUnused(options);
+                DataFreePlan.RefuseOtherStandardisation(Path.GetFullPath(teacherPath), run.Data(parse).Normalize);
+            }
             RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
             using var folder = run.OpenFolder(given, parse, command);
             var selection = run.Data(parse);

@@ -54,11 +54,27 @@ public static class DataFreePlan
     /// reads: its synthetic inputs imitate the teacher's standardised inputs, so the test set that measures it must
     /// be standardised as the teacher's were. A TorchScript teacher carries no statistics: the data's own apply.
     /// </summary>
-    public static Data.DataSelection Statistics(StudyOptions options, Data.DataSelection selection) =>
-        options.DataFree is not null && options.TeacherPath is { } teacher && !ImportedTeacher.IsImported(teacher) && File.Exists(teacher)
-            && Models.ModelStore.ReadCard(teacher).Normalization is { } statistics
-            ? selection with { Statistics = statistics }
-            : selection;
+    public static Data.DataSelection Statistics(StudyOptions options, Data.DataSelection selection)
+    {
+        if (options.DataFree is null || CardStatistics(options.TeacherPath) is not { } statistics) return selection;
+        RefuseOtherStandardisation(options.TeacherPath, selection.Normalize);
+        return selection with { Statistics = statistics };
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="asked"/>, a standardisation the command states, where the saved
+    /// <paramref name="teacher"/> brings its own: another would test the student on inputs its teacher
+    /// never saw. Commands call it before they make a folder; <see cref="Statistics"/> checks it again.
+    /// </summary>
+    public static void RefuseOtherStandardisation(string? teacher, Data.InputNormalization? asked)
+    {
+        if (asked is { } given && CardStatistics(teacher) is not null)
+            throw new DistillException(
+                $"A data-free student is tested on inputs standardised as its teacher's were (the statistics in '{teacher}''s card), so --normalize {given.ToString().ToLowerInvariant()} cannot apply; leave it out.");
+    }
+
+    private static Data.ChannelNormalization? CardStatistics(string? teacher) =>
+        teacher is not null && !ImportedTeacher.IsImported(teacher) && File.Exists(teacher) ? Models.ModelStore.ReadCard(teacher).Normalization : null;
 
     /// <summary>The data-free student in <paramref name="parent"/> ("" or seed-2/...); none without data-free options.</summary>
     public static IReadOnlyList<StudyRole> Roles(StudyOptions options, string parent) =>

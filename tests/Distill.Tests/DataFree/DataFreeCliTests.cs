@@ -99,6 +99,20 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
     }
 
     [Fact]
+    public void Another_standardisation_than_the_teachers_is_refused_in_one_sentence_before_a_folder_is_made()
+    {
+        var run = _teacher.Folder.File("normalize-none");
+
+        var (code, _, errors) = InProcessCli.Run("distill", "--teacher", _teacher.Run, "--student-spec", "mlp:16", "--data-free", "zskd", "--data-dir", _teacher.Data,
+            "--dataset", "blocks", "--normalize", "none", "--validation", "100", "--epochs", "1", "--impressions", "40", "--impression-steps", "5", "--out", run);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("is tested on inputs standardised as its teacher's were", errors);
+        Assert.Contains("--normalize none cannot apply; leave it out.", errors);
+        Assert.False(Directory.Exists(run), "the run started before the refusal");
+    }
+
+    [Fact]
     public void The_teacher_never_changes_and_the_student_learns_through_the_library()
     {
         using var teacher = Distill.Models.ModelStore.Load(Path.Combine(_teacher.Run, "teacher", "best.bin")).Model;
