@@ -1,3 +1,4 @@
+using Distill.Losses;
 using static TorchSharp.torch;
 
 namespace Distill.Data;
@@ -95,7 +96,7 @@ public sealed record ChannelNormalization(double[] Mean, double[] Std)
         if (Mean.Length == 1)
         {
             // Scalars, as the IDX loader always did, so single-channel runs keep their exact numbers.
-            features.sub_(Mean[0]).div_(Std[0]);
+            features.sub_(HeldScalar.Of(Mean[0])).div_(HeldScalar.Of(Std[0]));
             return;
         }
         var shape = new long[features.dim()];

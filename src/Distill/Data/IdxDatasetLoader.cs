@@ -1,3 +1,4 @@
+using Distill.Losses;
 using static TorchSharp.torch;
 
 namespace Distill.Data;
@@ -42,7 +43,7 @@ public static class IdxDatasetLoader
         var (pixels, labels) = ReadPair(directory, info.Name, imagesFile, labelsFile, part, info.ClassCount);
         using (pixels)
         {
-            var standardised = pixels.div(255.0).sub_(info.PixelMean).div_(info.PixelStd);
+            var standardised = pixels.div(HeldScalar.Of(255.0)).sub_(HeldScalar.Of(info.PixelMean)).div_(HeldScalar.Of(info.PixelStd));
             return new LabeledDataset($"{info.Name}/{part}", standardised, labels, info.ClassCount);
         }
     }

@@ -1,3 +1,4 @@
+using Distill.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -73,7 +74,7 @@ public sealed class LabeledDataset : IDisposable
         get
         {
             // Each temporary held: one left to the collector can be freed while libtorch reads it.
-            using var isLabeled = Labels.ge(0);
+            using var isLabeled = Labels.ge(HeldScalar.Of(0L));
             using var labeled = isLabeled.sum();
             return labeled.item<long>();
         }

@@ -1,3 +1,4 @@
+using Distill.Losses;
 using Distill.Data.Sources;
 using static TorchSharp.torch;
 
@@ -73,7 +74,7 @@ public static class TransferSet
     {
         var images = IdxReader.ReadImages(path);
         using var pixels = tensor(images.Pixels, [images.Count, 1, images.Rows, images.Columns], ScalarType.Byte);
-        using var scaled = pixels.to_type(ScalarType.Float32).div_(255.0);
+        using var scaled = pixels.to_type(ScalarType.Float32).div_(HeldScalar.Of(255.0));
         return new LabeledDataset(name, ImageShaping.Conform(scaled, training.Channels, training.ImageSize),
             full(images.Count, LabeledDataset.Unlabeled, ScalarType.Int64), classCount);
     }

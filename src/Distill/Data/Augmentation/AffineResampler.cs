@@ -1,3 +1,4 @@
+using Distill.Losses;
 using static TorchSharp.torch;
 
 namespace Distill.Data.Augmentation;
@@ -30,6 +31,6 @@ internal static class AffineResampler
     public static Tensor Symmetric(long n, double limit, Generator generator)
     {
         using var draws = rand([n], ScalarType.Float64, generator: generator);
-        return draws.mul(2 * limit).sub_(limit);
+        return draws.mul(HeldScalar.Of(2 * limit)).sub_(HeldScalar.Of(limit));
     }
 }

@@ -1,3 +1,4 @@
+using Distill.Losses;
 using static TorchSharp.torch;
 
 namespace Distill.Data.Augmentation;
@@ -21,7 +22,7 @@ public sealed class RandomZoom : IImageTransform
     public Tensor Apply(Tensor images, ImageRange range, Generator generator)
     {
         using var offsets = AffineResampler.Symmetric(images.shape[0], Amount, generator);
-        using var factors = offsets.add(1);
+        using var factors = offsets.add(HeldScalar.One);
         return Zoom(images, factors, range.Black);
     }
 

@@ -1,3 +1,4 @@
+using Distill.Losses;
 using static TorchSharp.torch;
 
 namespace Distill.Data.Sources;
@@ -86,7 +87,7 @@ public sealed class CifarSource : IDataSource
         }
         using var bytes = tensor(all, [labels.Count, 3, CifarReader.Side, CifarReader.Side], ScalarType.Byte);
         using var labelBytesTensor = tensor(labels.ToArray(), ScalarType.Byte);
-        return new LabeledDataset($"{name}/{part}", bytes.to_type(ScalarType.Float32).div_(255.0), labelBytesTensor.to_type(ScalarType.Int64), classes);
+        return new LabeledDataset($"{name}/{part}", bytes.to_type(ScalarType.Float32).div_(HeldScalar.Of(255.0)), labelBytesTensor.to_type(ScalarType.Int64), classes);
     }
 
     private static IReadOnlyList<string> ClassNames(string path, int classCount)

@@ -1,3 +1,4 @@
+using Distill.Losses;
 using static TorchSharp.torch;
 
 namespace Distill.Data.Sources;
@@ -46,5 +47,5 @@ public sealed class IdxSource : IDataSource
         }
     }
 
-    private static Tensor Scale(Tensor pixels) => pixels.to_type(ScalarType.Float32).div_(255.0);
+    private static Tensor Scale(Tensor pixels) => pixels.to_type(ScalarType.Float32).div_(HeldScalar.Of(255.0));
 }
