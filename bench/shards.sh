@@ -3,7 +3,8 @@
 # two shards side by side at one thread each (`--shard i/2`, stage all: the shard without the seed's
 # shared scratch baseline trains the teacher while the other trains the baseline) and the merge;
 # wall times of both, and whether the merged results equal the one-process run, into
-# bench/runs/shards-2way/timing.json. Usage: bash bench/shards.sh [WORK_DIR]
+# bench/runs/NAME/timing.json, NAME the experiment's file name (EXPERIMENT, default bench/shards-2way.json;
+# bench/shards-2way-cnn.json sweeps a small CNN). Usage: [EXPERIMENT=FILE] bash bench/shards.sh [WORK_DIR]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(realpath -m "${1:-$(mktemp -d /tmp/distill-shards.XXXXXX)}")"
@@ -11,8 +12,10 @@ distill="$repo/src/Distill.Cli/bin/Release/net10.0/Distill.Cli"
 [ -x "$distill" ] || (cd "$repo" && dotnet build -c Release src/Distill.Cli -v q -nologo >/dev/null)
 mkdir -p "$work"
 python3 "$repo/bench/mnist_subset.py" "${DISTILL_DATA:-$HOME/.cache/distill/data}/mnist" "$work/mnist-10k" 10000
-experiment="$work/shards-2way.json"
-sed "s|\"dataset\": \"mnist\"|\"dataDirectory\": \"$work/mnist-10k\"|" "$repo/bench/shards-2way.json" > "$experiment"
+source_experiment="$(realpath "${EXPERIMENT:-$repo/bench/shards-2way.json}")"
+name="$(basename "$source_experiment" .json)"
+experiment="$work/$name.json"; mkdir -p "$repo/bench/runs/$name"
+sed "s|\"dataset\": \"mnist\"|\"dataDirectory\": \"$work/mnist-10k\"|" "$source_experiment" > "$experiment"
 export OMP_NUM_THREADS=1
 now() { date +%s.%N; }
 load_before=$(cut -d" " -f1-3 /proc/loadavg)
@@ -31,10 +34,10 @@ sharded=$(echo "$(now) - $start" | bc)
 
 same=$(python3 "$repo/tests/slurm/compare_runs.py" "$work/one" "$work/sharded" && echo true || echo false)
 ratio=$(printf "%.3f" "$(echo "scale=6; $sharded / $one" | bc)")
-python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin), separators=(",", ":")))' > "$repo/bench/runs/shards-2way/timing.json" <<JSON
+python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin), separators=(",", ":")))' > "$repo/bench/runs/$name/timing.json" <<JSON
 {
-  "command": "bash bench/shards.sh",
-  "experiment": "bench/shards-2way.json",
+  "command": "EXPERIMENT=bench/$name.json bash bench/shards.sh",
+  "experiment": "bench/$name.json",
   "threadsPerProcess": 1,
   "oneProcessSeconds": $one,
   "twoShardsSeconds": $sharded,
@@ -44,4 +47,4 @@ python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin), separators=
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 JSON
-cat "$repo/bench/runs/shards-2way/timing.json"; echo
+cat "$repo/bench/runs/$name/timing.json"; echo
