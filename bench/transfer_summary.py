@@ -5,14 +5,17 @@ validation split chose, on the full test set; then mean ± sample std of each, a
 difference (distilled - scratch) with its 95 % Student-t interval.
 Usage: transfer_summary.py RUN.json...   (the --json output of each seed's `distill compare`)
 """
-import json, math, statistics, sys
+import json, math, os, statistics, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from result_models import models  # noqa: E402
 
 # Two-sided 95 % quantiles of Student's t for 1..9 degrees of freedom.
 T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262]
 
 
 def model(run, role):
-    return next(m for m in run["models"] if m["role"] == role)
+    return next(m for m in models(run) if m["role"] == role)
 
 
 runs = [(path, json.load(open(path))) for path in sys.argv[1:]]
