@@ -19,6 +19,9 @@ internal static class LiveTeacherCheck
 {
     public static void Run(string dataDir, string teacherSpec, string studentSpec, string augment, int rounds, int validationRows, bool variants)
     {
+        // As the distill command line runs it: one model at a time, so each model's convolutions get
+        // oneDNN wherever it computes them right, even on a CPU where it is wrong for other shapes.
+        Distill.Native.OneDnnSwitch.OneModelAtATime = true;
         using var data = StudyData.Load(new Distill.Data.DataSelection { Dataset = "mnist", Path = dataDir }, validationRows, 1);
         var shape = data.Train.SampleShape;
         var classes = data.Info.ClassCount;
