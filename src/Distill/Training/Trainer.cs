@@ -26,13 +26,16 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly IProgress<TrainingProgress>? _progress;
     private readonly CancellationToken _cancellation;
+    private readonly IProgress<string>? _messages;
 
-    public Trainer(TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    /// <param name="messages">Where one-line notes on the run go (a frozen base cached, or why not).</param>
+    public Trainer(TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, IProgress<string>? messages = null)
     {
         options.Validate();
         _options = options;
         _progress = progress;
         _cancellation = cancellation;
+        _messages = messages;
     }
 
     /// <summary>
@@ -81,6 +84,9 @@ public sealed class Trainer
             ? _options.Optimizer.Create(trainable, HeadParameters(model, headPath), _options.HeadLearningRate)
             : _options.Optimizer.Create(trainable);
         var scheduler = _options.Schedule.Create(optimizer, _options.Epochs);
+        // After the freeze, before any step: the cache is the same on a resumed run, which computes it again.
+        using var baseCache = FrozenBaseCache.TryCompute(model, headPath, frozen, _options, objective, quantization is not null, train, validation, out var note);
+        if ((baseCache?.Describe(name) ?? note) is { } line) _messages?.Report(line);
         var fingerprint = Runs.Json.Serialize(_options, indented: false);
         var statePath = checkpoints is null ? null : Path.Combine(checkpoints, TrainingCheckpoint.FileName);
 
@@ -126,7 +132,7 @@ public sealed class Trainer
                 // What an epoch makes and does not free itself (views taken to save a checkpoint) is freed
                 // with the epoch, not left to the collector or to a scope the caller holds for the whole run.
                 using var epochScope = NewDisposeScope();
-                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, augmentation, optimizer, trainable, frozen);
+                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, augmentation, optimizer, trainable, frozen, baseCache);
                 scheduler?.step();
                 history.Add(record);
                 if (card is not null && quantization is not null) card = card with { QuantizationAware = quantization.Ranges() };
@@ -181,7 +187,8 @@ public sealed class Trainer
         AugmentationPipeline? augmentation,
         optim.Optimizer optimizer,
         IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
-        IReadOnlyList<nn.Module> frozen)
+        IReadOnlyList<nn.Module> frozen,
+        FrozenBaseCache? baseCache)
     {
         var clock = Stopwatch.StartNew();
         var learningRate = optimizer.ParamGroups.First().LearningRate;
@@ -200,7 +207,7 @@ public sealed class Trainer
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
         using (OneDnnSwitch.For([model], _options.Precision != Precision.Float32))
-        foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
+        foreach (var (rows, batchInputs) in baseCache?.Batches(sampler.Epoch()) ?? train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();
             step++;
@@ -213,7 +220,8 @@ public sealed class Trainer
                 if (augmentation is not null) inputs = augmentation.Apply(inputs);
 
                 optimizer.zero_grad();
-                var (logits, terms) = objective.Step(model, inputs, labels, rows, epoch);
+                // With a cached base the inputs are the head's, and the head alone steps.
+                var (logits, terms) = objective.Step(baseCache?.Head ?? model, inputs, labels, rows, epoch);
                 using var termsScope = terms;
                 var total = terms.Total();
                 var loss = total.item<float>();
@@ -255,7 +263,7 @@ public sealed class Trainer
             throw new NumericFaultException(
                 $"Training {name} stopped at epoch {epoch}, step {step}: a weight became NaN or infinite; the checkpoint of the last whole epoch is kept; lower the learning rate or turn on gradient clipping.");
 
-        var validationResult = Evaluator.Evaluate(model, validation);
+        var validationResult = baseCache is null ? Evaluator.Evaluate(model, validation) : Evaluator.Evaluate(baseCache.Head, baseCache.Validation);
         FreedMemory.Release();
         return new EpochRecord(
             name,
