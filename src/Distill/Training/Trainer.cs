@@ -84,9 +84,6 @@ public sealed class Trainer
             ? _options.Optimizer.Create(trainable, HeadParameters(model, headPath), _options.HeadLearningRate)
             : _options.Optimizer.Create(trainable);
         var scheduler = _options.Schedule.Create(optimizer, _options.Epochs);
-        // After the freeze, before any step: the cache is the same on a resumed run, which computes it again.
-        using var baseCache = FrozenBaseCache.TryCompute(model, headPath, frozen, _options, objective, quantization is not null, train, validation, out var note);
-        if ((baseCache?.Describe(name) ?? note) is { } line) _messages?.Report(line);
         var fingerprint = Runs.Json.Serialize(_options, indented: false);
         var statePath = checkpoints is null ? null : Path.Combine(checkpoints, TrainingCheckpoint.FileName);
 
@@ -96,6 +93,7 @@ public sealed class Trainer
         Dictionary<string, Tensor>? bestWeights = null;
         var stoppedEarly = false;
         var firstEpoch = 1;
+        FrozenBaseCache? baseCache = null;
         try
         {
             if (resume && statePath is not null && File.Exists(statePath))
@@ -125,6 +123,13 @@ public sealed class Trainer
                 foreach (var record in state.History)
                     _progress?.Report(new TrainingProgress(name, record.Epoch, _options.Epochs, sampler.BatchesPerEpoch, sampler.BatchesPerEpoch,
                         record.TrainLoss, record.TrainAccuracy, record, Restored: true));
+            }
+
+            // Only when an epoch is left to run; a resumed run computes the same cache again.
+            if (firstEpoch <= _options.Epochs && !stoppedEarly)
+            {
+                baseCache = FrozenBaseCache.TryCompute(model, headPath, frozen, _options, objective, quantization is not null, train, validation, out var note);
+                if ((baseCache?.Describe(name) ?? note) is { } line) _messages?.Report(line);
             }
 
             for (var epoch = firstEpoch; epoch <= _options.Epochs && !stoppedEarly; epoch++)
@@ -161,6 +166,7 @@ public sealed class Trainer
         finally
         {
             DisposeAll(bestWeights);
+            baseCache?.Dispose();
         }
         return new TrainingResult(history, best.Epoch, best.Accuracy, stoppedEarly, clock.Elapsed.TotalSeconds);
     }
