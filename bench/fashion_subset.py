@@ -2,7 +2,7 @@
 """Writes the first N training rows of Debian's Fashion-MNIST (and the whole test set) as an IDX folder.
 
 The teacher-assistant bench trains on this subset to fit a shared 2-core machine; the test set is
-the full 10,000 images. Usage: fashion_subset.py OUT_DIR [N=12000]
+the full 10,000 images (TEST_N: only the first TEST_N). Usage: fashion_subset.py OUT_DIR [N=12000] [TEST_N]
 """
 import gzip
 import shutil
@@ -25,8 +25,19 @@ def main() -> None:
         f.write(struct.pack(">IIII", 2051, rows, 28, 28) + images[16:16 + rows * 784])
     with gzip.open(out / "train-labels-idx1-ubyte.gz", "wb") as f:
         f.write(struct.pack(">II", 2049, rows) + labels[8:8 + rows])
-    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
-        shutil.copy(SOURCE / name, out / name)
+    if len(sys.argv) <= 3:
+        for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+            shutil.copy(SOURCE / name, out / name)
+        return
+    test_rows = int(sys.argv[3])
+    with gzip.open(SOURCE / "t10k-images-idx3-ubyte.gz") as f:
+        images = f.read()
+    with gzip.open(SOURCE / "t10k-labels-idx1-ubyte.gz") as f:
+        labels = f.read()
+    with gzip.open(out / "t10k-images-idx3-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">IIII", 2051, test_rows, 28, 28) + images[16:16 + test_rows * 784])
+    with gzip.open(out / "t10k-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">II", 2049, test_rows) + labels[8:8 + test_rows])
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ internal sealed class TrainingOptionSet
         Add<string?>("weights", "Start from a PyTorch state_dict (.pt/.pth, torch.save(model.state_dict())) or .safetensors file, loaded by parameter name (torchvision:NAME specs take torchvision's); no code in the file runs", defaults.Weights, (o, v) => o with { Weights = v });
         Add("new-head", "Start the classifier head afresh when the weights file's head has another class count (ImageNet's 1000)", defaults.NewHead, (o, v) => o with { NewHead = v });
         Add<string?>("freeze", "Freeze these module paths, comma-separated (layer1,layer2.0), or all-but-head: no gradients, batch norm and dropout in eval", defaults.Freeze, (o, v) => o with { Freeze = v });
+        Add("live-frozen-base", "Run a frozen base forward on every step instead of caching its outputs once (to time the cache)", defaults.LiveFrozenBase, (o, v) => o with { LiveFrozenBase = v });
         Add("head-lr", "Learning rate of the classifier head, 0 = the same as --lr", defaults.HeadLearningRate, (o, v) => o with { HeadLearningRate = v });
         Add("qat", "Train quantization-aware: int8 weights (per channel) and activations (observed ranges) simulated in every step, so export --int8 keeps the accuracy; docs/qat.md", defaults.QuantizationAware, (o, v) => o with { QuantizationAware = v });
         Add("freeze-layers", "Freeze the first N named top-level layers (no gradients, batch norm in eval), 0 = none", defaults.FreezeLayers, (o, v) => o with { FreezeLayers = v });

@@ -83,7 +83,7 @@ public sealed partial class ModelRunner
                 }
                 // Pruned weights stay zero through the fine-tune: the masks are applied again after every step.
                 if (masks is not null) objective = new MaskedObjective(objective, masks);
-                var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation);
+                var trainer = new Trainer(training, new ForwardingProgress(_observer.Training, _metrics), _cancellation, _observer.Messages);
                 (EvaluationResult Result, TestPredictions Predictions)? last = null;
                 var result = trainer.Train(name, model, train ?? data.Train, data.Validation, objective, card, checkpoints,
                     lastEpochWeights: m => last = Test(name, m), resume: _resume);

@@ -90,6 +90,9 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
         return string.Join("; ", parts);
     }
 
+    /// <summary>True when the methods read no student layer and the teacher's outputs are looked up by row.</summary>
+    public bool NeedsOnlyLogits => StudentLayers.Count == 0 && _teacher.IsCached;
+
     public nn.Module? Companion => Methods.parameters().Any() || Methods.buffers().Any() ? Methods : null;
 
     public IReadOnlyDictionary<string, Generator> Generators => Methods.Generators;

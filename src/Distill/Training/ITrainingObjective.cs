@@ -14,6 +14,13 @@ public interface ITrainingObjective
     /// <returns>The model's logits and the named, weighted loss terms.</returns>
     (Tensor Logits, LossTerms Terms) Step(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, Tensor rows, int epoch);
 
+    /// <summary>
+    /// True when a step reads nothing of the model but its logits and nothing of the inputs but their
+    /// rows (no layer taps, no live teacher), so the trainer may step a classifier head on cached
+    /// inputs in the model's place (<see cref="FrozenBaseCache"/>).
+    /// </summary>
+    bool NeedsOnlyLogits => false;
+
     /// <summary>Called after every optimizer step: a constraint on the weights (pruned ones back to zero) goes here.</summary>
     void AfterStep(nn.Module<Tensor, Tensor> model)
     {

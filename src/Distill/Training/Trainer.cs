@@ -26,13 +26,16 @@ public sealed class Trainer
     private readonly TrainingOptions _options;
     private readonly IProgress<TrainingProgress>? _progress;
     private readonly CancellationToken _cancellation;
+    private readonly IProgress<string>? _messages;
 
-    public Trainer(TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    /// <param name="messages">Where one-line notes on the run go (a frozen base cached, or why not).</param>
+    public Trainer(TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, IProgress<string>? messages = null)
     {
         options.Validate();
         _options = options;
         _progress = progress;
         _cancellation = cancellation;
+        _messages = messages;
     }
 
     /// <summary>
@@ -90,6 +93,7 @@ public sealed class Trainer
         Dictionary<string, Tensor>? bestWeights = null;
         var stoppedEarly = false;
         var firstEpoch = 1;
+        FrozenBaseCache? baseCache = null;
         try
         {
             if (resume && statePath is not null && File.Exists(statePath))
@@ -121,12 +125,19 @@ public sealed class Trainer
                         record.TrainLoss, record.TrainAccuracy, record, Restored: true));
             }
 
+            // Only when an epoch is left to run; a resumed run computes the same cache again.
+            if (firstEpoch <= _options.Epochs && !stoppedEarly)
+            {
+                baseCache = FrozenBaseCache.TryCompute(model, headPath, frozen, _options, objective, quantization is not null, train, validation, out var note);
+                if ((baseCache?.Describe(name) ?? note) is { } line) _messages?.Report(line);
+            }
+
             for (var epoch = firstEpoch; epoch <= _options.Epochs && !stoppedEarly; epoch++)
             {
                 // What an epoch makes and does not free itself (views taken to save a checkpoint) is freed
                 // with the epoch, not left to the collector or to a scope the caller holds for the whole run.
                 using var epochScope = NewDisposeScope();
-                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, augmentation, optimizer, trainable, frozen);
+                var record = RunEpoch(name, epoch, model, train, validation, objective, sampler, augmentation, optimizer, trainable, frozen, baseCache);
                 scheduler?.step();
                 history.Add(record);
                 if (card is not null && quantization is not null) card = card with { QuantizationAware = quantization.Ranges() };
@@ -155,6 +166,7 @@ public sealed class Trainer
         finally
         {
             DisposeAll(bestWeights);
+            baseCache?.Dispose();
         }
         return new TrainingResult(history, best.Epoch, best.Accuracy, stoppedEarly, clock.Elapsed.TotalSeconds);
     }
@@ -181,7 +193,8 @@ public sealed class Trainer
         AugmentationPipeline? augmentation,
         optim.Optimizer optimizer,
         IReadOnlyList<TorchSharp.Modules.Parameter> trainable,
-        IReadOnlyList<nn.Module> frozen)
+        IReadOnlyList<nn.Module> frozen,
+        FrozenBaseCache? baseCache)
     {
         var clock = Stopwatch.StartNew();
         var learningRate = optimizer.ParamGroups.First().LearningRate;
@@ -200,7 +213,7 @@ public sealed class Trainer
         var step = 0;
         using (MixedPrecision.Use(model, _options.Precision))
         using (OneDnnSwitch.For([model], _options.Precision != Precision.Float32))
-        foreach (var (rows, batchInputs) in train.Batches(sampler.Epoch()))
+        foreach (var (rows, batchInputs) in baseCache?.Batches(sampler.Epoch()) ?? train.Batches(sampler.Epoch()))
         {
             _cancellation.ThrowIfCancellationRequested();
             step++;
@@ -213,7 +226,8 @@ public sealed class Trainer
                 if (augmentation is not null) inputs = augmentation.Apply(inputs);
 
                 optimizer.zero_grad();
-                var (logits, terms) = objective.Step(model, inputs, labels, rows, epoch);
+                // With a cached base the inputs are the head's, and the head alone steps.
+                var (logits, terms) = objective.Step(baseCache?.Head ?? model, inputs, labels, rows, epoch);
                 using var termsScope = terms;
                 var total = terms.Total();
                 var loss = total.item<float>();
@@ -255,7 +269,7 @@ public sealed class Trainer
             throw new NumericFaultException(
                 $"Training {name} stopped at epoch {epoch}, step {step}: a weight became NaN or infinite; the checkpoint of the last whole epoch is kept; lower the learning rate or turn on gradient clipping.");
 
-        var validationResult = Evaluator.Evaluate(model, validation);
+        var validationResult = baseCache is null ? Evaluator.Evaluate(model, validation) : Evaluator.Evaluate(baseCache.Head, baseCache.Validation);
         FreedMemory.Release();
         return new EpochRecord(
             name,

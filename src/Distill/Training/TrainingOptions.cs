@@ -57,6 +57,13 @@ public sealed record TrainingOptions
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public string? Freeze { get; init; }
 
+    /// <summary>
+    /// Run a frozen base forward on every step instead of caching its outputs once (<see cref="FrozenBaseCache"/>),
+    /// as a run that freezes nothing does; for measuring the cache, whose results agree to float rounding.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool LiveFrozenBase { get; init; }
+
     /// <summary>Learning rate of the classifier head's parameters; 0 gives them the optimizer's.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public double HeadLearningRate { get; init; }
@@ -107,5 +114,5 @@ public sealed record TrainingOptions
     }
 
     public override string ToString() =>
-        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(Augments ? $", augment {Data.Augmentation.Augmentations.Format(Transforms())}" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}{(Weights is null ? "" : $", from {Path.GetFileName(Weights)}{(NewHead ? " (new head)" : "")}")}{(Freeze is null ? "" : $", frozen {Freeze}")}{(HeadLearningRate > 0 ? FormattableString.Invariant($", head lr={HeadLearningRate:g3}") : "")}{(QuantizationAware ? ", quantization-aware" : "")}";
+        $"{Epochs} ep, batch {BatchSize}, {Optimizer}, {Schedule}{(Augments ? $", augment {Data.Augmentation.Augmentations.Format(Transforms())}" : "")}{(Precision == Precision.Bfloat16 ? ", bf16" : "")}{(FreezeLayers > 0 ? $", first {FreezeLayers} layers frozen" : "")}{(Weights is null ? "" : $", from {Path.GetFileName(Weights)}{(NewHead ? " (new head)" : "")}")}{(Freeze is null ? "" : $", frozen {Freeze}")}{(HeadLearningRate > 0 ? FormattableString.Invariant($", head lr={HeadLearningRate:g3}") : "")}{(LiveFrozenBase ? ", frozen base live" : "")}{(QuantizationAware ? ", quantization-aware" : "")}";
 }

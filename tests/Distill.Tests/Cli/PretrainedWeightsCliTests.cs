@@ -42,6 +42,7 @@ public sealed class PretrainedWeightsCliTests : IDisposable
 
         Assert.True(code == 0, errors);
         Assert.Contains($"tensors from {weights}", errors);
+        Assert.Contains("Frozen base of teacher cached: 200 x 4 features (160 training and 40 validation rows)", errors);
         var best = Path.Combine(run, "teacher", "best.bin");
         var (model, card) = ModelStore.Load(best);
         using (model)
