@@ -3,7 +3,8 @@
 #  1. data: case_study_data.py writes .data/case-study/pretrain (classes 0-4) and .data/case-study/study
 #     (all 10 classes; training images disjoint from the pretraining set's);
 #  2. "pretraining": Debian's PyTorch trains torchvision.models.resnet18(num_classes=5) on pretrain/train
-#     for PT_EPOCHS (case_study_teacher.py) and saves its state_dict, the stand-in for ImageNet weights;
+#     for PT_EPOCHS (case_study_teacher.py) and saves its state_dict, the stand-in for ImageNet weights
+#     (kept and reused while OUT/pytorch/teacher.json and the weights exist);
 #  3. the checkpoint check: `distill eval -m torchvision:resnet18 --weights` on pretrain/test, with the
 #     same preprocessing, must give PyTorch's test errors;
 #  4. the case study in one command: `distill run examples/case-study-resnet18.json` (new 10-class head
@@ -41,9 +42,11 @@ if [[ ! -d "$data/study/test" ]]; then
   timed data /usr/bin/python3 "$here/case_study_data.py" "$fashion" "$data" 64 3000 3000 | tee "$out/data.txt"
 fi
 
-echo "== pretraining in PyTorch: resnet18, 5 classes, ${PT_EPOCHS:-3} epochs" >&2
-timed pytorch /usr/bin/python3 "$here/case_study_teacher.py" "$data/pretrain" "$out/pytorch" "$weights" \
-  --epochs "${PT_EPOCHS:-3}" --seed "${SEED:-1}" | tee "$out/pytorch.log"
+if [[ ! -f "$weights" || ! -f "$out/pytorch/teacher.json" ]]; then
+  echo "== pretraining in PyTorch: resnet18, 5 classes, ${PT_EPOCHS:-3} epochs" >&2
+  timed pytorch /usr/bin/python3 "$here/case_study_teacher.py" "$data/pretrain" "$out/pytorch" "$weights" \
+    --epochs "${PT_EPOCHS:-3}" --seed "${SEED:-1}" | tee "$out/pytorch.log"
+fi
 
 echo "== the checkpoint in Distill: eval -m torchvision:resnet18 --weights" >&2
 timed eval dotnet "$cli" eval -m torchvision:resnet18 --weights "$weights" --data "$data/pretrain" \
