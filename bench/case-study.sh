@@ -60,7 +60,7 @@ rm -f "$out"/run/*/training-state.bin "$out"/run/*/*/training-state.bin "$out"/r
 echo "== ONNX: export each distilled student, evaluate it in ONNX Runtime" >&2
 for student in "$out"/run/seed-*/points/*/; do
   point="$(basename "$student")"
-  timed "export-$point" dotnet "$cli" export "$student/best.bin" -o "$data/student-$point.onnx" --force > "$out/export-$point.txt"
+  timed "export-$point" dotnet "$cli" export "${student}distilled/best.bin" -o "$data/student-$point.onnx" --force > "$out/export-$point.txt"
   dotnet "$cli" eval "$data/student-$point.onnx" --data "$data/study" --image-size 64 --channels 3 --normalize imagenet --json > "$out/eval-onnx-$point.json"
 done
 /usr/bin/python3 "$here/case_study_summary.py" "$out" | tee "$out/summary.md"

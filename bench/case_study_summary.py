@@ -58,9 +58,7 @@ def main():
         if scratch["weightsPath"] not in scratch_shown:
             lines.append(row("Student from scratch", scratch))
             scratch_shown.add(scratch["weightsPath"])
-        settings = point["point"].get("settings", {})
-        method = settings.get("distillation.method", "?")
-        lines.append(row(f"Student, {method}", point["distilled"]))
+        lines.append(row(f"Student, {point['point']['label']} ({point['point']['id']})", point["distilled"]))
     lines += ["", f"Teacher hyperparameters: {teacher['hyperparameters']}", ""]
 
     onnx = sorted(glob.glob(os.path.join(out, "eval-onnx-*.json")))
@@ -68,7 +66,7 @@ def main():
         lines += ["## ONNX export", "", "| Student | ONNX Runtime test errors | TorchSharp test errors |", "|---|---|---|"]
         for path in onnx:
             point = os.path.basename(path)[len("eval-onnx-"):-len(".json")]
-            student = next(p["distilled"] for p in run["runs"] if f"/points/{point}/" in p["distilled"]["weightsPath"].replace(os.sep, "/"))
+            student = next(p["distilled"] for p in run["runs"] if p["point"]["id"] == point)
             lines.append(f"| {point} (`{student['spec']}`) | {find(load(path), 'testErrors', 'errors')} | {student['testErrors']} |")
         lines.append("")
 
