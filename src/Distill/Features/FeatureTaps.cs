@@ -5,7 +5,8 @@ namespace Distill.Features;
 /// <summary>
 /// Reads the outputs of named layers during a model's forward pass, through forward hooks, so models
 /// need no changes. Layers are named by their module path (<c>conv2</c>, <c>layer3.1.conv2</c>).
-/// Outputs are kept only while armed (one training step), so evaluation passes record nothing.
+/// Outputs are recorded only while armed (one training step), so evaluation passes record nothing, and
+/// live until the next <see cref="Arm"/> or <see cref="Dispose"/>.
 /// </summary>
 public sealed class FeatureTaps : IDisposable
 {
@@ -35,7 +36,9 @@ public sealed class FeatureTaps : IDisposable
                 // next layer has run, which would leave the tap holding a dead handle.
                 if (_armed && !_outputs.ContainsKey(name))
                 {
-                    var kept = output.alias();
+                    // Out of every dispose scope, held until the next Arm() or Dispose(): a model whose forward
+                    // opens its own scope (TorchVision's ResNet) would otherwise dispose it when its forward returns.
+                    var kept = output.alias().DetachFromDisposeScope();
                     _outputs[name] = kept;
                     _recorded.Add((name, kept));
                 }
@@ -47,11 +50,10 @@ public sealed class FeatureTaps : IDisposable
 
     public IReadOnlyList<string> Layers { get; }
 
-    /// <summary>Records layer outputs until the returned handle is disposed; earlier outputs are forgotten.</summary>
+    /// <summary>Records layer outputs until the returned handle is disposed; earlier outputs are disposed.</summary>
     public IDisposable Arm()
     {
-        _outputs.Clear();
-        _recorded.Clear();
+        Forget();
         _armed = true;
         return new Disarm(this);
     }
@@ -74,6 +76,12 @@ public sealed class FeatureTaps : IDisposable
     {
         foreach (var remove in _removers) remove();
         _removers.Clear();
+        Forget();
+    }
+
+    private void Forget()
+    {
+        foreach (var (_, output) in _recorded) output.Dispose();
         _outputs.Clear();
         _recorded.Clear();
     }

@@ -103,7 +103,9 @@ public sealed class DocumentedCommandsRunTests
         // state_dicts (random weights, saved as torch.save saves them) standing in for ImageNet's and a user's.
         SyntheticImages.WriteFlat(Path.Combine(root, "xray"), perClass: 8, colour: true);
         SyntheticImages.WriteSplit(Path.Combine(root, "digits"), trainPerClass: 8, testPerClass: 4, colour: true);
-        foreach (var (classes, file) in new[] { (1000, "resnet18-imagenet.pth"), (SyntheticImages.ClassNames.Length, "resnet18-digits.pth") })
+        // examples/case-study-resnet18.json names the 5-class state_dict that bench/case-study.sh trains in PyTorch.
+        Directory.CreateDirectory(Path.Combine(root, ".data", "case-study"));
+        foreach (var (classes, file) in new[] { (1000, "resnet18-imagenet.pth"), (SyntheticImages.ClassNames.Length, "resnet18-digits.pth"), (5, ".data/case-study/resnet18-fashion-0to4.pth") })
         {
             using var model = Distill.Models.ModelBuilder.Build(Distill.Models.ModelSpec.Parse("torchvision:resnet18"), [3, 64, 64], classes);
             Models.Weights.WeightsFiles.Pickled(model, Path.Combine(root, file));

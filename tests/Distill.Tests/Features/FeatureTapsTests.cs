@@ -102,4 +102,21 @@ public sealed class FeatureTapsTests : IDisposable
             Assert.True(TensorAssert.Identical(UpTo(layer), output), $"the tap on {layer} differs under no_grad");
         }
     }
+
+    [Fact]
+    public void A_torchvision_resnet_s_layers_stay_readable_after_its_forward_closes_its_own_dispose_scope()
+    {
+        using var resnet = ModelBuilder.Build(ModelSpec.Parse("torchvision:resnet18"), [3, 32, 32], 10);
+
+        var layers = FeatureProbe.Layers(resnet, [3, 32, 32]);
+
+        Assert.Equal([64L, 8, 8], layers.Single(l => l.Name == "layer1").Shape);
+        Assert.Equal([128L, 4, 4], layers.Single(l => l.Name == "layer2").Shape);
+        using var taps = new FeatureTaps(resnet, ["layer1", "layer2"], "teacher");
+        using var scope = NewDisposeScope();
+        using (taps.Arm())
+            resnet.call(randn(2, 3, 32, 32));
+        Assert.Equal([2L, 128, 4, 4], taps.Outputs["layer2"].shape);
+        Assert.True(taps.Outputs["layer1"].abs().sum().item<float>() > 0);
+    }
 }
