@@ -28,24 +28,30 @@ def interval(diffs):
     return mean, mean - half, mean + half
 
 
-def setting_of(point):
+def setting_of(point, base):
+    """Budget, temperature, soft and hard weight of a point (the file's where the sweep keeps them), and its other keys."""
     values = {s["key"]: s["value"] for s in point["settings"]}
     epochs = int(values.pop("studentTraining.epochs"))
-    temperature = float(values.get("distillation.temperature", "nan"))
-    soft = float(values.get("distillation.softTargetWeight", "nan"))
-    hard = float(values["distillation.hardLabelWeight"]) if "distillation.hardLabelWeight" in values else None
-    return epochs, temperature, soft, hard
+    temperature = float(values.pop("distillation.temperature", base.get("temperature", 4)))
+    soft = float(values.pop("distillation.softTargetWeight", base.get("softTargetWeight", 0.9)))
+    hard = float(values.pop("distillation.hardLabelWeight")) if "distillation.hardLabelWeight" in values else base.get("hardLabelWeight")
+    warmup = int(values.pop("distillation.temperatureWarmupEpochs", base.get("temperatureWarmupEpochs", 0)))
+    return epochs, temperature, soft, hard, warmup
+
+
+def name_of(temperature, soft, hard, warmup):
+    return f"T {temperature:g}, {hard:g}, {soft:g}" + (f", T warm-up {warmup} ep" if warmup else "")
 
 
 def curves_of(cells, longest):
     """Mean validation accuracy per epoch of the longest budget's scratch and distilled students, per setting."""
     curves = []
-    for (epochs, temperature, soft, hard), runs in sorted(cells.items(), key=lambda c: (c[0][3] or 0, c[0][1])):
+    for (epochs, temperature, soft, hard, warmup), runs in sorted(cells.items(), key=lambda c: (c[0][3] or 0, c[0][1], c[0][4])):
         if epochs != longest:
             continue
         if not curves:
             curves.append(curve("scratch", [r["scratch"] for r in runs]))
-        curves.append(curve(f"T {temperature:g}, hard {hard:g}, soft {soft:g}", [r["distilled"] for r in runs]))
+        curves.append(curve(name_of(temperature, soft, hard, warmup), [r["distilled"] for r in runs]))
     return curves
 
 
@@ -66,23 +72,26 @@ def main(argv):
     last = "--last" in argv
     out = argv[argv.index("--json") + 1] if "--json" in argv else None
     experiment = json.load(open(f"{folder}/experiment.json", encoding="utf-8"))
-    complementary = json.load(open(f"{folder}/config.json", encoding="utf-8")).get("sweep", {}).get("complementaryHardWeight", False)
+    config = json.load(open(f"{folder}/config.json", encoding="utf-8"))
+    complementary = (config.get("sweep") or {}).get("complementaryHardWeight", False)
+    base = config.get("distillation") or {}
     accuracy = "lastEpochTestAccuracy" if last else "testAccuracy"
     errors = "lastEpochTestErrors" if last else "testErrors"
     cells = {}
     for run in experiment["runs"]:
-        epochs, temperature, soft, hard = setting_of(run["point"])
-        if hard is None:
-            hard = round(1 - soft, 6) if complementary else None
-        cells.setdefault((epochs, temperature, soft, hard), []).append(run)
+        epochs, temperature, soft, hard, warmup = setting_of(run["point"], base)
+        if complementary:
+            hard = round(1 - soft, 6)
+        cells.setdefault((epochs, temperature, soft, hard, warmup), []).append(run)
     budgets = sorted({k[0] for k in cells})
-    settings = sorted({k[1:] for k in cells}, key=lambda s: (s[2] if s[2] is not None else -1, s[0]))
+    settings = sorted({k[1:] for k in cells}, key=lambda s: (s[2] if s[2] is not None else -1, s[0], s[3]))
     rows = []
-    for (epochs, temperature, soft, hard), runs in sorted(cells.items()):
+    for (epochs, temperature, soft, hard, warmup), runs in sorted(cells.items()):
         diffs = [100 * (r["distilled"][accuracy] - r["scratch"][accuracy]) for r in runs]
         mean, low, high = interval(diffs)
         rows.append({
             "epochs": epochs, "temperature": temperature, "softTargetWeight": soft, "hardLabelWeight": hard,
+            "temperatureWarmupEpochs": warmup,
             "seeds": [r["seed"] for r in runs],
             "scratchAccuracy": statistics.fmean(100 * r["scratch"][accuracy] for r in runs),
             "distilledAccuracy": statistics.fmean(100 * r["distilled"][accuracy] for r in runs),
@@ -92,7 +101,7 @@ def main(argv):
             "seedsWon": sum(r["distilled"][errors] < r["scratch"][errors] for r in runs),
             "seedsTied": sum(r["distilled"][errors] == r["scratch"][errors] for r in runs),
         })
-    by_key = {(r["epochs"], r["temperature"], r["softTargetWeight"], r["hardLabelWeight"]): r for r in rows}
+    by_key = {(r["epochs"], r["temperature"], r["softTargetWeight"], r["hardLabelWeight"], r["temperatureWarmupEpochs"]): r for r in rows}
     teacher = experiment.get("teacher") or {}
     print(f"Defaults study `{folder}`: {'last' if last else 'validation-chosen'} epoch, "
           f"teacher {teacher.get('spec', '?')} {100 * teacher.get('testAccuracy', float('nan')):.2f} % "
@@ -102,17 +111,17 @@ def main(argv):
     print("Cell: distilled - scratch in test-accuracy points, mean [95 % t interval over the paired seeds], seeds won.\n")
     print("| T, hard, soft | " + " | ".join(f"{e} ep" for e in budgets) + " |")
     print("|---|" + "---|" * len(budgets))
-    for temperature, soft, hard in settings:
+    for temperature, soft, hard, warmup in settings:
         line = []
         for e in budgets:
-            r = by_key.get((e, temperature, soft, hard))
+            r = by_key.get((e, temperature, soft, hard, warmup))
             if r is None:
                 line.append("")
                 continue
             d = r["differencePoints"]
             mark = "**" if d["low95"] > 0 or d["high95"] < 0 else ""
             line.append(f"{mark}{d['mean']:+.2f}{mark} [{d['low95']:+.2f}, {d['high95']:+.2f}] {r['seedsWon']}/{len(r['seeds'])}")
-        print(f"| T {temperature:g}, {hard:g}, {soft:g} | " + " | ".join(line) + " |")
+        print(f"| {name_of(temperature, soft, hard, warmup)} | " + " | ".join(line) + " |")
     print("\nBold: the interval excludes 0.\n")
     curves = curves_of(cells, max(budgets))
     marks = [e for e in (1, 2, 3, 5, 10, 15, 20, 30, 40, 60) if e <= max(budgets)]
