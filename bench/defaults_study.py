@@ -28,10 +28,10 @@ def interval(diffs):
     return mean, mean - half, mean + half
 
 
-def setting_of(point, base):
+def setting_of(point, base, epochs_default):
     """Budget, temperature, soft and hard weight of a point (the file's where the sweep keeps them), and its other keys."""
     values = {s["key"]: s["value"] for s in point["settings"]}
-    epochs = int(values.pop("studentTraining.epochs"))
+    epochs = int(values.pop("studentTraining.epochs", epochs_default))
     temperature = float(values.pop("distillation.temperature", base.get("temperature", 4)))
     soft = float(values.pop("distillation.softTargetWeight", base.get("softTargetWeight", 0.9)))
     hard = float(values.pop("distillation.hardLabelWeight")) if "distillation.hardLabelWeight" in values else base.get("hardLabelWeight")
@@ -75,11 +75,12 @@ def main(argv):
     config = json.load(open(f"{folder}/config.json", encoding="utf-8"))
     complementary = (config.get("sweep") or {}).get("complementaryHardWeight", False)
     base = config.get("distillation") or {}
+    epochs_default = (config.get("studentTraining") or {}).get("epochs")
     accuracy = "lastEpochTestAccuracy" if last else "testAccuracy"
     errors = "lastEpochTestErrors" if last else "testErrors"
     cells = {}
     for run in experiment["runs"]:
-        epochs, temperature, soft, hard, warmup = setting_of(run["point"], base)
+        epochs, temperature, soft, hard, warmup = setting_of(run["point"], base, epochs_default)
         if complementary:
             hard = round(1 - soft, 6)
         cells.setdefault((epochs, temperature, soft, hard, warmup), []).append(run)
