@@ -40,7 +40,8 @@ def setting_of(point, base, epochs_default):
 
 
 def name_of(temperature, soft, hard, warmup):
-    return f"T {temperature:g}, {hard:g}, {soft:g}" + (f", T warm-up {warmup} ep" if warmup else "")
+    hard = "kd's" if hard is None else f"{hard:g}"
+    return f"T {temperature:g}, {hard}, {soft:g}" + (f", T warm-up {warmup} ep" if warmup else "")
 
 
 def curves_of(cells, longest):
