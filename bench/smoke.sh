@@ -8,6 +8,7 @@ SMOKE=1 "$here/peers.sh"
 for study in tutorial keras hinton; do SMOKE=1 SKIP_BUILD=1 "$here/$study.sh"; done
 SMOKE=1 SKIP_BUILD=1 "$here/dark-knowledge.sh"
 SMOKE=1 SKIP_BUILD=1 "$here/case-study.sh"
+SMOKE=1 "$here/defaults-study.sh"
 SMOKE=1 "$here/profile.sh"
 SMOKE=1 "$here/cnn-precision.sh"
 SMOKE=1 "$here/scaling.sh"

@@ -18,6 +18,7 @@ internal sealed class DistillationOptionSet
     private readonly Option<double> _temperature;
     private readonly Option<double?> _hardWeight;
     private readonly Option<double> _softWeight;
+    private readonly Option<int> _temperatureWarmup;
     private readonly Option<string[]> _methodOptions;
     private readonly Option<bool> _tune = new("--tune")
     {
@@ -30,17 +31,19 @@ internal sealed class DistillationOptionSet
         _temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature of kd's soft targets.", DefaultValueFactory = _ => defaults.Temperature };
         _hardWeight = new Option<double?>("--hard-weight") { Description = "Weight of the cross-entropy with the true labels (default: the first method's, 0.1 for kd, 1 for feature methods)." };
         _softWeight = new Option<double>("--soft-weight") { Description = "Weight of kd's T²-scaled KL to the teacher's soft targets.", DefaultValueFactory = _ => defaults.SoftTargetWeight };
+        _temperatureWarmup = new Option<int>("--temperature-warmup") { Description = "Epochs over which kd's temperature rises linearly from 1 to -T (0: T from the start); short budgets at T 4 lose to scratch without it (docs/methods.md).", DefaultValueFactory = _ => defaults.TemperatureWarmupEpochs };
         _methodOptions = new Option<string[]>("--method-option") { Description = "A method's option as METHOD.KEY=VALUE, e.g. at.attentionWeight=500 or at.studentLayers=[\"act2\"]; repeatable.", AllowMultipleArgumentsPerToken = false };
         command.Add(_method);
         command.Add(_temperature);
         command.Add(_hardWeight);
         command.Add(_softWeight);
+        command.Add(_temperatureWarmup);
         command.Add(_methodOptions);
         command.Add(_tune);
     }
 
     /// <summary>The flags of this set, in the order help lists them.</summary>
-    public IReadOnlyList<Option> Options => [_method, _temperature, _hardWeight, _softWeight, _tune, _methodOptions];
+    public IReadOnlyList<Option> Options => [_method, _temperature, _hardWeight, _softWeight, _temperatureWarmup, _tune, _methodOptions];
 
     /// <summary>The search --tune asks for, or null; says when it replaces a temperature or weight given by flag.</summary>
     public Studies.TuneOptions? Tune(ParseResult result, CliContext context)
@@ -61,6 +64,7 @@ internal sealed class DistillationOptionSet
             Temperature = result.GetValue(_temperature),
             HardLabelWeight = result.GetValue(_hardWeight),
             SoftTargetWeight = result.GetValue(_softWeight),
+            TemperatureWarmupEpochs = result.GetValue(_temperatureWarmup),
         };
         var sets = result.GetValue(_methodOptions) ?? [];
         if (sets.Length > 0)
@@ -81,6 +85,7 @@ internal sealed class DistillationOptionSet
                 (_temperature, alone with { Temperature = options.Temperature }),
                 (_hardWeight, alone with { HardLabelWeight = options.HardLabelWeight }),
                 (_softWeight, alone with { SoftTargetWeight = options.SoftTargetWeight }),
+                (_temperatureWarmup, alone with { TemperatureWarmupEpochs = options.TemperatureWarmupEpochs }),
             }
             .Where(c => result.GetResult(c.Option) is { Implicit: false } && Refusal(c.Options) is { } r && r == refusal)
             .Select(c => c.Option.Name).ToList();

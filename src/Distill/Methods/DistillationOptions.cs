@@ -29,6 +29,14 @@ public sealed record DistillationOptions
     /// <summary>Weight of Hinton KD's T^2-scaled KL divergence to the teacher's soft targets.</summary>
     public double SoftTargetWeight { get; init; } = 0.9;
 
+    /// <summary>
+    /// Epochs over which kd's temperature rises linearly from 1 to <see cref="Temperature"/>
+    /// (1 + (T - 1) min(epoch / N, 1), epochs from 1); 0 keeps T from the first step. A fresh student
+    /// fits the teacher's softened logits slowly, so short budgets at T 4 lose to scratch (docs/methods.md).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public int TemperatureWarmupEpochs { get; init; }
+
     /// <summary>The keys above as files spell them; no method may take one as its name.</summary>
     internal static IReadOnlySet<string> TopLevelKeys { get; } = typeof(DistillationOptions).GetProperties()
         .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToHashSet(StringComparer.Ordinal);
@@ -71,9 +79,10 @@ public sealed record DistillationOptions
     public bool Equals(DistillationOptions? other) =>
         other is not null && Method == other.Method && Temperature == other.Temperature
         && HardLabelWeight == other.HardLabelWeight && SoftTargetWeight == other.SoftTargetWeight
+        && TemperatureWarmupEpochs == other.TemperatureWarmupEpochs
         && MethodRegistry.All.Where(m => m.OptionsType is not null).All(m => Equals(m.Options(this), m.Options(other)));
 
-    public override int GetHashCode() => HashCode.Combine(Method, Temperature, HardLabelWeight, SoftTargetWeight);
+    public override int GetHashCode() => HashCode.Combine(Method, Temperature, HardLabelWeight, SoftTargetWeight, TemperatureWarmupEpochs);
 
     public void Validate()
     {
@@ -82,6 +91,7 @@ public sealed record DistillationOptions
         TemperatureCheck.Check(Temperature);
         if (HardLabelWeight is { } hard) OptionCheck.Weight(hard, "hardLabelWeight");
         OptionCheck.Weight(SoftTargetWeight, "softTargetWeight");
+        OptionCheck.Count(TemperatureWarmupEpochs, "temperatureWarmupEpochs", 0, 100_000);
         foreach (var method in methods)
             if (method.Options(this) is IValidatable options) options.Validate();
         if (methods.Count == 1 && methods[0].Name == "kd" && ResolvedHardLabelWeight() == 0 && SoftTargetWeight == 0)
@@ -96,6 +106,7 @@ public sealed record DistillationOptions
         if (methods.Any(m => m.Name == "kd")) parts.Add(FormattableString.Invariant($"T={Temperature:g4}"));
         parts.Add(FormattableString.Invariant($"hard={ResolvedHardLabelWeight():g4}"));
         if (methods.Any(m => m.Name == "kd")) parts.Add(FormattableString.Invariant($"soft={SoftTargetWeight:g4}"));
+        if (methods.Any(m => m.Name == "kd") && TemperatureWarmupEpochs > 0) parts.Add($"T warm-up {TemperatureWarmupEpochs} ep");
         foreach (var method in methods.Where(m => m.Name != "kd")) parts.Add(method.Options(this).ToString()!);
         return string.Join(", ", parts);
     }

@@ -7,19 +7,26 @@ namespace Distill.Methods;
 /// soft_kl = SoftTargetWeight * T^2 * KL(softmax(z_t/T) || softmax(z_s/T)), KL summed over classes and
 /// averaged over the batch. With the engine's hard term this is the paper's
 /// L = HardLabelWeight * CE(y, z_s) + SoftTargetWeight * T^2 * KL. Defaults: T = 4, hard 0.1, soft 0.9.
+/// With a warm-up of N epochs, epoch e (from 1) uses T_e = 1 + (T - 1) * min(e / N, 1) in place of T.
 /// </summary>
 public sealed class HintonKd : DistillationMethod, IDescribedMethod
 {
     private readonly double _temperature;
     private readonly double _weight;
+    private readonly int _warmupEpochs;
 
-    public HintonKd(double temperature, double softTargetWeight) : base(nameof(HintonKd))
+    public HintonKd(double temperature, double softTargetWeight, int temperatureWarmupEpochs = 0) : base(nameof(HintonKd))
     {
         TemperatureCheck.Check(temperature);
         _temperature = temperature;
         _weight = softTargetWeight;
+        _warmupEpochs = temperatureWarmupEpochs;
         RegisterComponents();
     }
+
+    /// <summary>The temperature of epoch <paramref name="epoch"/> (from 1): T, or on the warm-up's linear ramp from 1.</summary>
+    public double TemperatureAt(int epoch) =>
+        _warmupEpochs <= 0 ? _temperature : 1 + (_temperature - 1) * Math.Min((double)epoch / _warmupEpochs, 1);
 
     /// <summary>
     /// kd's options are the top-level temperature and soft-target weight, as files spelt them before
@@ -32,14 +39,14 @@ public sealed class HintonKd : DistillationMethod, IDescribedMethod
         defaultHardLabelWeight: 0.1,
         readsLayers: false,
         optionsType: null,
-        options: o => new { o.Temperature, o.SoftTargetWeight },
-        create: (o, _) => new HintonKd(o.Temperature, o.SoftTargetWeight));
+        options: o => new { o.Temperature, o.SoftTargetWeight, o.TemperatureWarmupEpochs },
+        create: (o, _) => new HintonKd(o.Temperature, o.SoftTargetWeight, o.TemperatureWarmupEpochs));
 
     public override LossTerms forward(DistillationStep step)
     {
         var terms = new LossTerms();
         if (_weight > 0)
-            terms.Add("soft_kl", DistillationLosses.SoftTargetKl(step.StudentLogits, step.TeacherLogits, _temperature), _weight);
+            terms.Add("soft_kl", DistillationLosses.SoftTargetKl(step.StudentLogits, step.TeacherLogits, TemperatureAt(step.Epoch)), _weight);
         return terms;
     }
 }

@@ -107,6 +107,7 @@ public sealed class CliTests : IDisposable
     [Theory]
     [InlineData("--temperature", "0", "temperature must be a number above 0 and at most 1000")]
     [InlineData("--soft-weight", "-1", "The weight 'softTargetWeight' must be")]
+    [InlineData("--temperature-warmup", "-1", "temperatureWarmupEpochs")]
     [InlineData("--student-epochs", "0", "number of epochs must be positive")]
     [InlineData("--student-spec", "mlp:abc", "positive layer width")]
     public void Bad_hyperparameters_get_one_sentence_and_exit_code_1_before_any_work(string flag, string value, string message)
