@@ -25,8 +25,11 @@ internal static class FreedMemory
         if (!OperatingSystem.IsLinux()) return;
         try
         {
-            // M_MMAP_THRESHOLD's ceiling on 64-bit glibc is 32 MiB; M_TRIM_THRESHOLD has none.
-            MallocOption(MmapThreshold, 32 << 20);
+            // Blocks up to 1 GiB from the heap: a batch of 64 RGB images at 224x224 in float32 is
+            // 38.5 MB, over the 32 MiB that older glibc documents as M_MMAP_THRESHOLD's ceiling, and
+            // was served with fresh pages on every copy (a clone of it: 120 ms against 2.5 ms from the
+            // heap, measured here). glibc 2.36 accepts 1 GiB; one that refuses it keeps 32 MiB.
+            if (MallocOption(MmapThreshold, 1 << 30) == 0) MallocOption(MmapThreshold, 32 << 20);
             MallocOption(TrimThreshold, 1 << 30);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
