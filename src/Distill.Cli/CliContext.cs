@@ -22,7 +22,11 @@ public sealed class CliContext
         RawOutput = output;
         var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
         Output = CreateConsole(output, terminal);
-        Diagnostics = CreateConsole(diagnostics, ReferenceEquals(diagnostics, Console.Error) && !Console.IsErrorRedirected);
+        var diagnosticsTerminal = ReferenceEquals(diagnostics, Console.Error) && !Console.IsErrorRedirected;
+        Diagnostics = CreateConsole(diagnostics, diagnosticsTerminal);
+        // An error is one sentence on one line where it goes to a file or a pipe (a log, grep), however long
+        // the paths it names; a terminal wraps it at its own width.
+        if (!diagnosticsTerminal) Diagnostics.Profile.Width = UnlimitedWidth;
         // A pipe has no width of its own: the shell's COLUMNS says how wide the reader's terminal is
         // (`distill compare | less`), and 80 is what a mail, a log viewer or a diff shows whole.
         _fittedWidth = terminal ? Output.Profile.Width : PipedWidth(Environment.GetEnvironmentVariable("COLUMNS"));
