@@ -13,31 +13,28 @@ from pathlib import Path
 SOURCE = Path("/usr/share/datasets/fashion-mnist")
 
 
+def cut(out: Path, part: str, rows: int) -> None:
+    """The first ROWS images and labels of PART (train or t10k), written as IDX files in OUT."""
+    with gzip.open(SOURCE / f"{part}-images-idx3-ubyte.gz") as f:
+        images = f.read()
+    with gzip.open(SOURCE / f"{part}-labels-idx1-ubyte.gz") as f:
+        labels = f.read()
+    with gzip.open(out / f"{part}-images-idx3-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">IIII", 2051, rows, 28, 28) + images[16:16 + rows * 784])
+    with gzip.open(out / f"{part}-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(struct.pack(">II", 2049, rows) + labels[8:8 + rows])
+
+
 def main() -> None:
     out = Path(sys.argv[1])
     rows = int(sys.argv[2]) if len(sys.argv) > 2 else 12000
     out.mkdir(parents=True, exist_ok=True)
-    with gzip.open(SOURCE / "train-images-idx3-ubyte.gz") as f:
-        images = f.read()
-    with gzip.open(SOURCE / "train-labels-idx1-ubyte.gz") as f:
-        labels = f.read()
-    with gzip.open(out / "train-images-idx3-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">IIII", 2051, rows, 28, 28) + images[16:16 + rows * 784])
-    with gzip.open(out / "train-labels-idx1-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">II", 2049, rows) + labels[8:8 + rows])
+    cut(out, "train", rows)
     if len(sys.argv) <= 3:
         for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
             shutil.copy(SOURCE / name, out / name)
         return
-    test_rows = int(sys.argv[3])
-    with gzip.open(SOURCE / "t10k-images-idx3-ubyte.gz") as f:
-        images = f.read()
-    with gzip.open(SOURCE / "t10k-labels-idx1-ubyte.gz") as f:
-        labels = f.read()
-    with gzip.open(out / "t10k-images-idx3-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">IIII", 2051, test_rows, 28, 28) + images[16:16 + test_rows * 784])
-    with gzip.open(out / "t10k-labels-idx1-ubyte.gz", "wb") as f:
-        f.write(struct.pack(">II", 2049, test_rows) + labels[8:8 + test_rows])
+    cut(out, "t10k", int(sys.argv[3]))
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ public sealed class FrozenBaseCache : IDisposable
         var (head, reason) = Refusal(model, headPath, frozen, options, objective, quantized);
         if (head is null)
         {
-            note = $"The frozen base is not cached: {reason}, so it runs on every step.";
+            note = NotCached(reason);
             return null;
         }
         var clock = Stopwatch.StartNew();
@@ -82,7 +82,7 @@ public sealed class FrozenBaseCache : IDisposable
             var validationRows = trainRows is null ? null : HeadInputs(model, head, validation, rowCount, out reason);
             if (trainRows is null || validationRows is null)
             {
-                note = $"The frozen base is not cached: {reason}, so it runs on every step.";
+                note = NotCached(reason);
                 trainRows?.Dispose();
                 return null;
             }
@@ -100,6 +100,8 @@ public sealed class FrozenBaseCache : IDisposable
             FreedMemory.Release();
         }
     }
+
+    private static string NotCached(string? reason) => $"The frozen base is not cached: {reason}, so it runs on every step.";
 
     /// <summary>The head, when training it alone on cached inputs gives what training the whole model gives; otherwise why not.</summary>
     private static (nn.Module<Tensor, Tensor>? Head, string Reason) Refusal(
