@@ -103,23 +103,6 @@ public sealed class DataSourceTests : IDisposable
         Assert.True(pixels.Zip(jpeg).Average(p => Math.Abs(p.First - p.Second)) < 8, "JPEG is lossy, but not that lossy");
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Scaled_decoding_gives_each_channel_first_pixel_divided_by_255(bool colour)
-    {
-        var pixels = SyntheticImages.Picture(3, 12, colour, new Random(2));
-        SyntheticImages.Write(_folder.File("scaled.png"), pixels, 12, colour, "png");
-        var channels = colour ? 3 : 1;
-
-        var bytes = Distill.Data.Sources.ImageFile.Decode(_folder.File("scaled.png"), channels);
-        var scaled = Distill.Data.Sources.ImageFile.DecodeScaled(_folder.File("scaled.png"), channels);
-
-        Assert.Equal((bytes.Width, bytes.Height), (scaled.Width, scaled.Height));
-        Assert.Equal(bytes.Pixels.Select(p => p / 255f).ToArray(), scaled.Pixels);
-        if (colour) Assert.NotEqual(scaled.Pixels[..144], scaled.Pixels[144..288]);
-    }
-
     [Fact]
     public void Csv_table_uses_the_label_column_by_name_and_standardises_features_with_training_statistics()
     {

@@ -93,10 +93,12 @@ public sealed class ImageFolderSource : IDataSource
     /// <summary>One image as [channels, height, width] float32 in [0, 1], resized (bilinear) when its size differs.</summary>
     internal static Tensor DecodeOne(string path, int channels, int height, int width)
     {
-        // Scaled in managed memory rather than by a tensor op: one tensor instead of three, and no
-        // implicit Scalar, whose native handle the garbage collector could free under a busy decoding
-        // worker while libtorch still read it ("Unknown scalar type", seen at 224x224 on two workers).
-        var (scaled, w, h) = ImageFile.DecodeScaled(path, channels);
+        var (pixels, w, h) = ImageFile.Decode(path, channels);
+        // Scaled here rather than by a tensor op: one tensor instead of three, and no implicit Scalar,
+        // whose native handle the garbage collector could free under a busy decoding worker while
+        // libtorch still read it ("Unknown scalar type", seen at 224x224 on two workers).
+        var scaled = new float[pixels.Length];
+        for (var i = 0; i < pixels.Length; i++) scaled[i] = pixels[i] / 255f;
         var image = tensor(scaled, [1, channels, h, w]);
         if (h != height || w != width)
             image = nn.functional.interpolate(image, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
