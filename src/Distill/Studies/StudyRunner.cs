@@ -141,7 +141,7 @@ public sealed class StudyRunner : IDisposable
                 // Computing the teacher's outputs (once per teacher, then shared) takes a while on a CPU: say so.
                 _observer.Messages?.Report($"Preparing {role.TeacherFolder}'s outputs for {name}");
                 return DistillationObjective.Create(student, teacher, distillation, data.Train.SampleShape, data.Info.ClassCount,
-                    data.DistillationTrain.Count, role.Training.Seed, augmented: role.Training.Augments, role.Training.Transforms());
+                    data.DistillationTrain.Count, role.Training.Seed, augmented: role.Training.Augments, role.Training.Transforms(), role.Training.Precision);
             },
             pruning is null ? distillation.ToString() : $"{pruning}, {distillation}", role.Source, data, data.DistillationTrain, role.Pruned);
     }

@@ -62,13 +62,16 @@ public sealed class FrozenTeacher : IDisposable
     /// to the caller, who disposes it. Augmented inputs whose <paramref name="augmentation"/> makes a
     /// finite set of views of each image (flips, shifts) share a cache per view
     /// (<see cref="ViewCachedTeacher"/>) where only logits are read and the training set is in memory.
+    /// A teacher run inside the student's steps (live or per view) computes in <paramref name="precision"/>,
+    /// the student's; the outputs of un-augmented inputs are computed once, in float32.
     /// </summary>
-    public ITeacherSource Source(IReadOnlyList<string> layers, bool augmented, IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation = null)
+    public ITeacherSource Source(IReadOnlyList<string> layers, bool augmented, IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation = null,
+        Training.Precision precision = Training.Precision.Float32)
     {
-        if (augmented) return ViewCache(layers, augmentation) ?? (ITeacherSource)new LiveTeacher(Module, layers);
+        if (augmented) return ViewCache(layers, augmentation, precision) ?? (ITeacherSource)new LiveTeacher(Module, layers, precision);
         var shapes = layers.Select(l => Layers.FirstOrDefault(s => s.Name == l)
             ?? throw new DistillException($"The teacher has no layer '{l}'; its layers are {string.Join(", ", Layers.Select(s => s.Name))}.")).ToList();
-        if (CachedTeacher.FeatureBytes(shapes, Count) > _maxFeatureBytes) return new LiveTeacher(Module, layers);
+        if (CachedTeacher.FeatureBytes(shapes, Count) > _maxFeatureBytes) return new LiveTeacher(Module, layers, precision);
         var key = string.Join("|", layers);
         if (!_caches.TryGetValue(key, out var cache))
             _caches[key] = cache = layers.Count == 0 && LogitsFile is { } file
@@ -80,14 +83,14 @@ public sealed class FrozenTeacher : IDisposable
     private CachedTeacher Compute(IReadOnlyList<string> layers) =>
         _train is null ? CachedTeacher.Compute(Module, _trainFeatures!, layers) : CachedTeacher.Compute(Module, _train, layers);
 
-    private ViewCachedTeacher? ViewCache(IReadOnlyList<string> layers, IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation)
+    private ViewCachedTeacher? ViewCache(IReadOnlyList<string> layers, IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation, Training.Precision precision)
     {
         var features = _trainFeatures ?? (_train is { IsStreamed: false } ? _train.Features : null);
         if (layers.Count > 0 || augmentation is null || features is null || Module is ImportedTeacher or TeacherEnsemble) return null;
-        var key = Data.Augmentation.Augmentations.Format(augmentation);
+        var key = $"{Data.Augmentation.Augmentations.Format(augmentation)}|{precision}";
         if (_viewCaches.TryGetValue(key, out var cache)) return cache;
         var classes = ClassCount(features);
-        cache = ViewCachedTeacher.TryCreate(Module, features, augmentation, classes, _maxFeatureBytes);
+        cache = ViewCachedTeacher.TryCreate(Module, features, augmentation, classes, _maxFeatureBytes, precision);
         if (cache is not null) _viewCaches[key] = cache;
         return cache;
     }

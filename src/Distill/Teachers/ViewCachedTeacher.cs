@@ -23,9 +23,9 @@ public sealed class ViewCachedTeacher : ITeacherSource, IDisposable
     private readonly Tensor _known;
     private readonly ImageRange _range;
 
-    private ViewCachedTeacher(nn.Module<Tensor, Tensor> teacher, Tensor features, IReadOnlyList<Func<Tensor, Tensor>> views, ImageRange range, long classes)
+    private ViewCachedTeacher(nn.Module<Tensor, Tensor> teacher, Tensor features, IReadOnlyList<Func<Tensor, Tensor>> views, ImageRange range, long classes, Training.Precision precision)
     {
-        _live = new LiveTeacher(teacher, []);
+        _live = new LiveTeacher(teacher, [], precision);
         _features = features;
         _views = views;
         _range = range;
@@ -37,14 +37,16 @@ public sealed class ViewCachedTeacher : ITeacherSource, IDisposable
     /// A view cache for <paramref name="teacher"/> over <paramref name="features"/> (the training set,
     /// in memory) under <paramref name="transforms"/>, or null where a transform's views are not a
     /// finite set (rotations, zooms, brightness) or the cache would pass <paramref name="maxBytes"/>.
+    /// The views are computed in <paramref name="precision"/>.
     /// </summary>
-    public static ViewCachedTeacher? TryCreate(nn.Module<Tensor, Tensor> teacher, Tensor features, IReadOnlyList<IImageTransform> transforms, long classes, long maxBytes)
+    public static ViewCachedTeacher? TryCreate(nn.Module<Tensor, Tensor> teacher, Tensor features, IReadOnlyList<IImageTransform> transforms, long classes, long maxBytes,
+        Training.Precision precision = Training.Precision.Float32)
     {
         if (transforms.Count == 0 || transforms.Any(t => t is not (RandomFlip or RandomShift))) return null;
         var views = transforms.Aggregate(1L, (n, t) => n * (t is RandomShift s ? (2L * s.Padding + 1) * (2L * s.Padding + 1) : 2));
         if (views * features.shape[0] * classes * sizeof(float) > maxBytes) return null;
         var range = ImageRange.Measure(features);
-        return new ViewCachedTeacher(teacher, features, Views(transforms, range.Black), range, classes);
+        return new ViewCachedTeacher(teacher, features, Views(transforms, range.Black), range, classes, precision);
     }
 
     /// <summary>The number of views per image.</summary>

@@ -30,12 +30,13 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
     /// probed with inputs of <paramref name="inputShape"/>) and <paramref name="teacher"/>, and
     /// attaches the taps they need. Inputs that change every epoch (<paramref name="augmented"/>)
     /// get a live teacher, or one cached per view where <paramref name="augmentation"/> makes a finite
-    /// set of views (<see cref="ViewCachedTeacher"/>); others share the teacher's cache.
+    /// set of views (<see cref="ViewCachedTeacher"/>); others share the teacher's cache. A teacher run
+    /// inside the steps computes in <paramref name="precision"/>, the student's training precision.
     /// </summary>
     public static DistillationObjective Create(
         nn.Module<Tensor, Tensor> student, FrozenTeacher teacher, DistillationOptions options,
         IReadOnlyList<long> inputShape, int classCount, long trainCount, int seed, bool augmented,
-        IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation = null)
+        IReadOnlyList<Data.Augmentation.IImageTransform>? augmentation = null, Precision precision = Precision.Float32)
     {
         options.Validate();
         var descriptors = options.Methods();
@@ -50,7 +51,7 @@ public sealed class DistillationObjective : ITrainingObjective, IDisposable
         try
         {
             taps = new FeatureTaps(student, methods.StudentLayers, "student");
-            source = teacher.Source(methods.TeacherLayers, augmented, augmentation);
+            source = teacher.Source(methods.TeacherLayers, augmented, augmentation, precision);
             return new DistillationObjective(source, methods, taps, options.ResolvedHardLabelWeight());
         }
         catch
