@@ -13,11 +13,12 @@ using static TorchSharp.torch;
 /// the scratch student and of the distilled student (same augmentation, alternating, as the trainer
 /// runs them), then the parts alone over one epoch's batches: the augmentation, the student's step
 /// and the teacher's forward pass as <see cref="LiveTeacher"/> runs it.
-/// Usage: Profile live-teacher IDX_DIR [teacher] [student] [augment] [rounds] [validation rows] [variants].
+/// Usage: Profile live-teacher IDX_DIR [teacher] [student] [augment] [rounds] [validation rows] [variants|-] [float32|bfloat16].
+/// In bfloat16 the student's steps and the teacher's forward pass compute in bfloat16, as the trainer runs them.
 /// </summary>
 internal static class LiveTeacherCheck
 {
-    public static void Run(string dataDir, string teacherSpec, string studentSpec, string augment, int rounds, int validationRows, bool variants)
+    public static void Run(string dataDir, string teacherSpec, string studentSpec, string augment, int rounds, int validationRows, bool variants, Precision precision = Precision.Float32)
     {
         // As the distill command line runs it: one model at a time, so each model's convolutions get
         // oneDNN wherever it computes them right, even on a CPU where it is wrong for other shapes.
@@ -27,8 +28,8 @@ internal static class LiveTeacherCheck
         var classes = data.Info.ClassCount;
         manual_seed(1);
         var teacher = ModelBuilder.Build(ModelSpec.Parse(teacherSpec), shape, classes);
-        var options = new TrainingOptions { Epochs = 1, Augment = augment };
-        Console.WriteLine($"{data.Train.Count} rows, teacher {teacherSpec}, student {studentSpec}, augment {augment}, threads {get_num_threads()}");
+        var options = new TrainingOptions { Epochs = 1, Augment = augment, Precision = precision };
+        Console.WriteLine($"{data.Train.Count} rows, teacher {teacherSpec}, student {studentSpec}, augment {augment}, {precision}, threads {get_num_threads()}");
         Console.WriteLine($"{"round",5} {"what",-32} {"wall s",8} {"CPU s",8}");
         for (var round = 1; round <= rounds; round++)
         {
@@ -38,7 +39,7 @@ internal static class LiveTeacherCheck
                 using var student = ModelBuilder.Build(ModelSpec.Parse(studentSpec), shape, classes);
                 using var frozen = new FrozenTeacher(teacher, data.Train.Features);
                 using var objective = distilled
-                    ? DistillationObjective.Create(student, frozen, new DistillationOptions(), shape, classes, data.Train.Count, 1, augmented: true)
+                    ? DistillationObjective.Create(student, frozen, new DistillationOptions(), shape, classes, data.Train.Count, 1, augmented: true, precision: precision)
                     : null;
                 var seconds = Time(() => new Trainer(options).Train("s", student, data.Train, data.Validation, (ITrainingObjective?)objective ?? new SupervisedObjective()));
                 Console.WriteLine($"{round,5} {(distilled ? "epoch, distilled, live teacher" : "epoch, scratch"),-32} {seconds.Wall,8:F2} {seconds.Cpu,8:F2}");
@@ -72,13 +73,14 @@ internal static class LiveTeacherCheck
             foreach (var x in batches)
             {
                 using var s = NewDisposeScope();
+                using var mixed = MixedPrecision.Use(student, options.Precision);
                 adam.zero_grad();
                 nn.functional.cross_entropy(student.call(x), labels[..(int)x.shape[0]]).backward();
                 adam.step();
             }
         });
         Console.WriteLine($"{round,5} {"student steps",-32} {step.Wall,8:F2} {step.Cpu,8:F2}");
-        using var live = new LiveTeacher(teacher, []);
+        using var live = new LiveTeacher(teacher, [], options.Precision);
         var forward = Time(() =>
         {
             foreach (var x in batches)

@@ -27,7 +27,8 @@ if (args is ["live-teacher", var liveData, ..])
 {
     LiveTeacherCheck.Run(liveData, args.Length > 2 ? args[2] : "cnn:c32-relu-c32-relu-mp2-c64-relu-c64-relu-mp2-fc128-relu-drop0.3",
         args.Length > 3 ? args[3] : "cnn:c8-relu-mp2-c16-relu-mp2-fc32-relu", args.Length > 4 ? args[4] : "hflip,rotate:10",
-        args.Length > 5 ? int.Parse(args[5]) : 3, args.Length > 6 ? int.Parse(args[6]) : 1000, args.Length > 7 && args[7] == "variants");
+        args.Length > 5 ? int.Parse(args[5]) : 3, args.Length > 6 ? int.Parse(args[6]) : 1000, args.Length > 7 && args[7] == "variants",
+        args.Length > 8 ? Enum.Parse<Distill.Training.Precision>(args[8], ignoreCase: true) : Distill.Training.Precision.Float32);
     return;
 }
 if (args is ["view-cache", var viewData, ..])
