@@ -120,10 +120,10 @@ public sealed class StudyData : IDisposable
         messages?.Report($"Loading {(selection.Path is null ? selection.Dataset : path)}");
         var request = selection.ToRequest(path, seed);
         var loaded = DataSources.Load(request);
-        if (selection.TestOnly) return TestOnly(loaded, request, messages);
         // The readers' managed buffers (the raw file bytes, 55 MB for MNIST) are garbage now; the
         // split below copies the training set once more, so release them before it.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (selection.TestOnly) return TestOnly(loaded, request, messages);
         // Everything made on the way; what the result does not hold is disposed, all of it on a refusal.
         List<LabeledDataset?> made = [loaded.Train, loaded.Validation, loaded.Test];
         try

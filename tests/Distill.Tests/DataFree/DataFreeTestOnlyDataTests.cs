@@ -110,6 +110,45 @@ public sealed class DataFreeTestOnlyDataTests : IClassFixture<DataFreeCliTests.T
     }
 
     [Fact]
+    public void An_image_folder_read_for_its_test_part_opens_no_training_image()
+    {
+        var split = _teacher.Folder.File("pictures-split");
+        SyntheticImages.WriteSplit(split, trainPerClass: 6, testPerClass: 5);
+        // Training images no decoder accepts: probing or decoding one would fail the read.
+        foreach (var file in Directory.GetFiles(Path.Combine(split, "train"), "*", SearchOption.AllDirectories)) File.WriteAllText(file, "not an image");
+        var flat = _teacher.Folder.File("pictures");
+        SyntheticImages.WriteFlat(flat, perClass: 10);
+        var request = new DataRequest { Path = flat, Seed = 4, Normalize = InputNormalization.None };
+        using var full = DataSources.Load(request);
+
+        using var test = DataSources.Load(new DataRequest { Path = split, TestOnly = true });
+        using var every = DataSources.Load(request with { TestOnly = true });
+        using var share = DataSources.Load(request with { TestOnly = true, HeldOutFrom = ("pictures", 4), Seed = 1 });
+
+        Assert.Equal(4 * 5, test.Test.Count);
+        Assert.Equal(SyntheticImages.ClassNames, test.Info.ClassNames);
+        Assert.Equal(4 * 10, every.Test.Count);
+        Assert.Equal(full.Test.Count, share.Test.Count);
+        Assert.True(full.Test.Labels.eq(share.Test.Labels).all().item<bool>(), "the held-out share differs from the split's test part");
+    }
+
+    [Fact]
+    public void A_TorchScript_teacher_on_an_unknown_set_has_the_test_set_standardised_with_its_own_inputs_statistics()
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Golden", "teacher_cnn.pt");
+        var data = TestFilesOnly("script-t10k");
+        var run = _teacher.Folder.File("script-statistics");
+
+        var (code, _, errors) = Distil(script, data, run, "--dataset", "blocks");
+
+        Assert.True(code == 0, errors);
+        Assert.Contains("standardised with their own inputs' statistics (labels unused)", errors);
+        var pixels = IdxReader.ReadImages(Path.Combine(data, DatasetInfo.TestImages)).Pixels;
+        var mean = pixels.Average(p => p / 255.0);
+        Assert.Equal(mean, Distill.Models.ModelStore.ReadCard(Path.Combine(run, "distilled", "best.bin")).Normalization!.Mean[0], 6);
+    }
+
+    [Fact]
     public void A_cifar_folder_with_only_its_test_batch_is_read_for_a_data_free_run()
     {
         var folder = _teacher.Folder.File("cifar-test-only");
