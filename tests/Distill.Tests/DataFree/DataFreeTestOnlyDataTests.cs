@@ -164,6 +164,11 @@ public sealed class DataFreeTestOnlyDataTests : IClassFixture<DataFreeCliTests.T
             Assert.Equal([3L, 32, 32], loaded.Test.SampleShape);
         }
         Assert.Contains("has no training batches", Assert.Throws<DataFormatException>(() => DataSources.Load(request with { TestOnly = false })).Message);
+        var hundred = _teacher.Folder.File("cifar-100-test-only");
+        SyntheticCifar.WriteCifar100(hundred, testCount: 25);
+        File.Delete(Path.Combine(hundred, "train.bin"));
+        using var fine = DataSources.Load(new DataRequest { Path = hundred, TestOnly = true });
+        Assert.Equal(("cifar-100", 100, 25L), (fine.Info.Name, fine.Info.ClassCount, fine.Test.Count));
     }
 
     [Theory]

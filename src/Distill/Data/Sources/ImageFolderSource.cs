@@ -43,12 +43,8 @@ public sealed class ImageFolderSource : IDataSource
         var validationRoot = trainRoot is null ? null : ValidationNames.Select(n => Child(root, n)).FirstOrDefault(f => f is not null);
         if (request.TestOnly)
         {
-            var test = testRoot is not null ? List(testRoot, classes!)
-                : trainRoot is null && request.HeldOutFrom?.Name != name ? List(root, classes!)
-                : Carve(List(classRoot, classes!), validationRoot is null ? null : List(validationRoot, classes!), null,
-                    request with { Seed = request.HeldOutFrom?.Name == name ? request.HeldOutFrom.Value.Seed : request.Seed }).Item3;
-            var single = Parts([test], ["test"], request, name, classes.Count);
-            return SourceData.OfTest(name, classes!, single[0]);
+            var test = TestFiles(root, name, classRoot, trainRoot is not null, testRoot, validationRoot, classes!, request);
+            return SourceData.OfTest(name, classes!, Parts([test], ["test"], request, name, classes.Count)[0]);
         }
         var train = List(classRoot, classes!);
         var validation = validationRoot is null ? null : List(validationRoot, classes!);
@@ -56,6 +52,20 @@ public sealed class ImageFolderSource : IDataSource
         if (validation is null || testFiles is null) (train, validation, testFiles) = Carve(train, validation, testFiles, request);
         var parts = Parts([train, validation!, testFiles!], ["train", "validation", "test"], request, name, classes.Count);
         return new SourceData(name, classes!, parts[0], parts[1], parts[2]);
+    }
+
+    /// <summary>
+    /// The test images of a read for the test part alone: test/; without it, the test share of train/'s split, or,
+    /// for a single folder of class folders, every image, unless a model learnt from its split (then its share).
+    /// </summary>
+    private static List<(string Path, int Label)> TestFiles(string root, string name, string classRoot, bool hasTrain, string? testRoot, string? validationRoot,
+        List<string> classes, DataRequest request)
+    {
+        if (testRoot is not null) return List(testRoot, classes);
+        var heldOut = request.HeldOutFrom is { } from && from.Name == name ? from.Seed : (int?)null;
+        if (!hasTrain && heldOut is null) return List(root, classes);
+        var (_, _, test) = Carve(List(classRoot, classes), validationRoot is null ? null : List(validationRoot, classes), null, request with { Seed = heldOut ?? request.Seed });
+        return test;
     }
 
     /// <summary>
