@@ -8,7 +8,7 @@ internal sealed class DataFreeOptionSet
 {
     private readonly Option<string?> _method = new("--data-free")
     {
-        Description = "Distil without training data, from the teacher alone: dafl (a generator trained against the teacher), zskd (Zero-Shot KD's data impressions) or deepinversion (impressions under the batch-norm statistic loss; a teacher with batch norm). The data set names the input shape, the classes and the test set; the student reads no training row. The teacher must give input gradients: not ONNX.",
+        Description = "Distil without training data, from the teacher alone: dafl (a generator trained against the teacher), zskd (Zero-Shot KD's data impressions) or deepinversion (impressions under the batch-norm statistic loss; a teacher with batch norm). The data set names the input shape, the classes and the test set; the student reads no training row, and `distill` reads the test files alone (an IDX folder's t10k files suffice; docs/methods.md). The teacher must give input gradients: not ONNX.",
         HelpName = "METHOD",
     };
 

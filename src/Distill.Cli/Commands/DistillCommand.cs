@@ -33,8 +33,10 @@ internal static class DistillCommand
             var tune = distillation.Tune(parse, context);
             var excluded = ExcludeClassesOption.Read(parse, exclude);
             var free = dataFree.Read(parse);
-            if (free is not null && (tune is not null || excluded is not null || run.Data(parse).Transfer is not null))
-                throw new DistillException("A data-free student reads no training row, so --data-free cannot be combined with --tune, --exclude-classes or --transfer.");
+            if (free is not null && (tune is not null || excluded is not null || run.Data(parse).Transfer is not null || run.Data(parse).LabeledFraction is not null))
+                throw new DistillException("A data-free student reads no training row, so --data-free cannot be combined with --tune, --exclude-classes, --transfer or --labeled-fraction.");
+            if (free is not null && run.ValidationCount(parse) is { } rows)
+                throw new DistillException($"A data-free student reads no validation row (its last epoch is the one kept), so --validation {rows} cannot apply; leave it out.");
             if (tune is not null && method.Method != "kd")
                 throw new DistillException($"--tune searches kd's temperature and weights, so it needs --method kd, not '{method.Method}'.");
             Models.ModelSpec.Parse(parse.GetValue(student)!);
@@ -45,7 +47,7 @@ internal static class DistillCommand
                 DataFreePlan.RefuseUnused(options);
                 DataFreePlan.RefuseOtherStandardisation(Path.GetFullPath(teacherPath), run.Data(parse).Normalize);
             }
-            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath);
+            RunPreflight.Check(run.Data(parse), run.ValidationCount(parse), teacherPath, testOnly: free is not null);
             using var folder = run.OpenFolder(given, parse, command);
             var selection = run.Data(parse);
             var studyOptions = new StudyOptions

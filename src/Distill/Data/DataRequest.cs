@@ -37,6 +37,21 @@ public sealed record DataRequest
     /// <summary>For tables read for a saved model: its columns, so the same columns in another order are re-ordered by name.</summary>
     public ModelColumns? ModelColumns { get; init; }
 
+    /// <summary>
+    /// Reads the test part alone (a data-free run, whose student reads no training or validation row): an IDX
+    /// folder's t10k files, CIFAR's test batch, an image folder's test/ (or, without one, the test share of
+    /// train/'s split, listed but not decoded); a single image folder or CSV file is every row test data,
+    /// unless it is <see cref="HeldOutFrom"/>. Training files beside them are neither read nor required.
+    /// </summary>
+    public bool TestOnly { get; init; }
+
+    /// <summary>
+    /// With <see cref="TestOnly"/>: a data set a model learnt from through a seeded ratio split, as its card
+    /// records it (name and seed). A single image folder or CSV file of that name keeps the split (with that
+    /// seed) and gives only its test share, the rows the model never saw, as <c>eval</c> does.
+    /// </summary>
+    public (string Name, int Seed)? HeldOutFrom { get; init; }
+
     /// <summary>Seed of the ratio split.</summary>
     public int Seed { get; init; } = 1;
 

@@ -63,6 +63,15 @@ public sealed record DataSelection
     /// </summary>
     public double? LabeledFraction { get; init; }
 
+    /// <summary>
+    /// Reads the test part alone, with no training or validation rows (<see cref="DataRequest.TestOnly"/>): the data of
+    /// a run whose models are all loaded or distilled without data. Set by <see cref="Studies.StudyPipeline"/> from its plan.
+    /// </summary>
+    public bool TestOnly { get; init; }
+
+    /// <summary>With <see cref="TestOnly"/>: the data set (name, split seed) a saved teacher learnt from (<see cref="DataRequest.HeldOutFrom"/>).</summary>
+    public (string Name, int Seed)? HeldOutFrom { get; init; }
+
     public void Validate()
     {
         if (LabeledFraction is { } fraction && !(fraction > 0 && fraction <= 1))
@@ -90,6 +99,8 @@ public sealed record DataSelection
         Stream = Stream,
         Workers = Workers ?? Environment.ProcessorCount,
         MaxImagePixels = MaxImagePixels ?? DataRequest.DefaultMaxImagePixels,
+        TestOnly = TestOnly,
+        HeldOutFrom = HeldOutFrom,
     };
 
     /// <summary>The folder or file to read: <see cref="Path"/>, or the cache folder of <see cref="Dataset"/>, fetched if missing.</summary>

@@ -4,7 +4,8 @@ namespace Distill.Data;
 
 /// <summary>
 /// The registry of data formats: finds the reader for a path (from its contents, or the format
-/// forced by the user), reads it, and standardises every part with the training set's statistics.
+/// forced by the user), reads it, and standardises every part with the training set's statistics (read
+/// for its test part alone, <see cref="DataRequest.TestOnly"/>, with the test inputs' own where nothing else gives them).
 /// </summary>
 public static class DataSources
 {
@@ -29,25 +30,29 @@ public static class DataSources
         if (!File.Exists(request.Path) && !Directory.Exists(request.Path))
             throw new DistillException($"Data path '{request.Path}' does not exist.");
         var source = For(format).Read(request);
-        var shape = source.Train.SampleShape;
+        var shape = source.Test.SampleShape;
         var shaped = format is DataFormat.Idx or DataFormat.Cifar
                      && (request.Channels is { } c && c != shape[0] || request.ImageSize is { } s && (s != shape[1] || s != shape[2]));
         List<LabeledDataset> parts = [];
         try
         {
-            foreach (var part in source.Parts)
+            // Read for its test part alone, a source's training part is empty by design.
+            foreach (var part in source.Parts.Where(p => !request.TestOnly || p == source.Test))
                 if (part.Count == 0)
                     throw new DataFormatException($"The {PartName(part.Name)} part of {source.Name} is empty; it needs at least one example.");
             // Before standardisation: a saved model's statistics belong to its columns, not to the file's positions.
             var order = request.ModelColumns is { } model && source.Columns is { } columns ? ColumnOrder.Match(model, columns, source.Name) : null;
-            parts = order is not null ? source.Parts.Select(p => ColumnOrder.Select(p, order)).ToList()
-                : shaped ? source.Parts.Select(p => Reshape(p, request)).ToList()
-                : source.Parts.ToList();
+            List<LabeledDataset> read = request.TestOnly ? [source.Test] : source.Parts.ToList();
+            parts = order is not null ? read.Select(p => ColumnOrder.Select(p, order)).ToList()
+                : shaped ? read.Select(p => Reshape(p, request)).ToList()
+                : read;
             if (shaped || order is not null) source.Dispose();
+            if (request.TestOnly) parts = [shaped || order is not null ? parts[0].Empty(source.Train.Name) : source.Train, parts[0]];
             var normalization = request.Normalization
                                 ?? ChannelNormalization.Fixed(request.Normalize, parts[0].SampleShape)
                                 ?? (shaped ? null : source.KnownNormalization)
-                                ?? ChannelNormalization.Measure(parts[0]);
+                                // Without training rows (a data-free run), the test inputs' own statistics: their labels are never read.
+                                ?? ChannelNormalization.Measure(request.TestOnly ? parts[^1] : parts[0]);
             foreach (var part in parts) normalization.Apply(part);
             var info = new DataDescription(source.Name, format, source.ClassNames, parts[0].SampleShape, normalization) {
                 Columns = order is null ? source.Columns : request.ModelColumns!.Names,

@@ -105,6 +105,13 @@ public sealed class LabeledDataset : IDisposable
         ? new(name ?? Name, _features.index_select(0, indices), Labels.index_select(0, indices), ClassCount)
         : new(name ?? Name, Store!.Subset(indices.data<long>().ToArray()), Labels.index_select(0, indices), ClassCount);
 
+    /// <summary>No rows, of this set's shape and classes: the parts a data-free run does not read.</summary>
+    public LabeledDataset Empty(string name)
+    {
+        using var none = zeros(0, dtype: ScalarType.Int64);
+        return Subset(none, name);
+    }
+
     /// <summary>
     /// The inputs of each batch of <paramref name="rows"/> (int64 index tensors, which this takes over),
     /// in order: a lookup in memory, a decode ahead of use by background workers when streamed.

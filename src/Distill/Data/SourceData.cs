@@ -15,6 +15,13 @@ public sealed class SourceData : IDisposable
         Test = test;
     }
 
+    /// <summary>
+    /// A source read for its test part alone (<see cref="DataRequest.TestOnly"/>): the training part is empty,
+    /// of the test part's shape, and there is no validation part.
+    /// </summary>
+    public static SourceData OfTest(string name, IReadOnlyList<string> classNames, LabeledDataset test, ChannelNormalization? known = null) =>
+        new(name, classNames, test.Empty(test.Name[..(test.Name.LastIndexOf('/') + 1)] + "train"), null, test) { KnownNormalization = known };
+
     public string Name { get; }
 
     public IReadOnlyList<string> ClassNames { get; }

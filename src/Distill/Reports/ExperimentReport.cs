@@ -130,8 +130,12 @@ public static class ExperimentReport
     {
         var document = new ReportDocument($"{result.Name} on {result.Dataset}");
         if (result.Description is { Length: > 0 } description) document.Paragraph(description);
+        // A data-free run reads the test rows alone: it has no validation split to describe.
+        var validation = result.ValidationCount == 0
+            ? "no training or validation rows read"
+            : string.Create(CultureInfo.InvariantCulture, $"validation split: {result.ValidationCount:N0} training rows (model selection only)");
         return document.Paragraph(string.Create(CultureInfo.InvariantCulture,
-            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples; validation split: {result.ValidationCount:N0} training rows (model selection only). " +
+            $"Finished {result.Finished:yyyy-MM-dd HH:mm}. Test set: {result.TestCount:N0} examples; {validation}. " +
             $"Seeds: {string.Join(", ", result.Seeds)}; tables show mean ± standard deviation over seeds. Run folder: {result.RunDirectory}."));
     }
 

@@ -54,9 +54,16 @@ public static class DataFreePlan
     /// reads: its synthetic inputs imitate the teacher's standardised inputs, so the test set that measures it must
     /// be standardised as the teacher's were. A TorchScript teacher carries no statistics: the data's own apply.
     /// </summary>
+    /// <remarks>
+    /// Read for its test part alone (<see cref="StudyPlan.ReadsTestOnly"/>), a single image folder or CSV file is all
+    /// test rows, except the one the saved teacher learnt from by a seeded split (its card says which and the seed):
+    /// then the split's test share, the rows the teacher never saw.
+    /// </remarks>
     public static Data.DataSelection Statistics(StudyOptions options, Data.DataSelection selection)
     {
-        if (options.DataFree is null || CardStatistics(options.TeacherPath) is not { } statistics) return selection;
+        if (options.DataFree is null || Card(options.TeacherPath) is not { } card) return selection;
+        if (card.DataFormat is "csv" or "images" && card.DataSeed is { } seed) selection = selection with { HeldOutFrom = (card.Dataset, seed) };
+        if (card.Normalization is not { } statistics) return selection;
         RefuseOtherStandardisation(options.TeacherPath, selection.Normalize);
         return selection with { Statistics = statistics };
     }
@@ -73,8 +80,10 @@ public static class DataFreePlan
                 $"A data-free student is tested on inputs standardised as its teacher's were (the statistics in '{teacher}''s card), so --normalize {given.ToString().ToLowerInvariant()} cannot apply; leave it out.");
     }
 
-    private static Data.ChannelNormalization? CardStatistics(string? teacher) =>
-        teacher is not null && !ImportedTeacher.IsImported(teacher) && File.Exists(teacher) ? Models.ModelStore.ReadCard(teacher).Normalization : null;
+    private static Data.ChannelNormalization? CardStatistics(string? teacher) => Card(teacher)?.Normalization;
+
+    private static Models.ModelCard? Card(string? teacher) =>
+        teacher is not null && !ImportedTeacher.IsImported(teacher) && File.Exists(teacher) ? Models.ModelStore.ReadCard(teacher) : null;
 
     /// <summary>The data-free student in <paramref name="parent"/> ("" or seed-2/...); none without data-free options.</summary>
     public static IReadOnlyList<StudyRole> Roles(StudyOptions options, string parent) =>

@@ -17,7 +17,8 @@ public static class RunPreflight
         Check(new DataSelection { Dataset = dataset, Path = dataDirectory }, validationCount, teacherPath);
 
     /// <param name="validationOption">How the user set the validation split (a flag, an experiment file's key), which a refusal names.</param>
-    public static void Check(DataSelection selection, int? validationCount, string? teacherPath = null, string validationOption = "--validation")
+    /// <param name="testOnly">The run reads the data's test part alone (<see cref="StudyPlan.ReadsTestOnly"/>): no training rows to split.</param>
+    public static void Check(DataSelection selection, int? validationCount, string? teacherPath = null, string validationOption = "--validation", bool testOnly = false)
     {
         selection.Validate();
         var known = DatasetInfo.All.FirstOrDefault(d => string.Equals(d.Name, selection.Dataset, StringComparison.OrdinalIgnoreCase));
@@ -27,7 +28,7 @@ public static class RunPreflight
             if (!Directory.Exists(path) && !File.Exists(path))
                 throw new DistillException($"Data path '{path}' does not exist; pass another --data, or leave it out to fetch {selection.Dataset}.");
             format = selection.Format is { } forced ? DataFormats.Parse(forced) : DataSources.Detect(path);
-            if (TrainingRows(path, format) is { } rows) ValidationSplit.Rows(validationCount, rows, validationOption);
+            if (!testOnly && TrainingRows(path, format) is { } rows) ValidationSplit.Rows(validationCount, rows, validationOption);
         }
         if (teacherPath is null) return;
         // An imported teacher declares its shapes in its own format; loading it checks them.

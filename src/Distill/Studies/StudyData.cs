@@ -123,6 +123,7 @@ public sealed class StudyData : IDisposable
         // The readers' managed buffers (the raw file bytes, 55 MB for MNIST) are garbage now; the
         // split below copies the training set once more, so release them before it.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        if (selection.TestOnly) return TestOnly(loaded, request, messages);
         // Everything made on the way; what the result does not hold is disposed, all of it on a refusal.
         List<LabeledDataset?> made = [loaded.Train, loaded.Validation, loaded.Test];
         try
@@ -147,6 +148,26 @@ public sealed class StudyData : IDisposable
         finally
         {
             FreedMemory.Release();
+        }
+    }
+
+    /// <summary>
+    /// The test part alone, for a run that reads no training or validation row (a data-free student beside a
+    /// loaded teacher): the training and validation parts are empty, of the test part's shape.
+    /// </summary>
+    private static StudyData TestOnly(LoadedData loaded, DataRequest request, IProgress<string>? messages)
+    {
+        try
+        {
+            var known = loaded.Info.Format == DataFormat.Idx && DatasetInfo.All.Any(d => d.Name == loaded.Info.Name);
+            var measured = request.Normalization is null && request.Normalize == InputNormalization.Dataset && !known;
+            messages?.Report($"Reading the {loaded.Test.Count:N0} test rows alone (no training or validation row){(measured ? ", standardised with their own inputs' statistics (labels unused)" : "")}");
+            return new StudyData(loaded.Info, loaded.Train, loaded.Test.Empty(loaded.Info.Name + "/validation"), loaded.Test, transfer: null);
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
         }
     }
 

@@ -66,11 +66,11 @@ public sealed class StudyPipeline
         AtomicFile.WriteAllText(config, plan.Config);
     }
 
-    /// <summary>The plan's data and its validation split, for running the plan in parts.</summary>
+    /// <summary>The plan's data and its validation split (its test part alone for <see cref="StudyPlan.ReadsTestOnly"/>), for running the plan in parts.</summary>
     public StudyData Load(StudyPlan plan) =>
         plan.Data is null
             ? throw new DistillException("The study plan names no data: run it with the data already loaded.")
-            : StudyData.Load(plan.Data, plan.ValidationCount, plan.Seed, _observer.Messages);
+            : StudyData.Load(plan.Data with { TestOnly = plan.ReadsTestOnly }, plan.ValidationCount, plan.Seed, _observer.Messages);
 
     /// <summary>
     /// Runs <paramref name="roles"/>, a part of the plan (a shared teacher stage, or one point with the

@@ -16,6 +16,13 @@ namespace Distill.Studies;
 /// <param name="Roles">The models, in the order they run.</param>
 public sealed record StudyPlan(DataSelection? Data, int? ValidationCount, int Seed, IReadOnlyList<StudyRole> Roles)
 {
+    /// <summary>
+    /// True when no role learns from or is chosen on real rows: data-free students beside loaded teachers. The
+    /// pipeline then reads the data's test part alone (<see cref="DataSelection.TestOnly"/>), so a folder holding
+    /// only the test files serves, and training files beside them are not read.
+    /// </summary>
+    public bool ReadsTestOnly => Roles.Any(r => r.DataFree is not null) && Roles.All(r => r.DataFree is not null || r.LoadFrom is not null);
+
     /// <summary>The resolved configuration saved as config.json (deploy, prune and report read it back); null saves none.</summary>
     public string? Config { get; init; }
 

@@ -51,7 +51,7 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
         var run = _teacher.Folder.File("student-" + method);
 
         var (code, output, errors) = InProcessCli.Run(["distill", "--teacher", _teacher.Run, "--student-spec", "mlp:32", "--data-free", method,
-            "--data-dir", _teacher.Data, "--validation", "100", "--epochs", "4", "--lr", "0.005", "--out", run, .. flags]);
+            "--data-dir", _teacher.Data, "--epochs", "4", "--lr", "0.005", "--out", run, .. flags]);
 
         Assert.True(code == 0, errors);
         var student = RunRecords.ModelNodes(run).Single(m => m["role"]!.GetValue<string>() == "distilled");
@@ -85,7 +85,7 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
         {
             var run = _teacher.Folder.File(name);
             var (code, _, errors) = InProcessCli.Run("distill", "--teacher", _teacher.Run, "--student-spec", "mlp:16", "--data-free", "zskd", "--data-dir", data,
-                "--dataset", "blocks", "--validation", "100", "--epochs", "1", "--impressions", "40", "--impression-steps", "5", "--out", run);
+                "--dataset", "blocks", "--epochs", "1", "--impressions", "40", "--impression-steps", "5", "--out", run);
             Assert.True(code == 0, errors);
             return run;
         }
@@ -104,7 +104,7 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
         var run = _teacher.Folder.File("normalize-none");
 
         var (code, _, errors) = InProcessCli.Run("distill", "--teacher", _teacher.Run, "--student-spec", "mlp:16", "--data-free", "zskd", "--data-dir", _teacher.Data,
-            "--dataset", "blocks", "--normalize", "none", "--validation", "100", "--epochs", "1", "--impressions", "40", "--impression-steps", "5", "--out", run);
+            "--dataset", "blocks", "--normalize", "none", "--epochs", "1", "--impressions", "40", "--impression-steps", "5", "--out", run);
 
         Assert.NotEqual(0, code);
         Assert.Contains("is tested on inputs standardised as its teacher's were", errors);
@@ -204,7 +204,7 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
     public void A_TorchScript_teacher_gives_impressions_but_not_its_inner_layers()
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Golden", "teacher_cnn.pt");
-        var common = new[] { "distill", "--teacher", script, "--student-spec", "mlp:8", "--data-dir", _teacher.Data, "--validation", "100", "--epochs", "1" };
+        var common = new[] { "distill", "--teacher", script, "--student-spec", "mlp:8", "--data-dir", _teacher.Data, "--epochs", "1" };
 
         var (code, _, errors) = InProcessCli.Run([.. common, "--data-free", "zskd", "--impressions", "20", "--impression-steps", "3", "--out", _teacher.Folder.File("script")]);
         var dafl = InProcessCli.Run([.. common, "--data-free", "dafl", "--steps-per-epoch", "2", "--out", _teacher.Folder.File("script-dafl")]);
@@ -239,7 +239,7 @@ public sealed class DataFreeCliTests : IClassFixture<DataFreeCliTests.Teacher>
         Assert.Equal(0, InProcessCli.Run("train", "--data-dir", _teacher.Data, "--validation", "100", "-m", "mlp:16", "--epochs", "1", "--out", plain).Code);
 
         var result = InProcessCli.Run(["distill", "--teacher", plain, "--student-spec", "mlp:8", "--data-free", method, "--data-dir", _teacher.Data,
-            "--validation", "100", "--impressions", "10", "--impression-steps", "2", "--out", _teacher.Folder.File("no-bn-" + method), .. flags]);
+            "--impressions", "10", "--impression-steps", "2", "--out", _teacher.Folder.File("no-bn-" + method), .. flags]);
 
         AssertOneLongSentence(result.Code, result.Errors, "The batch-norm statistic loss needs a teacher with batch-norm layers, and this teacher has none");
     }

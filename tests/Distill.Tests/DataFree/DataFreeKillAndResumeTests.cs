@@ -28,7 +28,7 @@ public sealed class DataFreeKillAndResumeTests : IDisposable
 
     private string[] DataFree(string run, string method, params string[] flags) =>
     [
-        "distill", "--teacher", _teacher, "--student-spec", "cnn:c4-bn-relu-mp2-fc16-relu", "--data-free", method, "--data-dir", _data, "--validation", "100",
+        "distill", "--teacher", _teacher, "--student-spec", "cnn:c4-bn-relu-mp2-fc16-relu", "--data-free", method, "--data-dir", _data,
         "--epochs", "3", "--lr", "0.005", "--seed", "5", "--out", run, .. flags,
     ];
 

@@ -7,7 +7,9 @@ namespace Distill.Data.Sources;
 /// CIFAR-10 (data_batch_1.bin .. data_batch_5.bin + test_batch.bin, batches.meta.txt for class
 /// names) or CIFAR-100 (train.bin + test.bin with coarse and fine labels; the 100 fine classes are
 /// used, named by fine_label_names.txt when present). The folder may also be the one holding the
-/// official archive's cifar-10-batches-bin or cifar-100-binary folder.
+/// official archive's cifar-10-batches-bin or cifar-100-binary folder. Read for its test part alone
+/// (<see cref="DataRequest.TestOnly"/>), only test_batch.bin (or test.bin) is read, and a folder holding
+/// just that file is a CIFAR folder too.
 /// </summary>
 public sealed class CifarSource : IDataSource
 {
@@ -27,6 +29,7 @@ public sealed class CifarSource : IDataSource
         var (name, trainFiles, testFile, labelBytes, classCount, namesFile) = layout;
         if (!File.Exists(testFile)) throw new DataFormatException($"Folder '{folder}' has no '{Path.GetFileName(testFile)}' for the {name} test set.");
         var classes = ClassNames(Path.Combine(folder, namesFile), classCount);
+        if (request.TestOnly) return SourceData.OfTest(name, classes, ReadPart([testFile], labelBytes, classCount, name, "test", classes.Count));
         var train = ReadPart(trainFiles, labelBytes, classCount, name, "train", classes.Count);
         try
         {
@@ -59,14 +62,17 @@ public sealed class CifarSource : IDataSource
             : [];
         if (batches.Length > 0 || File.Exists(Path.Combine(folder, "test_batch.bin")))
             return ("cifar-10", batches, Path.Combine(folder, "test_batch.bin"), 1, 10, "batches.meta.txt");
-        if (File.Exists(Path.Combine(folder, "train.bin")) && File.Exists(Path.Combine(folder, "test.bin")))
-            return ("cifar-100", [Path.Combine(folder, "train.bin")], Path.Combine(folder, "test.bin"), 2, 100, "fine_label_names.txt");
+        var train = Path.Combine(folder, "train.bin");
+        var test = Path.Combine(folder, "test.bin");
+        // test.bin alone is a common name: CIFAR-100's only when its size is whole records (2 label bytes + 3,072 pixels).
+        if (File.Exists(test) && (File.Exists(train) || new FileInfo(test).Length is var bytes && bytes > 0 && bytes % (2 + CifarReader.PixelBytes) == 0))
+            return ("cifar-100", File.Exists(train) ? [train] : [], test, 2, 100, "fine_label_names.txt");
         return null;
     }
 
     private static LabeledDataset ReadPart(string[] files, int labelBytes, int classCount, string name, string part, int classes)
     {
-        if (files.Length == 0) throw new DataFormatException($"The {name} folder has no training batches (data_batch_1.bin ..).");
+        if (files.Length == 0) throw new DataFormatException($"The {name} folder has no training batches ({(labelBytes == 1 ? "data_batch_1.bin .." : "train.bin")}).");
         var pixels = new List<byte[]>();
         var labels = new List<byte>();
         foreach (var file in files)

@@ -11,7 +11,9 @@ namespace Distill.Data.Sources;
 /// (<see cref="DataRequest.HasHeader"/> false) has its columns named c1..cN, the label the last
 /// unless the request names another, as cN or N. Classes are the distinct labels, in numeric order
 /// when all are integers, else in ordinal order; two labels that are one number written two ways
-/// ('1' and '01') are refused. The rows are split by seeded, stratified ratios.
+/// ('1' and '01') are refused. The rows are split by seeded, stratified ratios; read for its test part
+/// alone (<see cref="DataRequest.TestOnly"/>), every row is test data, unless a model learnt from this
+/// table's split (<see cref="DataRequest.HeldOutFrom"/>): then only that split's test share.
 /// </summary>
 public sealed class CsvSource : IDataSource
 {
@@ -36,10 +38,12 @@ public sealed class CsvSource : IDataSource
                 $"CSV file '{path}' has {classes.Count} distinct value{(classes.Count == 1 ? "" : "s")} in column '{labelColumn}'; a classifier needs at least 2 classes.");
         var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
         var classOf = labels.Select(l => index[l]).ToList();
-        var assigned = request.Ratios.Assign(classOf, request.Seed);
         var name = Path.GetFileNameWithoutExtension(path);
+        // Read for its test part alone, every row is test data, unless a model learnt from this table's split: then its test share.
+        var heldOut = request.TestOnly && request.HeldOutFrom is { } from && from.Name == name ? from.Seed : (int?)null;
+        var assigned = request.TestOnly && heldOut is null ? Enumerable.Repeat(2, rows.Count).ToArray() : request.Ratios.Assign(classOf, heldOut ?? request.Seed);
         var parts = new List<LabeledDataset>();
-        foreach (var (part, partName) in new[] { (0, "train"), (1, "validation"), (2, "test") })
+        foreach (var (part, partName) in request.TestOnly ? [(2, "test")] : new[] { (0, "train"), (1, "validation"), (2, "test") })
         {
             var selected = Enumerable.Range(0, rows.Count).Where(i => assigned[i] == part).ToList();
             var values = new float[selected.Count * columns.Count];
@@ -47,7 +51,9 @@ public sealed class CsvSource : IDataSource
             parts.Add(new LabeledDataset($"{name}/{partName}", tensor(values, [selected.Count, columns.Count]),
                 tensor(selected.Select(i => (long)classOf[i]).ToArray(), ScalarType.Int64), classes.Count));
         }
-        return new SourceData(name, classes, parts[0], parts[1], parts[2]) { Columns = columns, LabelColumn = labelColumn };
+        return request.TestOnly
+            ? new SourceData(name, classes, parts[0].Empty($"{name}/train"), null, parts[0]) { Columns = columns, LabelColumn = labelColumn }
+            : new SourceData(name, classes, parts[0], parts[1], parts[2]) { Columns = columns, LabelColumn = labelColumn };
     }
 
     private static (List<string> Columns, string LabelColumn, List<string> Labels, List<float[]> Rows) ReadTable(string path, string labelColumn, bool hasHeader)

@@ -9,6 +9,10 @@ namespace Distill.Data.Sources;
 /// missing val/ or test/ is carved from train/ the same way). PNG, JPEG and BMP, grayscale or
 /// colour, any sizes up to a pixel limit read from the headers: every image is resized (bilinear)
 /// to the size asked for, by default the training images' most common size (<see cref="ImageSizing"/>).
+/// Read for its test part alone (<see cref="DataRequest.TestOnly"/>), only the test images are probed and
+/// decoded: test/ (beside train/, or alone), else the test share of train/'s split (listed, not decoded), and
+/// a single folder of class folders is all test images unless a model learnt from its split
+/// (<see cref="DataRequest.HeldOutFrom"/>); the default size is then the test images' most common one.
 /// </summary>
 public sealed class ImageFolderSource : IDataSource
 {
@@ -19,7 +23,7 @@ public sealed class ImageFolderSource : IDataSource
     public bool Recognises(string path)
     {
         if (!Directory.Exists(path)) return false;
-        var root = Child(path, "train") ?? path;
+        var root = Child(path, "train") ?? Child(path, "test") ?? path;
         return Folders(root).Any(f => Directory.EnumerateFiles(f).Any(ImageFile.IsImage));
     }
 
@@ -27,39 +31,68 @@ public sealed class ImageFolderSource : IDataSource
     {
         var root = request.Path;
         if (!Directory.Exists(root)) throw new DistillException($"Image folder '{root}' does not exist.");
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
         var trainRoot = Child(root, "train");
-        var classRoot = trainRoot ?? root;
+        var testRoot = Child(root, "test");
+        // Read for its test part alone, a folder may hold test/ only; its class folders then name the classes.
+        var classRoot = trainRoot ?? (request.TestOnly ? testRoot : null) ?? root;
         var classes = Folders(classRoot).Select(Path.GetFileName).ToList();
         if (classes.Count < 2)
             throw new DataFormatException(
                 $"Image folder '{classRoot}' has {classes.Count} class folder{(classes.Count == 1 ? "" : "s")}; a classifier needs at least 2 (one subfolder of images per class).");
+        var validationRoot = trainRoot is null ? null : ValidationNames.Select(n => Child(root, n)).FirstOrDefault(f => f is not null);
+        if (request.TestOnly)
+        {
+            var test = TestFiles(root, name, classRoot, trainRoot is not null, testRoot, validationRoot, classes!, request);
+            return SourceData.OfTest(name, classes!, Parts([test], ["test"], request, name, classes.Count)[0]);
+        }
         var train = List(classRoot, classes!);
-        var validation = trainRoot is null ? null : ValidationNames.Select(n => Child(root, n)).FirstOrDefault(f => f is not null) is { } v ? List(v, classes!) : null;
-        var test = trainRoot is null ? null : Child(root, "test") is { } t ? List(t, classes!) : null;
-        if (validation is null || test is null) (train, validation, test) = Carve(train, validation, test, request);
+        var validation = validationRoot is null ? null : List(validationRoot, classes!);
+        var testFiles = trainRoot is null ? null : testRoot is { } t ? List(t, classes!) : null;
+        if (validation is null || testFiles is null) (train, validation, testFiles) = Carve(train, validation, testFiles, request);
+        var parts = Parts([train, validation!, testFiles!], ["train", "validation", "test"], request, name, classes.Count);
+        return new SourceData(name, classes!, parts[0], parts[1], parts[2]);
+    }
 
-        var paths = train.Concat(validation!).Concat(test!).Select(f => f.Path).ToList();
+    /// <summary>
+    /// The test images of a read for the test part alone: test/; without it, the test share of train/'s split, or,
+    /// for a single folder of class folders, every image, unless a model learnt from its split (then its share).
+    /// </summary>
+    private static List<(string Path, int Label)> TestFiles(string root, string name, string classRoot, bool hasTrain, string? testRoot, string? validationRoot,
+        List<string> classes, DataRequest request)
+    {
+        if (testRoot is not null) return List(testRoot, classes);
+        var heldOut = request.HeldOutFrom is { } from && from.Name == name ? from.Seed : (int?)null;
+        if (!hasTrain && heldOut is null) return List(root, classes);
+        var (_, _, test) = Carve(List(classRoot, classes), validationRoot is null ? null : List(validationRoot, classes), null, request with { Seed = heldOut ?? request.Seed });
+        return test;
+    }
+
+    /// <summary>
+    /// The images of each of <paramref name="lists"/>, held in memory or decoded on the fly (by their size), at the
+    /// size asked for or the most common one in the first list, in colour if asked or if any image has it.
+    /// </summary>
+    private static List<LabeledDataset> Parts(List<(string Path, int Label)>[] lists, string[] names, DataRequest request, string name, int classCount)
+    {
+        var paths = lists.SelectMany(l => l).Select(f => f.Path).ToList();
         var probes = paths.Select(ImageFile.Probe).ToList();
         ImageSizing.CheckPixels(paths, probes, request.MaxImagePixels);
         var channels = request.Channels ?? (probes.Any(p => p.Colour) ? 3 : 1);
-        var (height, width) = request.ImageSize is { } side ? (side, side) : ImageSizing.DefaultSize(probes.Take(train.Count));
+        var (height, width) = request.ImageSize is { } side ? (side, side) : ImageSizing.DefaultSize(probes.Take(lists[0].Count));
         var bytes = (double)probes.Count * channels * height * width * sizeof(float);
         var stream = request.Stream ?? bytes > request.StreamThresholdBytes();
-
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
         var parts = new List<LabeledDataset>();
         if (stream)
         {
-            foreach (var (files, part) in new[] { (train, "train"), (validation!, "validation"), (test!, "test") })
-                parts.Add(new LabeledDataset($"{name}/{part}", new ImageFileStore(files.Select(f => f.Path).ToList(), channels, height, width, request.Workers),
-                    Labels(files), classes.Count));
-            return new SourceData(name, classes!, parts[0], parts[1], parts[2]);
+            for (var i = 0; i < lists.Length; i++)
+                parts.Add(new LabeledDataset($"{name}/{names[i]}", new ImageFileStore(lists[i].Select(f => f.Path).ToList(), channels, height, width, request.Workers),
+                    Labels(lists[i]), classCount));
+            return parts;
         }
         try
         {
-            foreach (var (files, part) in new[] { (train, "train"), (validation!, "validation"), (test!, "test") })
-                parts.Add(Decode(files, channels, height, width, $"{name}/{part}", classes.Count));
-            return new SourceData(name, classes!, parts[0], parts[1], parts[2]);
+            for (var i = 0; i < lists.Length; i++) parts.Add(Decode(lists[i], channels, height, width, $"{name}/{names[i]}", classCount));
+            return parts;
         }
         catch
         {
