@@ -95,7 +95,7 @@ def load(folder):
         for run in experiment["runs"]:
             seed = run["seed"]
             scratch[seed] = run["scratch"]
-            name = point_name(run["point"]) if experiment.get("sweepKeys") else "kd from the teacher (student seed)"
+            name = point_name(run["point"]) if experiment.get("sweepKeys") else "born-again: kd from generation 0 at the student's seed"
             models.append((name, seed, run["distilled"]))
             models.extend((other_name(o), seed, o) for o in run.get("others", []))
         return scratch, models, experiment.get("teacher")
@@ -115,7 +115,7 @@ def load(folder):
                 point = {"settings": [{"key": key, "value": json.dumps(values[index])}]}
                 models.append((point_name(point), seed, outcome))
             elif relative == "distilled":
-                models.append(("kd from the teacher (student seed)", seed, outcome))
+                models.append(("born-again: kd from generation 0 at the student's seed", seed, outcome))
             else:
                 outcome.setdefault("weightsPath", f"seed-{seed}/{relative}/best.bin")
                 models.append((other_name(outcome), seed, outcome))
