@@ -189,7 +189,7 @@ def main(argv):
         row(name, values, outcomes, paired(values, scratch_accuracy), None if name == kd_name else paired(values, kd_accuracy))
     if json_path:
         with open(json_path, "w") as f:
-            json.dump({"folders": argv, "seeds": seeds, "rows": table}, f, separators=(",", ":"))
+            f.write(json.dumps({"folders": argv, "seeds": seeds, "rows": table}, separators=(",", ":"), ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
