@@ -7,7 +7,8 @@ namespace Distill.Experiments.Shards;
 /// role, epochs times (training batches times a step, plus validation batches times a forward pass);
 /// a distilled role adds the teacher's forward pass per batch when its inputs are augmented (the
 /// teacher then runs live), and the teacher stage adds one pass of each teacher over the training set
-/// for its logits. Evaluation on the test set, reports and data loading are left out.
+/// for its logits; a mutual-learning cohort costs its peers' steps. Evaluation on the test set, reports
+/// and data loading are left out.
 /// </summary>
 public sealed record ExperimentCost(double TeacherStageSeconds, IReadOnlyList<(WorkUnit Unit, double Seconds)> Units)
 {
@@ -22,6 +23,10 @@ public sealed record ExperimentCost(double TeacherStageSeconds, IReadOnlyList<(W
         {
             if (!Trained(role)) return 0;
             var batch = role.Training.BatchSize;
+            // A mutual-learning cohort trains its peers side by side: each peer's step and validation every epoch.
+            if (role.Mutual is { } mutual)
+                return role.Training.Epochs * mutual.Peers.Sum(peer =>
+                    Batches(trainCount, batch) * Probe(peer, batch).Step + Batches(validationCount, batch) * Probe(peer, batch).Forward);
             var (step, forward) = Probe(role.Spec, batch);
             var perEpoch = Batches(trainCount, batch) * step + Batches(validationCount, batch) * forward;
             if (role.TeacherFolder is { } teacher && role.Training.Augments && specs.TryGetValue(teacher, out var teacherSpec))
@@ -37,7 +42,9 @@ public sealed record ExperimentCost(double TeacherStageSeconds, IReadOnlyList<(W
     /// <summary>The estimate of the units <paramref name="shard"/> owns, the teacher stage left out.</summary>
     public double ShardSeconds(ShardSpec shard) => Units.Where(u => shard.Owns(u.Unit.Number)).Sum(u => u.Seconds);
 
-    private static bool Trained(StudyRole role) => role.LoadFrom is null && role.Members is null;
+    // A loaded model, an ensemble, a peer read from its cohort's run and a module handed over train nothing of their own here.
+    private static bool Trained(StudyRole role) =>
+        role.LoadFrom is null && role.Members is null && role.Cohort is null && (role.Mutual is not null || role.Spec.Length > 0);
 
     private static long Batches(long rows, int batch) => (rows + batch - 1) / batch;
 }

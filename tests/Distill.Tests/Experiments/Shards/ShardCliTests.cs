@@ -169,6 +169,33 @@ public sealed class ShardCliTests : IDisposable
     }
 
     [Fact]
+    public void The_plan_of_born_again_generations_and_a_mutual_cohort_prices_the_cohort_by_its_peers()
+    {
+        var experiment = _folder.File("self-mutual.json");
+        File.WriteAllText(experiment, $$"""
+            {
+              "name": "self-mutual",
+              "dataDirectory": {{JsonSerializer.Serialize(_data)}},
+              "validationCount": 100,
+              "teacherSpec": "mlp:8",
+              "studentSpec": "mlp:8",
+              "seeds": [1],
+              "teacherTraining": { "epochs": 1, "batchSize": 50 },
+              "studentTraining": { "epochs": 1, "batchSize": 50 },
+              "generations": 2,
+              "mutual": { "peers": ["mlp:8", "mlp:16"] }
+            }
+            """);
+        var out_ = _folder.File("planned-mutual");
+
+        var (code, output, errors) = Run("run", experiment, "--plan", "--out", out_, "--wide");
+
+        Assert.True(code == 0, errors);
+        Assert.Matches(@"Shard 0/1: \d+ s CPU", output);
+        Assert.False(Directory.Exists(out_));
+    }
+
+    [Fact]
     public void A_bad_shard_a_merge_of_no_experiment_and_another_experiment_in_the_folder_are_refused()
     {
         Refusal.AssertOneSentence(Run("run", _experiment, "--shard", "2/2", "--out", _folder.File("x")), "0 <= i < n", "--shard");
