@@ -16,6 +16,8 @@ public sealed class HintonKd : DistillationMethod, IDescribedMethod
     private readonly double _weight;
     private readonly int _warmupEpochs;
 
+    /// <param name="temperatureWarmupEpochs">0 when built directly (the plain loss at T); kd as --method,
+    /// experiment files and <see cref="Studies.Distiller"/> build it with <see cref="DistillationOptions.TemperatureWarmupEpochs"/>, 20 by default.</param>
     public HintonKd(double temperature, double softTargetWeight, int temperatureWarmupEpochs = 0) : base(nameof(HintonKd))
     {
         TemperatureCheck.Check(temperature);
