@@ -14,5 +14,5 @@ export OMP_NUM_THREADS=1
 "$bin" compare --data "$data" --dataset fashion-mnist --validation 2000 --seed "$seed" \
     --teacher "$takd/teacher-plaincnn10/teacher/best.bin" \
     --teacher-sweep "$takd/teacher-plaincnn4,$takd/teacher-plaincnn6,$takd/teacher-plaincnn8" \
-    --student-spec plaincnn:2 --student-epochs "${STUDENT_EPOCHS:-8}" --student-schedule cosine \
+    --student-spec plaincnn:2 --student-epochs "${STUDENT_EPOCHS:-8}" --student-schedule cosine --temperature-warmup 0 \
     --out "$out" --force > "$out.log" 2>&1

@@ -21,7 +21,7 @@ out="${OUT:-$here/runs/dark-knowledge}"
 seed="${SEED:-1}"
 mkdir -p "$out"
 common=(--dataset mnist --student-spec mlp:800-800 --student-epochs "${STUDENT_EPOCHS:-20}" --student-schedule cosine
-        -T 20 --hard-weight 0 --soft-weight 1 --seed "$seed" --json --force)
+        -T 20 --hard-weight 0 --soft-weight 1 --temperature-warmup 0 --seed "$seed" --json --force)
 echo "== omitted 3: teacher on all digits, students without a 3" >&2
 dotnet "$cli" compare "${common[@]}" --teacher-spec "mlp:1200-1200,dropout=0.5,input-dropout=0.2" --teacher-jitter 2 \
   --teacher-epochs "${TEACHER_EPOCHS:-20}" --teacher-schedule cosine --exclude-classes 3 -o "$out/omit-3" > "$out/omit-3.json"

@@ -17,9 +17,9 @@ export OMP_NUM_THREADS=1
 mkdir -p "$out"
 
 # 1. The quickstart student and a zoo CNN student (plaincnn:4) distilled from the quickstart teacher.
-"$bin" quickstart -o "$out/quickstart" --force
+"$bin" quickstart -o "$out/quickstart" --temperature-warmup 0 --force
 "$bin" deploy "$out/quickstart" --threads 1
-"$bin" distill --teacher "$out/quickstart/teacher/best.bin" --student-spec plaincnn:4 --epochs "${ZOO_EPOCHS:-2}" -o "$out/zoo-plaincnn4" --force
+"$bin" distill --teacher "$out/quickstart/teacher/best.bin" --student-spec plaincnn:4 --epochs "${ZOO_EPOCHS:-2}" --temperature-warmup 0 -o "$out/zoo-plaincnn4" --force
 "$bin" deploy "$out/zoo-plaincnn4" --threads 1
 
 # 2. A teacher trained in PyTorch, imported from TorchScript and from ONNX, against the scratch student.
@@ -41,7 +41,7 @@ PY
 for seed in ${SEEDS:-1 2 3}; do
   for form in pt onnx; do
     "$bin" compare --teacher "$out/pytorch-teacher/$teacher.$form" --student-spec mlp:64-16 --student-epochs "${STUDENT_EPOCHS:-3}" \
-      --data "$out/mnist12k" --dataset mnist --validation 2000 --seed "$seed" -o "$out/pytorch-$form-seed$seed" --force
+      --data "$out/mnist12k" --dataset mnist --validation 2000 --seed "$seed" --temperature-warmup 0 -o "$out/pytorch-$form-seed$seed" --force
   done
 done
 find "$out" -name training-state.bin -delete

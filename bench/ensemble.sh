@@ -19,5 +19,5 @@ for seed in 1 2 3; do
   [ -f "$run/results.json" ] && continue
   "$bin" compare --data "$data" --dataset fashion-mnist --validation 2000 --seed "$seed" \
       --teachers "$teachers" --ensemble "$mode" --student-spec plaincnn:2 \
-      --student-epochs "$student_epochs" --student-schedule cosine --out "$run" --force > "$run.log" 2>&1
+      --student-epochs "$student_epochs" --student-schedule cosine --temperature-warmup 0 --out "$run" --force > "$run.log" 2>&1
 done

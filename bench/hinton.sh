@@ -6,8 +6,9 @@
 # jittered, so its teacher logits are cached). Paper: 67 / 146 / 74 test errors.
 # The paper trains for hundreds of epochs; TEACHER_EPOCHS and STUDENT_EPOCHS (defaults: what
 # fitted the time box of the recorded run) set the budget. SEEDS default "1".
+# WARMUP: kd's temperature warm-up in epochs; 0 (default here) keeps the fixed T its recorded results used.
 exec "$(dirname "$0")/study.sh" "${STUDY:-hinton}" "${SEEDS:-1}" \
   --teacher-spec "mlp:1200-1200,dropout=0.5,input-dropout=0.2" --student-spec mlp:800-800 \
   --teacher-epochs "${TEACHER_EPOCHS:-20}" --student-epochs "${STUDENT_EPOCHS:-20}" \
   --teacher-jitter 2 --teacher-schedule cosine --student-schedule cosine \
-  -T 20 --hard-weight 0.1 --soft-weight 0.9 "$@"
+  -T 20 --hard-weight 0.1 --soft-weight 0.9 --temperature-warmup "${WARMUP:-0}" "$@"

@@ -19,7 +19,7 @@ flags=(--data "$data" --image-size 32 --channels 3
   --teacher-spec resnet:8 --student-spec plaincnn:2
   --teacher-epochs "${TEACHER_EPOCHS:-20}" --student-epochs "${STUDENT_EPOCHS:-12}" --teacher-batch-size 64 --student-batch-size 64
   --teacher-optimizer adam --teacher-lr 0.002 --student-optimizer adam --student-lr 0.002
-  --teacher-augment "$augment" --student-augment "$augment" -T 4)
+  --teacher-augment "$augment" --student-augment "$augment" -T 4 --temperature-warmup 0)
 mkdir -p "$here/runs/$study" "$here/results"
 folders=()
 for seed in $seeds; do

@@ -34,7 +34,7 @@ run() {  # name, command...
 for i in $(seq 1 "$runs"); do
   if [[ "$study" == mlp ]]; then
     run "distill-$i" "$cli" compare --teacher-spec "$teacher" --student-spec "$student" --teacher-epochs "$te" --student-epochs "$se" \
-      --teacher-batch-size 128 --student-batch-size 128 -T "$temperature" --teacher-precision "$precision" --student-precision "$precision" \
+      --teacher-batch-size 128 --student-batch-size 128 -T "$temperature" --temperature-warmup 0 --teacher-precision "$precision" --student-precision "$precision" \
       --seed 1 --json --force -o "$work/distill-$i-run"
     run "tutorial-$i" /usr/bin/python3 "$here/peer_kd.py" --teacher-spec "$teacher" --student-spec "$student" \
       --teacher-epochs "$te" --student-epochs "$se" --temperature "$temperature" --seed 1

@@ -35,7 +35,7 @@ for seed in ${SEEDS:-1 2}; do
     for mode in float qat; do
       flag=(); [ "$mode" = qat ] && flag=(--student-qat)
       "$bin" compare --teacher "$out/teacher" --student-spec "$student" --student-epochs "${EPOCHS:-3}" "${common[@]}" \
-        --seed "$seed" "${flag[@]}" -o "$out/$tag-$mode" --force
+        --seed "$seed" "${flag[@]}" --temperature-warmup 0 -o "$out/$tag-$mode" --force
       for role in scratch distilled; do
         weights="$out/$tag-$mode/$role/best.bin"
         if [ "$mode" = float ]; then

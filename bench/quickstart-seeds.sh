@@ -48,7 +48,9 @@ out = sys.argv[1]
 rows = []
 for path in sorted(glob.glob(os.path.join(out, "threads-*", "seed-*.json"))):
     result = json.load(open(path))
-    errors = {m["role"]: m["testErrors"] for m in result["models"]}
+    # Older results list the models; today's hold the teacher and the one run's pair.
+    models = result["models"] if "models" in result else [result["teacher"], result["runs"][0]["scratch"], result["runs"][0]["distilled"]]
+    errors = {m["role"]: m["testErrors"] for m in models}
     threads = os.path.basename(os.path.dirname(path))[len("threads-"):]
     seed = os.path.basename(path)[len("seed-"):-len(".json")]
     rows.append((threads, int(seed), errors["teacher"], errors["scratch"], errors["distilled"]))

@@ -36,7 +36,7 @@ echo "== Distill" >&2
 /usr/bin/time -v -o "$work/distill.time" /usr/bin/python3 "$here/phase_mem.py" --stdout "$work/distill.json" --report "$work/distill-mem.json" -- \
   dotnet "$cli" compare --teacher-spec "$teacher" --student-spec "$student" --teacher-epochs "$te" --student-epochs "$se" \
   --teacher-batch-size "$batch" --student-batch-size "$batch" --teacher-precision "$precision" --student-precision "$precision" \
-  --seed "$seed" --json --force -o "$work/distill-run"
+  --seed "$seed" --temperature-warmup 0 --json --force -o "$work/distill-run"
 echo "== peer (PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'))" >&2
 /usr/bin/time -v -o "$work/peer.time" /usr/bin/python3 "$here/phase_mem.py" --stdout "$work/peer.json" --report "$work/peer-mem.json" -- \
   /usr/bin/python3 "$here/peer_kd.py" --teacher-spec "$teacher" --student-spec "$student" --teacher-epochs "$te" --student-epochs "$se" \

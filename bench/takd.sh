@@ -28,14 +28,14 @@ teacher 10 & for n in 4 6 8; do teacher $n; done; wait
 
 student_jobs() {
   for seed in 1 2 3; do
-    echo "scratch-s$seed train -m plaincnn:2 --role scratch --epochs $student_epochs --seed $seed"
-    echo "assistant4-s$seed distill --teacher $out/teacher-plaincnn10/teacher/best.bin -s plaincnn:4 --epochs $student_epochs --seed $seed"
+    echo "scratch-s$seed train -m plaincnn:2 --role scratch --epochs $student_epochs --seed $seed --temperature-warmup 0"
+    echo "assistant4-s$seed distill --teacher $out/teacher-plaincnn10/teacher/best.bin -s plaincnn:4 --epochs $student_epochs --seed $seed --temperature-warmup 0"
     for n in 10 8 6 4; do
-      echo "kd$n-s$seed distill --teacher $out/teacher-plaincnn$n/teacher/best.bin -s plaincnn:2 --epochs $student_epochs --seed $seed"
+      echo "kd$n-s$seed distill --teacher $out/teacher-plaincnn$n/teacher/best.bin -s plaincnn:2 --epochs $student_epochs --seed $seed --temperature-warmup 0"
     done
   done
 }
 student_jobs | xargs -P "$jobs" -L 1 bash -c 'common=('"${common[*]@Q}"'); run "$@"' _
 for seed in 1 2 3; do
-  echo "takd4-s$seed distill --teacher $out/assistant4-s$seed/distilled/best.bin -s plaincnn:2 --epochs $student_epochs --seed $seed"
+  echo "takd4-s$seed distill --teacher $out/assistant4-s$seed/distilled/best.bin -s plaincnn:2 --epochs $student_epochs --seed $seed --temperature-warmup 0"
 done | xargs -P "$jobs" -L 1 bash -c 'common=('"${common[*]@Q}"'); run "$@"' _

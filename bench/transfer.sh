@@ -41,7 +41,7 @@ for seed in ${SEEDS:-1 2 3}; do
   echo "== seed $seed: ${FRACTION:-0.05} of $rows labels, alone vs distilled with the rest unlabeled" >&2
   dotnet "$cli" compare --data "$students" --dataset mnist --teacher "$teacher" --student-spec "${STUDENT:-mlp:128-32}" \
     --labeled-fraction "${FRACTION:-0.05}" --student-epochs "${EPOCHS:-10}" --student-batch-size "${BATCH:-64}" \
-    --seed "$seed" --json --force -o "$out/seed-$seed" > "$out/seed-$seed.json" 2> "$out/seed-$seed.stderr.txt" &
+    --seed "$seed" --temperature-warmup 0 --json --force -o "$out/seed-$seed" > "$out/seed-$seed.json" 2> "$out/seed-$seed.stderr.txt" &
   pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid"; done

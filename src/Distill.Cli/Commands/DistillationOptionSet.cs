@@ -22,7 +22,7 @@ internal sealed class DistillationOptionSet
     private readonly Option<string[]> _methodOptions;
     private readonly Option<bool> _tune = new("--tune")
     {
-        Description = "Choose kd's temperature (2, 4, 8) and soft weight (0.5, 0.7, 0.9; hard = 1 - soft) on the validation split by successive halving before the distilled student trains; the choice and every trial go to tune.json.",
+        Description = "Choose kd's temperature (2, 4, 8) and soft weight (0.5, 0.7, 0.9; hard = 1 - soft) on the validation split by successive halving before the distilled student trains; every trial keeps --temperature-warmup, so a short trial is the start of the run it chooses for; the choice and every trial go to tune.json.",
     };
 
     public DistillationOptionSet(Command command, DistillationOptions defaults)
@@ -31,7 +31,7 @@ internal sealed class DistillationOptionSet
         _temperature = new Option<double>("--temperature", "-T") { Description = "Softmax temperature of kd's soft targets.", DefaultValueFactory = _ => defaults.Temperature };
         _hardWeight = new Option<double?>("--hard-weight") { Description = "Weight of the cross-entropy with the true labels (default: the first method's, 0.1 for kd, 1 for feature methods)." };
         _softWeight = new Option<double>("--soft-weight") { Description = "Weight of kd's T²-scaled KL to the teacher's soft targets.", DefaultValueFactory = _ => defaults.SoftTargetWeight };
-        _temperatureWarmup = new Option<int>("--temperature-warmup") { Description = "Epochs over which kd's temperature rises linearly from 1 to -T (0: T from the start); short budgets at T 4 lose to scratch without it (docs/methods.md).", DefaultValueFactory = _ => defaults.TemperatureWarmupEpochs };
+        _temperatureWarmup = new Option<int>("--temperature-warmup") { Description = "Epochs over which kd's temperature rises linearly from 1 (first epoch) to -T (reached at epoch N+1); 0: T from the start, which loses to scratch on short budgets at T 4 (docs/methods.md).", DefaultValueFactory = _ => defaults.TemperatureWarmupEpochs };
         _methodOptions = new Option<string[]>("--method-option") { Description = "A method's option as METHOD.KEY=VALUE, e.g. at.attentionWeight=500 or at.studentLayers=[\"act2\"]; repeatable.", AllowMultipleArgumentsPerToken = false };
         command.Add(_method);
         command.Add(_temperature);

@@ -127,7 +127,7 @@ internal static class EvalCommand
     {
         if (!string.Equals(text.Trim(), ClassBias.AutoText, StringComparison.OrdinalIgnoreCase)) return ClassBias.Parse(text, data.Info.ClassNames);
         var config = Path.Combine(given, "config.json");
-        var run = Directory.Exists(given) && File.Exists(config) ? Json.Read<Studies.StudyOptions>(config, "run configuration") : null;
+        var run = Directory.Exists(given) && File.Exists(config) ? RunConfig.Read<Studies.StudyOptions>(config, "run configuration") : null;
         var seed = run?.StudentTraining?.Seed ?? card.DataSeed ?? 1;
         if (data.Validation is { } own) return Auto(model, own, data.Train, data.Info.ClassNames);
         var rows = Studies.ValidationSplit.Rows(validationCount ?? run?.ValidationCount, data.Train.Count);

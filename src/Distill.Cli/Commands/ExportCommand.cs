@@ -95,7 +95,7 @@ internal static class ExportCommand
         var config = Path.Combine(model, "config.json");
         if (Directory.Exists(model) && File.Exists(config) && data is null)
         {
-            var options = Json.Read<StudyOptions>(config, "run configuration");
+            var options = RunConfig.Read<StudyOptions>(config, "run configuration");
             if (options.Dataset is not null && options.StudentTraining is not null)
                 return StudyData.Load(card.Reading(options.ToDataSelection(), "model", path), options.ValidationCount, options.StudentTraining.Seed);
         }

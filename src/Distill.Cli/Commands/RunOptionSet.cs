@@ -82,11 +82,24 @@ internal sealed class RunOptionSet
             throw new DistillException($"The saved command line in '{folder}' is not valid.");
         if (saved.Command != command.Name)
             throw new DistillException($"Run folder '{folder}' holds a '{saved.Command}' run; resume it with 'distill {saved.Command} --resume'.");
-        IReadOnlyList<string> arguments = Json(result) ? [.. saved.Arguments, _json.Name] : saved.Arguments;
+        IReadOnlyList<string> arguments = [.. saved.Arguments, .. Json(result) ? [_json.Name] : Array.Empty<string>(), .. ChangedDefaults(command, folder, saved.Arguments)];
         var reparsed = command.Parse(arguments);
         if (reparsed.Errors.Count > 0 || reparsed.GetValue(_resume) is not null)
             throw new DistillException($"The saved command line in '{folder}' is not valid: {reparsed.Errors.FirstOrDefault()?.Message.Split('\n')[0] ?? "it asks to resume"}");
         return reparsed;
+    }
+
+    /// <summary>
+    /// The flags a saved command line left to defaults that have changed since, with the values they
+    /// had when it ran: kd's temperature warm-up was 0 before its default became 20 epochs.
+    /// </summary>
+    private static IEnumerable<string> ChangedDefaults(Command command, string folder, IReadOnlyList<string> saved)
+    {
+        const string warmup = "--temperature-warmup";
+        if (command.Options.Any(o => o.Name == warmup) && !saved.Any(a => a == warmup || a.StartsWith(warmup + "=", StringComparison.Ordinal))
+            && RunConfig.PredatesWarmupDefault(folder))
+            return [warmup, "0"];
+        return [];
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public sealed class EdgeRun : IDisposable
         var configPath = Path.Combine(folder, "config.json");
         if (!File.Exists(configPath))
             throw new DistillException($"'{folder}' has no config.json; give the folder of a finished quickstart, distill or compare run.");
-        var config = Json.Read<StudyOptions>(configPath, "run configuration");
+        var config = RunConfig.Read<StudyOptions>(configPath, "run configuration");
         if (config.Dataset is null || config.StudentTraining is null || config.Distillation is null)
             throw new DistillException($"'{configPath}' is not the configuration of a distillation run (an experiment keeps one per run folder: give that folder).");
         var studentPath = Path.Combine(folder, ModelLocator.DistilledWeights);

@@ -41,6 +41,8 @@ public static partial class ExperimentFile
         }
         if (node is not JsonObject file) throw new DistillException($"The experiment file '{path}' must hold one JSON object.");
         DuplicateKeys.Check(text, $"'{path}'");
+        // A run's own config.json means what it meant when the run wrote it.
+        if (RunConfig.IsRunConfig(path)) RunConfig.Upgrade(file);
         var command = string.Join(" ", new[] { "distill run", Quote(path) }.Concat((sets ?? []).Select(s => "--set " + Quote(s))));
         return Resolve(file, sets ?? [], $"'{path}'", command);
     }

@@ -30,12 +30,17 @@ public sealed record DistillationOptions
     public double SoftTargetWeight { get; init; } = 0.9;
 
     /// <summary>
-    /// Epochs over which kd's temperature rises linearly from 1 to <see cref="Temperature"/>
-    /// (1 + (T - 1) min(epoch / N, 1), epochs from 1); 0 keeps T from the first step. A fresh student
-    /// fits the teacher's softened logits slowly, so short budgets at T 4 lose to scratch (docs/methods.md).
+    /// Epochs over which kd's temperature rises linearly from 1 to <see cref="Temperature"/>:
+    /// 1 + (T - 1) min((epoch - 1) / N, 1), epochs from 1, so the first epoch runs at T 1 and T is reached
+    /// at epoch N + 1; 0 keeps T from the first step. A fresh student fits the teacher's softened logits
+    /// slowly, so short budgets at a fixed T 4 lose to scratch; the 20-epoch default does not, and gains
+    /// more than a fixed T on long ones (docs/methods.md). Always written: a run folder's config.json
+    /// without it was written when the default was 0 and is read so (<see cref="Runs.RunConfig"/>).
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
-    public int TemperatureWarmupEpochs { get; init; }
+    public int TemperatureWarmupEpochs { get; init; } = DefaultTemperatureWarmupEpochs;
+
+    /// <summary>kd's temperature warm-up unless one is given, in epochs.</summary>
+    public const int DefaultTemperatureWarmupEpochs = 20;
 
     /// <summary>The keys above as files spell them; no method may take one as its name.</summary>
     internal static IReadOnlySet<string> TopLevelKeys { get; } = typeof(DistillationOptions).GetProperties()

@@ -6,8 +6,9 @@ namespace Distill.Methods;
 /// Hinton KD (Hinton, Vinyals, Dean 2015, "Distilling the Knowledge in a Neural Network"):
 /// soft_kl = SoftTargetWeight * T^2 * KL(softmax(z_t/T) || softmax(z_s/T)), KL summed over classes and
 /// averaged over the batch. With the engine's hard term this is the paper's
-/// L = HardLabelWeight * CE(y, z_s) + SoftTargetWeight * T^2 * KL. Defaults: T = 4, hard 0.1, soft 0.9.
-/// With a warm-up of N epochs, epoch e (from 1) uses T_e = 1 + (T - 1) * min(e / N, 1) in place of T.
+/// L = HardLabelWeight * CE(y, z_s) + SoftTargetWeight * T^2 * KL. Defaults: T = 4, hard 0.1, soft 0.9,
+/// a temperature warm-up of N = 20 epochs: epoch e (from 1) uses T_e = 1 + (T - 1) * min((e - 1) / N, 1)
+/// in place of T, so the first epoch runs at T 1 and T is reached at epoch N + 1 (N = 0: T throughout).
 /// </summary>
 public sealed class HintonKd : DistillationMethod, IDescribedMethod
 {
@@ -15,6 +16,8 @@ public sealed class HintonKd : DistillationMethod, IDescribedMethod
     private readonly double _weight;
     private readonly int _warmupEpochs;
 
+    /// <param name="temperatureWarmupEpochs">0 when built directly (the plain loss at T); kd as --method,
+    /// experiment files and <see cref="Studies.Distiller"/> build it with <see cref="DistillationOptions.TemperatureWarmupEpochs"/>, 20 by default.</param>
     public HintonKd(double temperature, double softTargetWeight, int temperatureWarmupEpochs = 0) : base(nameof(HintonKd))
     {
         TemperatureCheck.Check(temperature);
@@ -24,9 +27,12 @@ public sealed class HintonKd : DistillationMethod, IDescribedMethod
         RegisterComponents();
     }
 
-    /// <summary>The temperature of epoch <paramref name="epoch"/> (from 1): T, or on the warm-up's linear ramp from 1.</summary>
+    /// <summary>
+    /// The temperature of epoch <paramref name="epoch"/> (from 1): T, or on the warm-up's linear ramp,
+    /// 1 at the first epoch and T from epoch N + 1 on.
+    /// </summary>
     public double TemperatureAt(int epoch) =>
-        _warmupEpochs <= 0 ? _temperature : 1 + (_temperature - 1) * Math.Min((double)epoch / _warmupEpochs, 1);
+        _warmupEpochs <= 0 ? _temperature : 1 + (_temperature - 1) * Math.Clamp((double)(epoch - 1) / _warmupEpochs, 0, 1);
 
     /// <summary>
     /// kd's options are the top-level temperature and soft-target weight, as files spelt them before

@@ -208,6 +208,7 @@ public static class ExperimentReport
     {
         var config = Path.Combine(folder, "config.json");
         if (!File.Exists(config) || JsonNode.Parse(File.ReadAllText(config)) is not JsonObject node) return null;
+        RunConfig.Upgrade(node);
         node.Remove("sweep");
         node["output"] = null;
         foreach (var (key, value) in best.Settings) JsonOverrides.Apply(node, key, value);

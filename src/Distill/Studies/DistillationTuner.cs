@@ -11,7 +11,11 @@ namespace Distill.Studies;
 /// epochs. The search only chooses: each trial is trained by the study's runner
 /// (<see cref="ModelRunner.Trial"/>) from the student's own model source (a spec, the user's module
 /// or factory, pretrained weights), seeing the training and validation splits alone, so the test set
-/// cannot take part in the choice.
+/// cannot take part in the choice. Every candidate keeps the base options' temperature warm-up: a trial
+/// of e epochs runs the first e epochs of the ramp the chosen run will, so the short rounds judge the
+/// temperatures as the run meets them (near 1 at first) instead of at a full T that a short budget
+/// never sees under the default warm-up (compressing the ramp into the trial would put every candidate
+/// at a high T early, which is what loses on short budgets, and bias the first round to low T).
 /// </summary>
 public static class DistillationTuner
 {
@@ -58,10 +62,13 @@ public static class DistillationTuner
             throw new DistillException($"Tuning searches kd's temperature and weights, so it needs the method kd, not '{baseOptions.Method}'.");
     }
 
+    private static string Warmup(DistillationOptions options) =>
+        options.TemperatureWarmupEpochs > 0 ? $" (T warm-up {options.TemperatureWarmupEpochs} ep, kept from the run's options)" : "";
+
     private static string Reason(DistillationOptions chosen, double accuracy, int epochs, int finalists, (DistillationOptions Options, double Accuracy) runnerUp)
     {
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"Tuning chose T={chosen.Temperature:g4}, hard={chosen.ResolvedHardLabelWeight():g4}, soft={chosen.SoftTargetWeight:g4}: the best validation accuracy ({accuracy:P2}) of {finalists} finalist(s) after {epochs} epoch(s)");
+            $"Tuning chose T={chosen.Temperature:g4}, hard={chosen.ResolvedHardLabelWeight():g4}, soft={chosen.SoftTargetWeight:g4}{Warmup(chosen)}: the best validation accuracy ({accuracy:P2}) of {finalists} finalist(s) after {epochs} epoch(s)");
         return runnerUp.Options is null
             ? text + "."
             : text + string.Create(CultureInfo.InvariantCulture,

@@ -66,7 +66,7 @@ public sealed class Distiller
             if (method is KdOptions kd)
             {
                 kd.Validate();
-                options = options with { Temperature = kd.Temperature, SoftTargetWeight = kd.SoftTargetWeight };
+                options = options with { Temperature = kd.Temperature, SoftTargetWeight = kd.SoftTargetWeight, TemperatureWarmupEpochs = kd.TemperatureWarmupEpochs };
                 names.Add(HintonKd.Descriptor.Name);
                 continue;
             }

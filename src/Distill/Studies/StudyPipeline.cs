@@ -61,8 +61,10 @@ public sealed class StudyPipeline
     public static void Share(StudyPlan plan, RunFolder folder)
     {
         var config = folder.File("config.json");
-        if (plan.Config is null || File.Exists(config) && File.ReadAllText(config) != plan.Config)
+        if (plan.Config is null)
             throw new DistillException($"Run folder '{folder.Path}' holds another experiment (its config.json differs); give each experiment its own --out.");
+        if (File.Exists(config) && RunConfig.Difference(File.ReadAllText(config), plan.Config) is { } difference)
+            throw new DistillException($"Run folder '{folder.Path}' holds another experiment (its config.json differs: {difference}); give each experiment its own --out.");
         AtomicFile.WriteAllText(config, plan.Config);
     }
 
@@ -96,8 +98,8 @@ public sealed class StudyPipeline
     {
         if (plan.Config is not { } config) return;
         var configPath = folder.File("config.json");
-        if (_resume && File.Exists(configPath) && File.ReadAllText(configPath) != config)
-            throw new DistillException($"The run in '{folder.Path}' was started with other options; resume it with the options in its config.json.");
+        if (_resume && File.Exists(configPath) && RunConfig.Difference(File.ReadAllText(configPath), config) is { } difference)
+            throw new DistillException($"The run in '{folder.Path}' was started with other options ({difference}); resume it with the options in its config.json.");
         AtomicFile.WriteAllText(configPath, config);
     }
 

@@ -90,7 +90,7 @@ public sealed class PruneFineTuneTests : IDisposable
             Assert.Equal(spec, outcome["spec"]!.GetValue<string>());
             Assert.Equal(3, outcome["epochsRun"]!.GetValue<int>());
             // The run's method and options, after how the model was pruned.
-            Assert.EndsWith("T=4, hard=0.1, soft=0.9", outcome["hyperparameters"]!.GetValue<string>());
+            Assert.EndsWith("T=4, hard=0.1, soft=0.9, T warm-up 20 ep", outcome["hyperparameters"]!.GetValue<string>());
             var card = JsonNode.Parse(File.ReadAllText(Path.Combine(prune, model, "best.json")))!;
             Assert.Equal(model, card["role"]!.GetValue<string>());
             Assert.Equal(spec, card["spec"]!.GetValue<string>());

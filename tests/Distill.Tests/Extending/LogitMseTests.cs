@@ -73,7 +73,7 @@ public sealed class LogitMseTests : IDisposable
         Assert.Equal(2, written["logit-mse"]!["logitWeight"]!.GetValue<double>());
         Assert.Equal(2, read.Of<LogitMseOptions>().LogitWeight);
         Assert.Equal(["kd", "logit-mse"], read.Methods().Select(m => m.Name));
-        Assert.Equal("kd+logit-mse, T=4, hard=0.1, soft=0.9, logit MSE=2", read.ToString());
+        Assert.Equal("kd+logit-mse, T=4, hard=0.1, soft=0.9, T warm-up 20 ep, logit MSE=2", read.ToString());
         // Without a block of its own the method takes its defaults and is not written, so a run
         // that does not use it stays readable by a program that never registered it.
         var defaults = JsonNode.Parse(Json.Serialize(new DistillationOptions()))!.AsObject();

@@ -52,6 +52,29 @@ public sealed class TuneTests : IDisposable
         Assert.Contains("Tuning chose T=", result.Reason);
     }
 
+    [Theory]
+    [InlineData(20)]
+    [InlineData(0)]
+    public void Every_candidate_keeps_the_runs_temperature_warm_up_and_the_choice_says_so(int warmup)
+    {
+        var seen = new List<(double Temperature, int Warmup, int Epochs)>();
+        var tune = new TuneOptions { Temperatures = [2, 4, 8], SoftWeights = [0.5, 0.9], Reduction = 3 };
+
+        var result = DistillationTuner.Search(new TrainingOptions { Epochs = 9 }, new DistillationOptions { TemperatureWarmupEpochs = warmup }, tune, (candidate, training) =>
+        {
+            seen.Add((candidate.Temperature, candidate.TemperatureWarmupEpochs, training.Epochs));
+            return candidate.Temperature / 10 + candidate.SoftTargetWeight / 100;
+        });
+
+        Assert.Equal(6 + 2, seen.Count);
+        Assert.All(seen, s => Assert.Equal(warmup, s.Warmup));
+        Assert.Equal([3, 9], seen.Select(s => s.Epochs).Distinct());
+        Assert.Equal(warmup, result.Chosen.TemperatureWarmupEpochs);
+        Assert.Equal(8, result.Chosen.Temperature);
+        if (warmup > 0) Assert.Contains("(T warm-up 20 ep, kept from the run's options)", result.Reason);
+        else Assert.DoesNotContain("warm-up", result.Reason);
+    }
+
     [Fact]
     public void The_test_set_takes_no_part_in_the_choice()
     {
