@@ -28,8 +28,9 @@ public sealed class ResidualQatTests
     [Fact]
     public void ONNX_Runtime_predicts_what_a_quantization_aware_torchvision_resnet18_on_gray_images_simulated()
     {
-        // Two steps: 11 million parameters on a 2-core machine; the agreement, not the accuracy, is the point.
-        var agreement = TrainAndCompare("torchvision:resnet18", () => ModelBuilder.Build(ModelSpec.Parse("torchvision:resnet18"), [1, 12, 12], 5), 64, 1, out _);
+        // One epoch of 16 steps (11 million parameters on a 2-core machine): the agreement, not the accuracy, is the point;
+        // a nearly untrained network (2 steps) has near-ties in its logits that int8 rounding flips (96.5 % agreement).
+        var agreement = TrainAndCompare("torchvision:resnet18", () => ModelBuilder.Build(ModelSpec.Parse("torchvision:resnet18"), [1, 12, 12], 5), 512, 1, out _);
 
         Assert.True(agreement >= 0.99, $"TorchSharp's simulation and ONNX Runtime agree on {agreement:P1} of the rows");
     }
