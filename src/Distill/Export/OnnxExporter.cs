@@ -61,6 +61,8 @@ public static class OnnxExporter
         graph.Fresh(InputName);
         var wasTraining = model.training;
         model.eval();
+        // A quantization-aware model is written in float; the QDQ pairs come after (OnnxQuantizer).
+        using var inFloat = Quantization.QuantizationAwareModel.Of(model)?.Float();
         try
         {
             using var scope = NewDisposeScope();

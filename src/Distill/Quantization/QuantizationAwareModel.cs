@@ -90,6 +90,19 @@ public sealed class QuantizationAwareModel : IDisposable
             }
     }
 
+    /// <summary>Runs the model in float until disposed (ONNX export compares a user module's forward with its children, both in float).</summary>
+    internal IDisposable Float()
+    {
+        var was = _planning;
+        _planning = true;
+        return new Restorer(() => _planning = was);
+    }
+
+    private sealed class Restorer(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     private void Plan(IReadOnlyList<long> sampleShape)
     {
         _planning = true;
