@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The table of bench/qat.sh: reads OUT/eval, OUT/latency and OUT/*-prune-*.json, writes
-bench/results/qat.json and prints the markdown table (bench/RESULTS.md, "Quantization-aware distillation").
+bench/results/NAME.json (NAME: the folder's name) and prints the markdown table (bench/RESULTS.md, "Quantization-aware distillation").
 
 Usage: qat_report.py OUT. Accuracy and errors are ONNX Runtime's on the test set; size is the file's;
 latency the median of single-row forward passes in ONNX Runtime, 1 thread. Differences are paired by seed.
@@ -22,11 +22,24 @@ ROWS = [
     ("pruned 70 %, fine-tuned by distillation", "prune-teacher"),
 ]
 PAIRS = [
-    ("QAT int8 - post-training int8 (labels)", "scratch-qat-int8", "scratch-float-int8"),
-    ("QAT int8 - post-training int8 (distilled)", "distilled-qat-int8", "distilled-float-int8"),
     ("QAT with distillation - QAT on labels", "distilled-qat-int8", "scratch-qat-int8"),
+    ("QAT with distillation - post-training int8 (of the distilled float student)", "distilled-qat-int8", "distilled-float-int8"),
+    ("QAT with distillation - post-training int8 (of the labels-only float student)", "distilled-qat-int8", "scratch-float-int8"),
+    ("QAT on labels - post-training int8 (labels)", "scratch-qat-int8", "scratch-float-int8"),
+    ("post-training int8 - float32 (labels)", "scratch-float-int8", "scratch-float32"),
+    ("float32: distilled - labels", "distilled-float32", "scratch-float32"),
     ("pruned: fine-tune by distillation - on labels", "prune-teacher", "prune-labels"),
 ]
+# Two-sided 95 % Student t quantiles by degrees of freedom (1-10).
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
+
+
+def interval(diffs):
+    """Mean and 95 % t interval of paired differences; None for fewer than 2."""
+    if len(diffs) < 2:
+        return None
+    half = T95[len(diffs) - 1] * statistics.stdev(diffs) / len(diffs) ** 0.5
+    return statistics.mean(diffs) - half, statistics.mean(diffs) + half
 
 
 def median_latency(entries):
@@ -75,16 +88,19 @@ def main():
             lines.append(f"| {label} | {' / '.join(f'{a * 100:.2f} %' for a in accuracies)} | {statistics.mean(accuracies) * 100:.2f} % "
                          f"| {values[0]['bytes'] / 1024:.1f} KiB | {statistics.median(latencies):.3f} ms |" if latencies else "| - |")
         differences = []
-        lines += ["", "| Paired difference (accuracy points) | Per seed | Mean |", "|---|---|---|"]
+        lines += ["", "| Paired difference (accuracy points) | Per seed | Mean | 95 % t interval | Seeds won |", "|---|---|---|---|---|"]
         for label, left, right in PAIRS:
             diffs = [(found[(arch, s, left)]["accuracy"] - found[(arch, s, right)]["accuracy"]) * 100
                      for s in seeds if (arch, s, left) in found and (arch, s, right) in found]
             if diffs:
-                differences.append({"pair": label, "points": diffs})
-                lines.append(f"| {label} | {' / '.join(f'{d:+.2f}' for d in diffs)} | {statistics.mean(diffs):+.2f} |")
+                bounds = interval(diffs)
+                won = sum(d > 0 for d in diffs)
+                differences.append({"pair": label, "points": diffs, "interval95": bounds, "seedsWon": won})
+                shown = f"[{bounds[0]:+.2f}, {bounds[1]:+.2f}]" if bounds else "-"
+                lines.append(f"| {label} | {' / '.join(f'{d:+.2f}' for d in diffs)} | {statistics.mean(diffs):+.2f} | {shown} | {won} of {len(diffs)} |")
         lines.append("")
         result["models"][arch] = {"rows": table, "paired_differences": differences}
-    results = Path(__file__).resolve().parent / "results" / "qat.json"
+    results = Path(__file__).resolve().parent / "results" / f"{out.name}.json"
     results.write_text(json.dumps(result, separators=(",", ":")) + "\n")
     print("\n".join(lines))
 

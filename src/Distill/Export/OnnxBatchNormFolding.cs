@@ -13,8 +13,10 @@ namespace Distill.Export;
 /// </summary>
 internal static class OnnxBatchNormFolding
 {
-    public static void Fold(GraphProto graph)
+    /// <summary>Folds the pairs; returns each folded convolution's output name and the norm's, whose name the folded node takes.</summary>
+    public static IReadOnlyList<(string Convolution, string Norm)> Fold(GraphProto graph)
     {
+        var folded = new List<(string, string)>();
         var initializers = graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var readers = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name))
             .GroupBy(n => n, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -44,12 +46,14 @@ internal static class OnnxBatchNormFolding
                 conv.Input.Add(biasName);
                 readers[biasName] = 1;
             }
+            folded.Add((conv.Output[0], norm.Output[0]));
             conv.Output[0] = norm.Output[0];
             conv.Name = norm.Name;
             graph.Node.Remove(norm);
             foreach (var input in norm.Input.Skip(1).Where(i => i != conv.Input.Last()))
                 if (--readers[input] == 0) graph.Initializer.Remove(initializers[input]);
         }
+        return folded;
     }
 
     private static float[] Floats(TensorProto tensor) =>

@@ -33,27 +33,8 @@ public static class OnnxExporter
 
     internal static ModelProto Build(nn.Module<Tensor, Tensor> model, ModelCard card)
     {
-        var graph = new OnnxGraph();
-        graph.Fresh(InputName);
-        var wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var walker = new OnnxModelWalker(graph);
-            var output = card.ModuleType is null
-                ? walker.Walk(model, "", new OnnxModelWalker.Value(InputName, zeros([1, .. card.InputShape])))
-                : UserModule(walker, model, card);
-            graph.Node("Identity", graph.Fresh(OutputName), [output.Name]);
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-        OnnxBatchNormFolding.Fold(graph.Proto);
-        graph.Proto.Input.Add(OnnxGraph.BatchedFloat(InputName, card.InputShape));
-        graph.Proto.Output.Add(OnnxGraph.BatchedFloat(OutputName, [card.ClassCount]));
+        var (graph, _) = FloatGraph(model, card.InputShape, card.ModuleType is not null, card.Spec);
+        graph.Output.Add(OnnxGraph.BatchedFloat(OutputName, [card.ClassCount]));
 
         var proto = new ModelProto
         {
@@ -61,7 +42,7 @@ public static class OnnxExporter
             ProducerName = "Distill",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "",
             DocString = $"Distill model {card.Spec}: {card.Role} trained on {card.Dataset}.",
-            Graph = graph.Proto,
+            Graph = graph,
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in Metadata(card)) proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
@@ -69,18 +50,57 @@ public static class OnnxExporter
     }
 
     /// <summary>
+    /// The float graph of <paramref name="model"/>, batch norms folded, with its input declared (the output
+    /// is the caller's to declare): what export writes, and what quantization-aware training simulates.
+    /// Also returns the folded pairs: each convolution's value name and its batch norm's.
+    /// </summary>
+    /// <param name="userModule">A module of the user's own: its children are exported one after another, and checked.</param>
+    internal static (GraphProto Graph, IReadOnlyList<(string Convolution, string Norm)> Folded) FloatGraph(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> inputShape, bool userModule, string spec)
+    {
+        var graph = new OnnxGraph();
+        graph.Fresh(InputName);
+        var wasTraining = model.training;
+        model.eval();
+        // A quantization-aware model is written in float; the QDQ pairs come after (OnnxQuantizer).
+        using var inFloat = Quantization.QuantizationAwareModel.Of(model)?.Float();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var walker = new OnnxModelWalker(graph);
+            var device = model.parameters().FirstOrDefault()?.device;
+            var input = new OnnxModelWalker.Value(InputName, zeros([1, .. inputShape], device: device));
+            // torchvision models repeat a gray channel into three in a pre-hook the walker cannot see.
+            if (Models.TorchVision.TorchVisionModels.RepeatsChannels(model) && inputShape[0] == 1)
+                input = new(graph.Node("Concat", graph.Fresh(RgbName), [InputName, InputName, InputName], OnnxGraph.Int("axis", 1)), input.Probe.expand(-1, 3, -1, -1));
+            var output = userModule ? UserModule(walker, model, spec, input) : walker.Walk(model, "", input);
+            graph.Node("Identity", graph.Fresh(OutputName), [output.Name]);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        var folded = OnnxBatchNormFolding.Fold(graph.Proto);
+        graph.Proto.Input.Add(OnnxGraph.BatchedFloat(InputName, inputShape));
+        return (graph.Proto, folded);
+    }
+
+    /// <summary>The value a torchvision model reads from a one-channel input: the channel three times.</summary>
+    public const string RgbName = "input.rgb";
+
+    /// <summary>
     /// A module of the user's own, whose forward pass the exporter cannot read: its children are
     /// exported one after another, and that is accepted only when it computes what the module does
     /// on a random input (a forward that does more than chain its children is refused in one sentence).
     /// </summary>
-    private static OnnxModelWalker.Value UserModule(OnnxModelWalker walker, nn.Module<Tensor, Tensor> model, ModelCard card)
+    private static OnnxModelWalker.Value UserModule(OnnxModelWalker walker, nn.Module<Tensor, Tensor> model, string spec, OnnxModelWalker.Value input)
     {
-        var probe = randn([1, .. card.InputShape], generator: new Generator(1));
+        var probe = randn(input.Probe.shape, generator: new Generator(1)).to(input.Probe.device);
         using var expected = model.call(probe);
-        var output = walker.WalkChildren(model, new OnnxModelWalker.Value(InputName, probe));
+        var output = walker.WalkChildren(model, input with { Probe = probe });
         if (!output.Probe.shape.SequenceEqual(expected.shape) || !output.Probe.allclose(expected, rtol: 1e-4, atol: 1e-5))
             throw new DistillException(
-                $"ONNX export runs the children of {card.Spec} one after another, which does not compute what its forward does; export a module whose forward chains its children in the order it registers them.");
+                $"ONNX export runs the children of {spec} one after another, which does not compute what its forward does; export a module whose forward chains its children in the order it registers them.");
         return output;
     }
 

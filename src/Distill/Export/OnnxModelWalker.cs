@@ -1,5 +1,6 @@
 using Distill.Models.Zoo;
 using TorchSharp.Modules;
+using ResNet = TorchSharp.Modules.ResNet;
 using static TorchSharp.torch;
 
 namespace Distill.Export;
@@ -20,7 +21,7 @@ internal sealed class OnnxModelWalker(OnnxGraph graph)
         var name = path.Length == 0 ? "model" : path;
         switch (module)
         {
-            case Sequential or LayerChain or ResNetCifar or WideResNet or MobileNetV2Cifar when module.named_children().Any():
+            case Sequential or LayerChain or ResNetCifar or WideResNet or MobileNetV2Cifar or ResNet when module.named_children().Any():
                 foreach (var (childName, child) in module.named_children())
                     input = Walk(child, Child(path, childName), input);
                 return input;
@@ -28,6 +29,8 @@ internal sealed class OnnxModelWalker(OnnxGraph graph)
                 return Vgg(vgg, path, input);
             case BasicBlock:
                 return Basic(module, path, input);
+            case var block when IsTorchVisionBlock(block):
+                return TorchVisionBlock(block, path, input);
             case WideBasicBlock:
                 return Wide(module, path, input);
             case InvertedResidual inverted:
@@ -41,6 +44,11 @@ internal sealed class OnnxModelWalker(OnnxGraph graph)
         }
     }
 
+    /// <summary>Whether the walker follows <paramref name="model"/>'s own data flow; a module of the user's is exported child by child and checked.</summary>
+    public static bool Knows(nn.Module model) =>
+        model is Sequential or LayerChain or ResNetCifar or WideResNet or MobileNetV2Cifar or ResNet or VggCifar or BasicBlock or WideBasicBlock or InvertedResidual
+        || IsTorchVisionBlock(model);
+
     /// <summary>The children of <paramref name="module"/> (the model itself), each fed the one before's output.</summary>
     public Value WalkChildren(nn.Module module, Value input)
     {
@@ -53,19 +61,36 @@ internal sealed class OnnxModelWalker(OnnxGraph graph)
     private Value Basic(nn.Module block, string path, Value input)
     {
         var x = Walk(ChildOf(block, "conv1", path), Child(path, "conv1"), input);
-        x = Relu($"{path}.relu1", Walk(ChildOf(block, "bn1", path), Child(path, "bn1"), x));
+        x = Walk(ChildOf(block, "relu1", path), Child(path, "relu1"), Walk(ChildOf(block, "bn1", path), Child(path, "bn1"), x));
         x = Walk(ChildOf(block, "conv2", path), Child(path, "conv2"), x);
         x = Walk(ChildOf(block, "bn2", path), Child(path, "bn2"), x);
         var shortcut = Children(block).TryGetValue("shortcut", out var projection) ? Walk(projection, Child(path, "shortcut"), input) : input;
         return Relu($"{path}.relu", Add($"{path}.add", x, shortcut));
     }
 
+    /// <summary>
+    /// torchvision's BasicBlock (conv1-bn1-relu1-conv2-bn2) and Bottleneck (... relu2-conv3-bn3), plus the
+    /// input or its <c>downsample</c> projection, then ReLU: the names of torchvision's resnet.py.
+    /// </summary>
+    private Value TorchVisionBlock(nn.Module block, string path, Value input)
+    {
+        var children = Children(block);
+        var x = input;
+        foreach (var name in new[] { "conv1", "bn1", "relu1", "conv2", "bn2", "relu2", "conv3", "bn3" })
+            if (children.TryGetValue(name, out var child)) x = Walk(child, Child(path, name), x);
+        var shortcut = children.TryGetValue("downsample", out var projection) ? Walk(projection, Child(path, "downsample"), input) : input;
+        return Relu($"{path}.relu", Add($"{path}.add", x, shortcut));
+    }
+
+    public static bool IsTorchVisionBlock(nn.Module module) =>
+        module.GetType().FullName is "TorchSharp.Modules.ResNet+BasicBlock" or "TorchSharp.Modules.ResNet+Bottleneck";
+
     /// <summary>Pre-activation: bn-relu-conv-bn-relu-conv, plus the raw input or the activated input's 1x1 projection.</summary>
     private Value Wide(nn.Module block, string path, Value input)
     {
-        var activated = Relu($"{path}.relu1", Walk(ChildOf(block, "bn1", path), Child(path, "bn1"), input));
+        var activated = Walk(ChildOf(block, "relu1", path), Child(path, "relu1"), Walk(ChildOf(block, "bn1", path), Child(path, "bn1"), input));
         var x = Walk(ChildOf(block, "conv1", path), Child(path, "conv1"), activated);
-        x = Relu($"{path}.relu2", Walk(ChildOf(block, "bn2", path), Child(path, "bn2"), x));
+        x = Walk(ChildOf(block, "relu2", path), Child(path, "relu2"), Walk(ChildOf(block, "bn2", path), Child(path, "bn2"), x));
         x = Walk(ChildOf(block, "conv2", path), Child(path, "conv2"), x);
         var shortcut = Children(block).TryGetValue("shortcut", out var projection) ? Walk(projection, Child(path, "shortcut"), activated) : input;
         return Add($"{path}.add", x, shortcut);

@@ -48,15 +48,23 @@ public static class OnnxQuantizer
             $"int8 QDQ: activations uint8 per tensor (ranges observed in quantization-aware training, momentum {ranges.Momentum.ToString(CultureInfo.InvariantCulture)}), weights int8 per channel, biases int32");
     }
 
-    /// <summary>What is quantized: the input and every value some operator other than the final Identity reads.</summary>
-    private static List<string> Targets(GraphProto graph)
+    /// <summary>
+    /// What is quantized: the input and every value some operator other than the final Identity reads,
+    /// except a residual sum that only a ReLU reads: the pair is quantized once, after the ReLU (PyTorch's
+    /// add_relu; ONNX Runtime then runs the add as QLinearAdd, the ReLU being the clamp at zero point 0).
+    /// </summary>
+    internal static List<string> Targets(GraphProto graph)
     {
         var outputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         var targets = new List<string> { graph.Input.Single().Name };
         foreach (var node in graph.Node)
             foreach (var output in node.Output)
-                if (!outputs.Contains(output) && graph.Node.Any(n => n.OpType != "Identity" && n.Input.Contains(output)))
-                    targets.Add(output);
+            {
+                var readers = graph.Node.Where(n => n.Input.Contains(output)).ToList();
+                if (outputs.Contains(output) || readers.All(n => n.OpType == "Identity")) continue;
+                if (node.OpType == "Add" && readers is [{ OpType: "Relu" }]) continue;
+                targets.Add(output);
+            }
         return targets;
     }
 

@@ -86,7 +86,7 @@ public static class ModelStore
         if (card.QuantizationAware is not { } ranges) return model;
         try
         {
-            Quantization.QuantizationAwareModel.Prepare(model, ranges);
+            Quantization.QuantizationAwareModel.Prepare(model, ranges, sampleShape: card.InputShape);
             return model;
         }
         catch

@@ -69,7 +69,7 @@ public sealed partial class ModelRunner
                 masks = MagnitudePruning.Prune(model, sparsity, start.Scope);
                 _observer.Messages?.Report($"{name}: {masks.Sparsity:P1} of the weights pruned by magnitude ({start.Scope.ToString().ToLowerInvariant()})");
             }
-            if (quantizationAware) QuantizationAwareModel.Prepare(model);
+            if (quantizationAware) QuantizationAwareModel.Prepare(model, sampleShape: _data.Train.SampleShape);
             return model;
         }
         catch

@@ -150,7 +150,7 @@ public sealed partial class ModelRunner
         try
         {
             // Before the method's feature taps attach, so they read the quantized layers' outputs.
-            if (training.QuantizationAware) Quantization.QuantizationAwareModel.Prepare(model);
+            if (training.QuantizationAware) Quantization.QuantizationAwareModel.Prepare(model, sampleShape: _data.Train.SampleShape);
             if (training.Weights is null) return (model, null);
             return (model, Models.Weights.PretrainedWeights.Load(model, ModelSpec.Parse(spec), training.Weights, training.NewHead).Describe());
         }

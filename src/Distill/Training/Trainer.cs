@@ -72,7 +72,7 @@ public sealed class Trainer
         foreach (var (generatorName, generator) in objective.Generators) generators["method." + generatorName] = generator;
         var companion = objective.Companion;
         // A quantization-aware model saves its observed ranges in every card, the best epoch's with the best weights.
-        var quantization = _options.QuantizationAware ? QuantizationAwareModel.Prepare(model) : QuantizationAwareModel.Of(model);
+        var quantization = _options.QuantizationAware ? QuantizationAwareModel.Prepare(model, sampleShape: train.SampleShape) : QuantizationAwareModel.Of(model);
         if (card is not null && quantization is not null) card = card with { QuantizationAware = quantization.Ranges() };
         QuantizationRanges? bestRanges = null;
         // A user's module names its own layers: its head is taken to be Distill's classifier name, as for a model without a card.

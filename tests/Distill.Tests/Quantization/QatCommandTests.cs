@@ -64,9 +64,26 @@ public sealed class QatCommandTests : IDisposable
         Assert.True(card.RootElement.TryGetProperty("quantizationAware", out _));
     }
 
+    [Fact]
+    public void A_residual_network_trains_quantization_aware_from_the_CLI_and_exports_on_its_ranges()
+    {
+        var model = _folder.File("resnet");
+        var (code, _, errors) = InProcessCli.Run("train", "--model", "resnet:8", "--data-dir", _data, "--validation", "100", "--epochs", "1",
+            "--batch-size", "32", "--qat", "--out", model);
+        Assert.True(code == 0, errors);
+        var int8 = _folder.File("resnet-int8.onnx");
+        (code, var output, errors) = InProcessCli.Run("export", model, "--int8", "-o", int8);
+        Assert.True(code == 0, errors);
+        Assert.Contains("activation ranges observed in its quantization-aware training, no calibration", Regex.Replace(output, @"\s+", " "));
+        var graph = ModelProto.Parser.ParseFrom(File.ReadAllBytes(int8)).Graph;
+        Assert.Contains(graph.Node, n => n.OpType == "QuantizeLinear" && n.Input[0] == "layer1.0.relu");
+        (code, output, errors) = InProcessCli.Run("eval", int8, "--data-dir", _data);
+        Assert.True(code == 0, errors);
+    }
+
     [Theory]
     [InlineData("prune", "--fine-tune", "peers")]
-    [InlineData("train", "--model", "resnet:8", "--qat")]
+    [InlineData("train", "--model", "cnn:c4-gelu-fc8", "--qat")]
     [InlineData("train", "--model", "mlp:16", "--qat", "--precision", "bfloat16")]
     public void Bad_input_is_refused_in_one_sentence(params string[] arguments)
     {

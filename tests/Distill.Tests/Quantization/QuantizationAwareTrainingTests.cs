@@ -76,13 +76,12 @@ public sealed class QuantizationAwareTrainingTests
         Assert.All(model.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
     }
 
-    [Theory]
-    [InlineData("resnet:8", "Quantization-aware training supports models whose layers run one after another (mlp, cnn, plaincnn, vgglike); 'layer1.0' has branches or skipped layers, so train it in float32 and quantize it with export --int8.")]
-    [InlineData("cnn:c4-relu-gap", "Quantization-aware training cannot quantize the layer 'gap.0' (AdaptiveAvgPool2d); it supports dense, conv, batch norm, max-pool, flatten, dropout, relu, relu6, leaky relu and tanh layers.")]
-    public void A_model_it_cannot_quantize_is_refused_in_one_sentence(string spec, string message)
+    [Fact]
+    public void A_layer_it_cannot_quantize_is_refused_in_one_sentence()
     {
-        using var model = ModelBuilder.Build(ModelSpec.Parse(spec), [3, 16, 16], 10);
-        Assert.Equal(message, Assert.Throws<DistillException>(() => QuantizationAwareModel.Prepare(model)).Message);
+        using var model = ModelBuilder.Build(ModelSpec.Parse("cnn:c4-gelu-fc8"), [3, 16, 16], 10);
+        Assert.Equal("Quantization-aware training cannot quantize 'act1.scaled', a value the int8 file quantizes that no layer of the model returns (GELU is written as several operators); train the model in float32 and quantize it with export --int8.",
+            Assert.Throws<DistillException>(() => QuantizationAwareModel.Prepare(model, sampleShape: [3, 16, 16])).Message);
     }
 
     [Fact]
@@ -115,8 +114,10 @@ public sealed class QuantizationAwareTrainingTests
         Assert.True(Distill.Experiments.ExperimentFile.Load(path, ["teacherTraining.quantizationAware=true"]).Study.TeacherTraining.QuantizationAware);
     }
 
-    [Fact]
-    public void A_run_killed_after_an_epoch_resumes_to_the_same_weights_and_ranges()
+    [Theory]
+    [InlineData("mlp:32")]
+    [InlineData("resnet:8")]
+    public void A_run_killed_after_an_epoch_resumes_to_the_same_weights_and_ranges(string spec)
     {
         using var train = SyntheticPatterns.Make("train", 256, [1, 12, 12], 5, 1.2, 1);
         using var validation = SyntheticPatterns.Make("validation", 128, [1, 12, 12], 5, 1.2, 2);
@@ -139,8 +140,8 @@ public sealed class QuantizationAwareTrainingTests
         (nn.Module<Tensor, Tensor> Model, ModelCard Card) Run(TrainingOptions training, string folder, CancellationTokenSource? cancel, bool resume)
         {
             manual_seed(4);
-            var model = ModelBuilder.Build(ModelSpec.Parse("mlp:32"), [1, 12, 12], 5);
-            var card = new ModelCard("mlp:32", [1, 12, 12], 5, ModelBuilder.CountParameters(model), "synthetic", "student");
+            var model = ModelBuilder.Build(ModelSpec.Parse(spec), [1, 12, 12], 5);
+            var card = new ModelCard(spec, [1, 12, 12], 5, ModelBuilder.CountParameters(model), "synthetic", "student");
             IProgress<TrainingProgress>? progress = cancel is null ? null : new KillAfterFirstEpoch(cancel);
             new Trainer(training, progress, cancel?.Token ?? default).Train("student", model, train, validation, new SupervisedObjective(), card, folder, resume: resume);
             return (model, card);

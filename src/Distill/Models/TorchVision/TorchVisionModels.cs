@@ -49,9 +49,18 @@ public static class TorchVisionModels
             throw new DistillException($"Model spec '{text}' takes 3-channel images (1-channel images are repeated), not inputs of shape {string.Join("x", shape)}.");
         var model = architecture.Create(classes, device);
         // A hook rather than a wrapping module: the parameter names stay torchvision's, so its state_dicts load.
-        if (shape[0] == 1) model.register_forward_pre_hook((_, input) => input.expand(-1, 3, -1, -1));
+        if (shape[0] == 1)
+        {
+            model.register_forward_pre_hook((_, input) => input.expand(-1, 3, -1, -1));
+            Repeating.AddOrUpdate(model, model);
+        }
         return model;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<nn.Module, nn.Module> Repeating = new();
+
+    /// <summary>Whether <paramref name="model"/> repeats a one-channel input into three before its first layer (ONNX export writes it out).</summary>
+    public static bool RepeatsChannels(nn.Module model) => Repeating.TryGetValue(model, out _);
 
     private static nn.Module<Tensor, Tensor> OnDevice(nn.Module<Tensor, Tensor> model, Device? device) => device is null ? model : model.to(device);
 }
