@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Validation-error curves of Hinton et al. 2015 §3's models from committed run folders.
 
-Reads each run folder's results.json (its models' per-epoch history) and writes, per study and
+Reads each run folder's results.json (a compare run), or the outcome.json of each model folder in
+an experiment's seed folder (their per-epoch history), and writes, per study and
 model, the validation errors at every epoch (mean, min and max over the seeds' folders), the test
 errors of the validation-chosen epoch, the training seconds, and the epoch where the curve
 flattens: the first epoch whose best-so-far mean validation errors are within FLAT errors of the
@@ -16,8 +17,23 @@ import statistics
 
 
 def load(folder):
-    with open(os.path.join(folder, "results.json")) as f:
-        return json.load(f)
+    """A compare run's results.json, or an experiment seed's folder of models (each its outcome.json)."""
+    results = os.path.join(folder, "results.json")
+    if os.path.exists(results):
+        with open(results) as f:
+            result = json.load(f)
+        if "models" not in result:  # today's results.json: the teacher and the runs' models
+            result["models"] = [m for m in [result.get("teacher")] + (result.get("unpaired") or []) if m]
+        return result
+    models = []
+    for name in sorted(os.listdir(folder)):
+        outcome = os.path.join(folder, name, "outcome.json")
+        if os.path.exists(outcome):
+            with open(outcome) as f:
+                model = json.load(f)
+            model["role"] = name
+            models.append(model)
+    return {"models": models}
 
 
 def curve(models, flat):
