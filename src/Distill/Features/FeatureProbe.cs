@@ -11,8 +11,10 @@ public static class FeatureProbe
 {
     public static IReadOnlyList<LayerShape> Layers(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> inputShape)
     {
-        var modules = model.named_modules()
-            .Where(m => m.name.Length > 0 && m.module is nn.Module<Tensor, Tensor>)
+        var named = model.named_modules().ToList();
+        var byName = named.ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+        var modules = named
+            .Where(m => m.name.Length > 0 && m.module is nn.Module<Tensor, Tensor> && !IsBlockActivation(m.name, m.module, byName))
             .Select(m => m.name)
             .ToList();
         var order = new List<LayerShape>();
@@ -36,5 +38,15 @@ public static class FeatureProbe
             model.train(wasTraining);
         }
         return order;
+    }
+
+    // The ReLUs inside a zoo residual block are modules only so quantization-aware training sees their
+    // outputs; they are not layers to read: a pre-activation WRN's stage output stays the next block's
+    // first batch norm, as RepDistiller reads it, and the layer lists stay what they were.
+    private static bool IsBlockActivation(string name, nn.Module module, IReadOnlyDictionary<string, nn.Module> byName)
+    {
+        if (module is not TorchSharp.Modules.ReLU) return false;
+        var dot = name.LastIndexOf('.');
+        return dot > 0 && byName.TryGetValue(name[..dot], out var parent) && parent is Models.Zoo.BasicBlock or Models.Zoo.WideBasicBlock;
     }
 }
