@@ -11,20 +11,19 @@ numbers as JSON.
 Usage: defaults_study.py RUN_DIR [--last] [--json FILE]
 """
 import json
-import math
 import statistics
 import sys
 
+from t_interval import half_width
+
 # Two-sided 95 % quantiles of Student's t by degrees of freedom (1-30); beyond, the normal's.
-T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
-        2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
 
 
 def interval(diffs):
     mean = statistics.fmean(diffs)
     if len(diffs) < 2:
         return mean, mean, mean
-    half = (T975[len(diffs) - 2] if len(diffs) - 1 <= len(T975) else 1.960) * statistics.stdev(diffs) / math.sqrt(len(diffs))
+    half = half_width(diffs)
     return mean, mean - half, mean + half
 
 

@@ -18,13 +18,13 @@ Usage: methods_table.py RUN_FOLDER... [--json FILE]   (Markdown on stdout; --jso
 """
 import glob
 import json
-import math
 import os
 import statistics
 import sys
 
+from t_interval import half_width
+
 # Two-sided 95 % quantiles of Student's t by degrees of freedom (1-10).
-T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
 
 
 def paired(first, second):
@@ -34,7 +34,7 @@ def paired(first, second):
     if len(diffs) < 2:
         return None
     mean = statistics.fmean(diffs)
-    half = T975[len(diffs) - 2] * statistics.stdev(diffs) / math.sqrt(len(diffs))
+    half = half_width(diffs)
     return {"n": len(diffs), "mean": mean, "low": mean - half, "high": mean + half,
             "won": sum(d > 0 for d in diffs), "lost": sum(d < 0 for d in diffs)}
 

@@ -17,8 +17,9 @@ import re
 import statistics
 import sys
 
+from t_interval import half_width
+
 # Two-sided 95 % Student t quantiles by degrees of freedom.
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 
 
 def runs(folder):
@@ -39,7 +40,7 @@ def paired(differences):
     mean = statistics.mean(differences)
     if len(differences) < 2:
         return {"mean": mean, "low": None, "high": None, "won": sum(d > 0 for d in differences), "seeds": len(differences)}
-    half = T95[len(differences) - 1] * statistics.stdev(differences) / len(differences) ** 0.5
+    half = half_width(differences)
     return {"mean": mean, "low": mean - half, "high": mean + half, "won": sum(d > 0 for d in differences), "seeds": len(differences)}
 
 

@@ -11,6 +11,8 @@ import statistics
 import sys
 from pathlib import Path
 
+from t_interval import half_width
+
 ROWS = [
     ("float32, labels", "scratch-float32"),
     ("float32, distilled (kd)", "distilled-float32"),
@@ -31,14 +33,13 @@ PAIRS = [
     ("pruned: fine-tune by distillation - on labels", "prune-teacher", "prune-labels"),
 ]
 # Two-sided 95 % Student t quantiles by degrees of freedom (1-10).
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 
 
 def interval(diffs):
     """Mean and 95 % t interval of paired differences; None for fewer than 2."""
     if len(diffs) < 2:
         return None
-    half = T95[len(diffs) - 1] * statistics.stdev(diffs) / len(diffs) ** 0.5
+    half = half_width(diffs)
     return statistics.mean(diffs) - half, statistics.mean(diffs) + half
 
 
