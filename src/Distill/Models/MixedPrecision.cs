@@ -10,9 +10,14 @@ public static class MixedPrecision
     /// Until disposed, the model's dense layers and convolutions compute in <paramref name="precision"/>;
     /// afterwards in their weights' own type again. Float32 changes nothing.
     /// </summary>
-    public static IDisposable Use(nn.Module model, Precision precision)
+    public static IDisposable Use(nn.Module model, Precision precision) => Use(Layers(model), precision);
+
+    /// <summary>The model's dense layers and convolutions that can compute in another precision.</summary>
+    public static IReadOnlyList<IMixedPrecisionLayer> Layers(nn.Module model) => model.modules().OfType<IMixedPrecisionLayer>().ToList();
+
+    /// <summary>As <see cref="Use(nn.Module, Precision)"/> for layers found once (<see cref="Layers"/>), for a caller that switches them every batch.</summary>
+    public static IDisposable Use(IReadOnlyList<IMixedPrecisionLayer> layers, Precision precision)
     {
-        var layers = model.modules().OfType<IMixedPrecisionLayer>().ToList();
         ScalarType? type = precision switch
         {
             Precision.Float32 => null,
@@ -23,7 +28,7 @@ public static class MixedPrecision
         return new Reset(layers);
     }
 
-    private sealed class Reset(List<IMixedPrecisionLayer> layers) : IDisposable
+    private sealed class Reset(IReadOnlyList<IMixedPrecisionLayer> layers) : IDisposable
     {
         public void Dispose()
         {

@@ -14,12 +14,15 @@ public sealed class LiveTeacher : ITeacherSource, IDisposable
     private readonly nn.Module<Tensor, Tensor> _teacher;
     private readonly FeatureTaps _taps;
     private readonly Training.Precision _precision;
+    // Found once: the teacher's layers are switched to the precision on every batch.
+    private readonly IReadOnlyList<Models.IMixedPrecisionLayer> _mixedLayers;
 
     public LiveTeacher(nn.Module<Tensor, Tensor> teacher, IReadOnlyList<string> layers, Training.Precision precision = Training.Precision.Float32)
     {
         Freeze(teacher);
         _teacher = teacher;
         _precision = precision;
+        _mixedLayers = precision == Training.Precision.Float32 ? [] : Models.MixedPrecision.Layers(teacher);
         _taps = new FeatureTaps(teacher, layers, "teacher");
     }
 
@@ -43,7 +46,7 @@ public sealed class LiveTeacher : ITeacherSource, IDisposable
     public TeacherOutputs Outputs(Tensor inputs, Tensor rows)
     {
         using var noGrad = no_grad();
-        using var mixed = _precision == Training.Precision.Float32 ? null : Models.MixedPrecision.Use(_teacher, _precision);
+        using var mixed = _precision == Training.Precision.Float32 ? null : Models.MixedPrecision.Use(_mixedLayers, _precision);
         // The teacher's convolutions get oneDNN where it computes them right, whatever the student's
         // shapes made the step choose: with both under one switch, a student whose channels oneDNN gets
         // wrong put the teacher on libtorch's slow kernels too (a distillation epoch 6x its training's).
